@@ -1,0 +1,249 @@
+"""Pages of the public site and the municipality's identity (site settings)."""
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.urls import reverse
+from modelcluster.fields import ParentalKey
+from wagtail import blocks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.forms.models import AbstractEmailForm, AbstractForm, AbstractFormField
+from wagtail.contrib.forms.panels import FormSubmissionsPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
+from wagtail.fields import RichTextField, StreamField
+from wagtail.images.blocks import ImageChooserBlock
+from wagtail.models import Page, Site
+
+PORTAL_SPACES = [
+    ("espace_famille:mon_espace", "Mon espace citoyen"),
+    ("espace_famille:home", "Espace famille"),
+    ("espace_facturation:home", "Espace facturation"),
+]
+
+
+@register_setting(icon="site")
+class SiteIdentity(BaseSiteSetting):
+    municipality_name = models.CharField("nom de la collectivité", max_length=150, default="Mairie")
+    logo = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="logo"
+    )
+    address = models.TextField("adresse postale", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    opening_hours = models.CharField("horaires d'ouverture", max_length=200, blank=True)
+    public_url = models.URLField("adresse du site", blank=True)
+    service_name = models.CharField("service signataire", max_length=150, default="le service enfance jeunesse")
+    sender_name = models.CharField("nom de l'expéditeur", max_length=100, default="Portail citoyen")
+    sender_email = models.EmailField("adresse d'expédition", blank=True)
+    terms_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="page des conditions d'utilisation",
+    )
+    privacy_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="page de confidentialité",
+    )
+    contact_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="page « Nous contacter »",
+    )
+    sitemap_page = models.ForeignKey(
+        "wagtailcore.Page",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="page « Plan du site »",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [
+                FieldPanel("municipality_name"),
+                FieldPanel("logo"),
+                FieldPanel("address"),
+                FieldRowPanel([FieldPanel("phone"), FieldPanel("opening_hours")]),
+                FieldPanel("public_url"),
+            ],
+            heading="Identité",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("service_name"), FieldRowPanel([FieldPanel("sender_name"), FieldPanel("sender_email")])],
+            heading="E-mails",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("terms_page"),
+                FieldPanel("privacy_page"),
+                FieldPanel("contact_page"),
+                FieldPanel("sitemap_page"),
+            ],
+            heading="Pages du portail",
+        ),
+    ]
+
+    class Meta:
+        verbose_name = "identité de la collectivité"
+
+    @classmethod
+    def current(cls) -> "SiteIdentity":
+        site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+        if site is None:
+            return cls()
+        return cls.for_site(site)
+
+    def signature(self) -> dict:
+        sender = ""
+        if self.sender_email:
+            sender = f"{self.sender_name} <{self.sender_email}>" if self.sender_name else self.sender_email
+        return {
+            "name": self.municipality_name,
+            "address": self.address,
+            "phone": self.phone,
+            "opening_hours": self.opening_hours,
+            "public_url": self.public_url,
+            "service_name": self.service_name,
+            "sender": sender,
+        }
+
+
+class CardBlock(blocks.StructBlock):
+    title = blocks.CharBlock(label="titre")
+    text = blocks.TextBlock(label="texte", required=False)
+    page = blocks.PageChooserBlock(label="page liée", required=False)
+    space = blocks.ChoiceBlock(label="ou espace du portail", choices=PORTAL_SPACES, required=False)
+
+    class Meta:
+        icon = "doc-full"
+        label = "carte"
+        template = "home/blocks/card.html"
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("page") and not value.get("space"):
+            raise blocks.StructBlockValidationError(
+                block_errors={"page": ValidationError("Choisissez une page ou un espace du portail.")}
+            )
+        return value
+
+
+class ContentBlocks(blocks.StreamBlock):
+    heading = blocks.CharBlock(label="intertitre", form_classname="title", template="home/blocks/heading.html")
+    paragraph = blocks.RichTextBlock(label="paragraphe", features=["bold", "italic", "link", "ol", "ul", "h3"])
+    image = ImageChooserBlock(label="image", template="home/blocks/image.html")
+    cards = blocks.ListBlock(CardBlock(), label="cartes", template="home/blocks/cards.html")
+
+
+class HomePage(Page):
+    login_title = models.CharField("titre de la connexion", max_length=150, default="Connectez-vous au Portail Citoyen")
+    signup_title = models.CharField(
+        "titre de la création de compte", max_length=150, default="Vous n'avez pas encore de compte citoyen ?"
+    )
+    signup_text = RichTextField("texte de la création de compte", blank=True, features=["bold", "italic", "link", "ul"])
+    cards = StreamField([("card", CardBlock())], verbose_name="cartes", blank=True)
+
+    content_panels = Page.content_panels + [
+        FieldPanel("login_title"),
+        MultiFieldPanel([FieldPanel("signup_title"), FieldPanel("signup_text")], heading="Créer un compte"),
+        FieldPanel("cards"),
+    ]
+    max_count = 1
+    subpage_types = ["home.ContentPage", "home.LegalPage", "home.FormPage", "home.SitemapPage"]
+
+    class Meta:
+        verbose_name = "page d'accueil"
+
+
+class ContentPage(Page):
+    intro = models.TextField("chapô", blank=True)
+    body = StreamField(ContentBlocks(), verbose_name="contenu", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    subpage_types = ["home.ContentPage"]
+
+    class Meta:
+        verbose_name = "page de contenu"
+
+
+class LegalPage(Page):
+    body = StreamField(ContentBlocks(), verbose_name="contenu", blank=True)
+    updated_on = models.DateField("mise à jour le", null=True, blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("updated_on"), FieldPanel("body")]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "page de conditions (CGU, confidentialité)"
+
+
+class FormField(AbstractFormField):
+    page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
+
+
+class FormPage(AbstractEmailForm):
+    intro = RichTextField("introduction", blank=True)
+    thank_you_text = RichTextField("message de remerciement", blank=True)
+
+    content_panels = AbstractEmailForm.content_panels + [
+        FormSubmissionsPanel(),
+        FieldPanel("intro"),
+        InlinePanel("form_fields", label="Champs du formulaire"),
+        FieldPanel("thank_you_text"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("from_address"), FieldPanel("to_address")]), FieldPanel("subject")],
+            heading="E-mail envoyé au service",
+        ),
+    ]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = "formulaire « Nous contacter »"
+
+    def process_form_submission(self, form):
+        # Saved, then emailed through the outbox like every email of the portal: sent once,
+        # retried if SMTP fails, in the same transaction as the submission.
+        from notifications import services
+
+        with transaction.atomic():
+            submission = AbstractForm.process_form_submission(self, form)
+            lines = [
+                f"{field.label} : {form.cleaned_data.get(field.clean_name, '')}" for field in self.get_form_fields()
+            ]
+            sender = next((str(v) for k, v in form.cleaned_data.items() if "mail" in k and v), "")
+            for address in [a.strip() for a in self.to_address.split(",") if a.strip()]:
+                services.queue(
+                    kind="contact_form",
+                    to=address,
+                    key=f"contact:{submission.pk}:{address}",
+                    context={"expediteur": sender, "message": "\n".join(lines), "nom_complet": self.title},
+                )
+        return submission
+
+
+class SitemapPage(Page):
+    intro = models.TextField("introduction", blank=True)
+
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    subpage_types = []
+    max_count = 1
+
+    class Meta:
+        verbose_name = "plan du site"
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        root = self.get_site().root_page if self.get_site() else self.get_parent()
+        context["site_root"] = root
+        context["site_pages"] = root.get_descendants().live().public().specific().order_by("path")
+        context["portal_spaces"] = [(reverse(name), label) for name, label in PORTAL_SPACES]
+        return context

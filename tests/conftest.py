@@ -1,0 +1,51 @@
+"""Fixtures shared by the whole suite."""
+
+import pytest
+from altcha.v2 import Payload, solve_challenge
+from altcha_django.challenge import build_challenge
+from django.core.cache import cache
+from django.test import Client, TestCase
+
+from cms.demo import loader
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits and ALTCHA replay protection live in the cache: each test starts clean.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def site(db):
+    """The demo municipality's pages, settings and email templates (no families)."""
+    loader.load_pages()
+    loader.load_email_templates()
+
+
+def solved_captcha() -> str:
+    """What the ALTCHA widget posts once the browser has solved the proof of work."""
+    challenge = build_challenge()
+    return Payload(challenge, solve_challenge(challenge)).to_base64()
+
+
+@pytest.fixture
+def captcha():
+    return solved_captcha
+
+
+class CommittingClient(Client):
+    """Runs what a request leaves for after commit (outbox sending), as a real commit would.
+
+    Tests run inside a transaction that never commits; without this, on_commit work would never run.
+    """
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def client():
+    return CommittingClient()
