@@ -1,0 +1,8 @@
+"""Email templates, outbox and scheduled sending."""
+
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    name = "notifications"
+    verbose_name = "Notifications"

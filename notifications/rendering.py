@@ -1,0 +1,83 @@
+"""Turns an email template and a context into subject, plain text and HTML."""
+
+import re
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+
+@dataclass(frozen=True)
+class Rich:
+    """A placeholder value that has its own plain-text and HTML forms (a table of days, say)."""
+
+    text: str
+    html: SafeString
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def unknown_placeholders(source: str, known: dict[str, str]) -> list[str]:
+    return sorted({name for name in PLACEHOLDER.findall(source or "") if name not in known})
+
+
+def _fill_text(source: str, context: dict) -> str:
+    def value(match):
+        found = context.get(match.group(1), "")
+        return found.text if isinstance(found, Rich) else str(found)
+
+    return PLACEHOLDER.sub(value, source or "")
+
+
+def _fill_html(source: str, context: dict) -> SafeString:
+    """Escape the author's text and the values; keep Rich values' own HTML."""
+    parts, last = [], 0
+    for match in PLACEHOLDER.finditer(source or ""):
+        parts.append(conditional_escape(source[last : match.start()]))
+        found = context.get(match.group(1), "")
+        parts.append(found.html if isinstance(found, Rich) else conditional_escape(str(found)))
+        last = match.end()
+    parts.append(conditional_escape((source or "")[last:]))
+    return mark_safe("".join(parts))
+
+
+def _paragraphs_html(source: str, context: dict) -> SafeString:
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", (source or "").strip()) if p.strip()]
+    return format_html_join(
+        "\n", "<p>{}</p>", ((mark_safe(_fill_html(p, context).replace("\n", "<br>")),) for p in paragraphs)
+    )
+
+
+def render(*, kind, context: dict, template=None, signature: dict | None = None) -> RenderedEmail:
+    """Render with the municipality's template when there is one, the kind's default text otherwise."""
+    subject_src = template.subject if template else kind.subject
+    body_src = template.body if template else kind.body
+    button_label = (template.button_label if template else kind.button_label) or kind.button_label
+    zone_src = template.zone if template else kind.zone
+    button_url = str(context.get(kind.button_url_key, "")) if kind.button_url_key else ""
+    message = str(context.get("message_instructeur", "") or "")
+    layout = {
+        "body_text": _fill_text(body_src, context).strip(),
+        "body_html": _paragraphs_html(body_src, context),
+        "button_label": button_label if button_url else "",
+        "button_url": button_url,
+        "zone_text": _fill_text(zone_src, context).strip(),
+        "zone_html": _paragraphs_html(zone_src, context),
+        "message_text": message,
+        "message_html": _paragraphs_html(message, {}),
+        "signature": signature or {},
+        "subject": " ".join(_fill_text(subject_src, context).split()),
+    }
+    return RenderedEmail(
+        subject=layout["subject"],
+        text=render_to_string("notifications/email.txt", layout).strip() + "\n",
+        html=render_to_string("notifications/email.html", layout),
+    )

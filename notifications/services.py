@@ -1,0 +1,147 @@
+"""Queue, send and resend emails. Every email is an outbox row first, written with its cause."""
+
+import logging
+import uuid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from . import kinds, rendering
+from .models import EmailTemplate, OutboxMessage, OutboxStatus
+
+logger = logging.getLogger(__name__)
+MAX_ATTEMPTS = 5
+
+
+def _signature() -> dict:
+    # home is the CMS the portal is hosted in, not a domain app: its site settings sign every email.
+    from home.models import SiteIdentity
+
+    return SiteIdentity.current().signature()
+
+
+def _enqueue(message_id: int) -> None:
+    from django_q.tasks import async_task
+
+    try:
+        async_task("notifications.tasks.send_outbox_message", message_id, task_name=f"outbox-{message_id}")
+    except Exception:  # the broker may be down: the periodic sweep sends the row later
+        logger.exception("Could not enqueue outbox message %s", message_id)
+
+
+def render_for(*, kind: str, context: dict) -> rendering.RenderedEmail:
+    email_kind = kinds.get(kind)
+    template = EmailTemplate.objects.filter(kind=kind).first()
+    signature = _signature()
+    full_context = {
+        "commune": signature.get("name", ""),
+        "telephone": signature.get("phone", ""),
+        "horaires": signature.get("opening_hours", ""),
+        "service": signature.get("service_name", ""),
+        **context,
+    }
+    return rendering.render(kind=email_kind, context=full_context, template=template, signature=signature)
+
+
+def queue(*, kind: str, to: str, key: str, context: dict) -> OutboxMessage:
+    """Write the email in the outbox inside the caller's transaction; it is sent after commit.
+
+    The key makes queueing idempotent: the same cause never produces two emails.
+    """
+    with transaction.atomic():
+        existing = OutboxMessage.objects.filter(key=key).first()
+        if existing:
+            return existing
+        rendered = render_for(kind=kind, context=context)
+        signature = _signature()
+        sender = signature.get("sender") or settings.DEFAULT_FROM_EMAIL
+        message = OutboxMessage.objects.create(
+            key=key,
+            kind=kind,
+            to_email=to,
+            from_email=sender,
+            subject=rendered.subject,
+            body_text=rendered.text,
+            body_html=rendered.html,
+        )
+        transaction.on_commit(lambda: _enqueue(message.pk))
+    return message
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one pending row under its lock; a row already sent is left alone. Returns True if sent now."""
+    with transaction.atomic():
+        message = (
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(pk=message_id, status=OutboxStatus.PENDING)
+            .first()
+        )
+        if message is None:
+            return False
+        email = EmailMultiAlternatives(
+            subject=message.subject,
+            body=message.body_text,
+            from_email=message.from_email,
+            to=[message.to_email],
+            headers={"Auto-Submitted": "auto-generated", "X-Portail-Key": message.key},
+        )
+        email.attach_alternative(message.body_html, "text/html")
+        message.attempts += 1
+        try:
+            email.send()
+        except Exception as error:
+            message.last_error = f"{type(error).__name__}: {error}"
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = OutboxStatus.FAILED
+            message.save(update_fields=["attempts", "last_error", "status"])
+            logger.warning("Outbox message %s not sent: %s", message.pk, message.last_error)
+            return False
+        message.status = OutboxStatus.SENT
+        message.sent_at = timezone.now()
+        message.last_error = ""
+        message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        return True
+
+
+def outbox_sweep(*, older_than_seconds: int = 30) -> int:
+    """Send what workers left pending (broker down, worker crashed). Returns how many were sent."""
+    limit = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    ids = list(
+        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, created_at__lte=limit)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    return sum(outbox_send(message_id=pk) for pk in ids)
+
+
+def outbox_resend(*, message_id: int, by) -> bool:
+    """Staff: send a failed (or already sent) email again."""
+    with transaction.atomic():
+        message = OutboxMessage.objects.select_for_update().get(pk=message_id)
+        message.status = OutboxStatus.PENDING
+        message.attempts = 0
+        message.save(update_fields=["status", "attempts"])
+        log(instance=message, action="portail.outbox.resend", user=by)
+    return outbox_send(message_id=message_id)
+
+
+def template_send_test(*, template: EmailTemplate, to: str, by) -> OutboxMessage:
+    """«Envoyer un test»: the template as saved, filled with sample data, to the staff member."""
+    kind = kinds.get(template.kind)
+    rendered = rendering.render(kind=kind, context=kind.sample_context, template=template, signature=_signature())
+    with transaction.atomic():
+        message = OutboxMessage.objects.create(
+            key=f"test:{uuid.uuid4()}",
+            kind=template.kind,
+            to_email=to,
+            from_email=_signature().get("sender") or settings.DEFAULT_FROM_EMAIL,
+            subject=f"[TEST] {rendered.subject}",
+            body_text=rendered.text,
+            body_html=rendered.html,
+        )
+        log(instance=template, action="portail.email.test", user=by, data={"to": to})
+        transaction.on_commit(lambda: _enqueue(message.pk))
+    return message

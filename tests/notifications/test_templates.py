@@ -1,0 +1,55 @@
+"""Email templates: placeholders, escaping, the municipality's text and signature."""
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from notifications import kinds, rendering, services
+from notifications.models import EmailTemplate
+
+pytestmark = pytest.mark.django_db
+
+
+def test_municipality_text_replaces_the_default(site):
+    EmailTemplate.objects.filter(kind="account_confirmation").update(
+        subject="Bienvenue {{ prenom }}", body="Cher {{ nom_complet }},\n\nMerci.", zone="Zone commune."
+    )
+    email = services.render_for(
+        kind="account_confirmation", context={"prenom": "Léa", "nom_complet": "Mme Léa DURANT", "lien": "https://x/y"}
+    )
+    assert email.subject == "Bienvenue Léa"
+    assert email.text.startswith("Cher Mme Léa DURANT,\n\nMerci.")
+    assert "Zone commune." in email.text
+    assert "Confirmer mon inscription :\nhttps://x/y" in email.text
+    assert "892 rue Yves Kermen" in email.text and "Ceci est un mail automatique" in email.text
+    assert '<a href="https://x/y"' in email.html
+
+
+def test_values_are_escaped_in_html_but_not_in_text():
+    kind = kinds.get("test")
+    email = rendering.render(kind=kind, context={"nom_complet": "<script>alert(1)</script>"})
+    assert "<script>" not in email.html and "&lt;script&gt;" in email.html
+    assert "<script>alert(1)</script>" in email.text
+
+
+def test_unknown_placeholder_is_refused_beside_the_field():
+    template = EmailTemplate(kind="account_confirmation", subject="Bonjour {{ inconnu }}", body="ok {{ lien }}")
+    with pytest.raises(ValidationError) as error:
+        template.full_clean()
+    assert error.value.message_dict["subject"] == ["Variable inconnue : {{ inconnu }}"]
+
+
+def test_every_kind_renders_its_sample_without_leftover_placeholders():
+    for kind in kinds.all_kinds():
+        email = rendering.render(kind=kind, context=kind.sample_context)
+        assert "{{" not in email.text and "{{" not in email.subject, kind.slug
+
+
+def test_test_send_goes_through_the_outbox(site, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    template = EmailTemplate.objects.get(kind="account_confirmation")
+    with django_capture_on_commit_callbacks(execute=True):
+        row = services.template_send_test(template=template, to="com@example.org", by=None)
+    assert row.subject == "[TEST] Portail citoyen : confirmation de création de compte"
+    assert mail.outbox[0].to == ["com@example.org"]
+    assert "Bonjour M. Jean DURANT," in mail.outbox[0].body
