@@ -1,0 +1,26 @@
+"""The billing space application."""
+
+from django.apps import AppConfig
+
+
+class EspaceFacturationConfig(AppConfig):
+    name = "espace_facturation"
+    verbose_name = "Espace facturation"
+
+    def ready(self):
+        from espace_famille import subscriptions
+        from espace_famille.models import SubscriptionMethod
+
+        from .forms import InvoiceSubscriptionForm
+        from .selectors import family_by_invoice_references
+
+        subscriptions.register(
+            subscriptions.SubscriptionWay(
+                slug=SubscriptionMethod.INVOICE,
+                title="Avec une de vos factures",
+                help_text="Références situées dans une de vos factures émises par votre collectivité",
+                form_class=InvoiceSubscriptionForm,
+                find_family=lambda data: family_by_invoice_references(**data),
+                position=10,
+            )
+        )

@@ -1,0 +1,86 @@
+"""The account emails (sent by allauth through our outbox) and their default texts."""
+
+from notifications.kinds import EmailKind
+
+CONTACT_LINE = (
+    "Pour toutes informations complémentaires, vous pouvez contacter notre service au {{ telephone }}, {{ horaires }}."
+)
+
+KINDS = [
+    EmailKind(
+        slug="account_confirmation",
+        label="Confirmation de création de compte",
+        subject="Portail citoyen : confirmation de création de compte",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Pour finaliser la création de votre compte sur le portail citoyen, veuillez confirmer votre "
+            "inscription en cliquant sur le bouton suivant :"
+        ),
+        button_label="Confirmer mon inscription",
+        button_url_key="lien",
+        zone=CONTACT_LINE
+        + "\n\nVous pouvez obtenir plus d'informations sur votre espace citoyen dans la rubrique « Mes demandes ».",
+        placeholders={
+            "lien": "Adresse du lien de confirmation",
+            "validite": "Durée de validité du lien («2 jours»)",
+        },
+        sample={"lien": "https://portail.example.org/compte/confirm-email/exemple/", "validite": "2 jours"},
+    ),
+    EmailKind(
+        slug="password_reset",
+        label="Réinitialisation du mot de passe",
+        subject="Portail citoyen : réinitialisation de votre mot de passe",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Une réinitialisation du mot de passe de votre compte a été demandée. Pour choisir un nouveau mot de "
+            "passe, cliquez sur le bouton suivant :"
+        ),
+        zone="Si vous n'êtes pas à l'origine de cette demande, ignorez ce message : votre mot de passe reste inchangé.",
+        button_label="Choisir un nouveau mot de passe",
+        button_url_key="lien",
+        placeholders={"lien": "Adresse du lien de réinitialisation"},
+        sample={"lien": "https://portail.example.org/compte/password/reset/key/exemple/"},
+    ),
+    EmailKind(
+        slug="unknown_account",
+        label="Demande pour une adresse sans compte",
+        subject="Portail citoyen : demande concernant votre adresse e-mail",
+        body=(
+            "Bonjour,\n\n"
+            "Vous recevez ce message parce qu'une demande a été faite sur le portail citoyen pour l'adresse "
+            "{{ email }}, qui n'est liée à aucun compte.\n\n"
+            "Si vous êtes à l'origine de cette demande, vous pouvez créer un compte avec cette adresse. "
+            "Sinon, ignorez ce message."
+        ),
+        button_label="Créer un compte",
+        button_url_key="lien",
+        placeholders={"email": "Adresse e-mail saisie", "lien": "Adresse de la création de compte"},
+        sample={"email": "jean.durant@example.org", "lien": "https://portail.example.org/compte/signup/"},
+    ),
+    EmailKind(
+        slug="account_already_exists",
+        label="Inscription avec une adresse déjà utilisée",
+        subject="Portail citoyen : vous avez déjà un compte",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Quelqu'un a essayé de créer un compte sur le portail citoyen avec votre adresse {{ email }}, qui "
+            "a déjà un compte. Si c'était vous et que vous avez oublié votre mot de passe, vous pouvez le "
+            "réinitialiser. Sinon, ignorez ce message."
+        ),
+        button_label="Réinitialiser mon mot de passe",
+        button_url_key="lien",
+        placeholders={"email": "Adresse e-mail du compte", "lien": "Adresse de la réinitialisation du mot de passe"},
+        sample={"email": "jean.durant@example.org", "lien": "https://portail.example.org/compte/password/reset/"},
+    ),
+    EmailKind(
+        slug="account_notice",
+        label="Avis de sécurité du compte",
+        subject="Portail citoyen : {{ objet }}",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n{{ avis }}\n\n"
+            "Si vous n'êtes pas à l'origine de cette action, contactez le service au plus vite."
+        ),
+        placeholders={"objet": "Objet de l'avis", "avis": "Ce qui a changé sur le compte"},
+        sample={"objet": "mot de passe modifié", "avis": "Le mot de passe de votre compte a été modifié."},
+    ),
+]

@@ -1,0 +1,57 @@
+"""The staff groups of the Wagtail admin and what each may do (idempotent)."""
+
+from django.contrib.auth.models import Group, Permission
+from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
+
+INSTRUCTORS = "Instructeurs"
+COMMUNICATION = "Chargés de communication"
+
+
+def _perms(*codenames_by_app: tuple[str, str]) -> list[Permission]:
+    return [
+        Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames_by_app
+    ]
+
+
+def ensure_staff_groups() -> list[Group]:
+    instructors, _ = Group.objects.get_or_create(name=INSTRUCTORS)
+    instructors.permissions.add(
+        *_perms(
+            ("wagtailadmin", "access_admin"),
+            *[
+                ("espace_famille", f"{action}_{model}")
+                for model in ("family", "guardian", "child", "subscription")
+                for action in ("view", "add", "change")
+            ],
+            ("espace_facturation", "view_invoice"),
+            ("espace_facturation", "view_regie"),
+        )
+    )
+
+    communication, _ = Group.objects.get_or_create(name=COMMUNICATION)
+    communication.permissions.add(
+        *_perms(
+            ("wagtailadmin", "access_admin"),
+            ("notifications", "view_emailtemplate"),
+            ("notifications", "add_emailtemplate"),
+            ("notifications", "change_emailtemplate"),
+            ("home", "change_siteidentity"),
+        )
+    )
+    site = Site.objects.filter(is_default_site=True).first()
+    root = site.root_page if site else Page.get_first_root_node()
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=communication,
+            page=root,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
+    collection = Collection.get_first_root_node()
+    for app, model in (("wagtailimages", "image"), ("wagtaildocs", "document")):
+        for action in ("add", "change", "choose"):
+            GroupCollectionPermission.objects.get_or_create(
+                group=communication,
+                collection=collection,
+                permission=Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}"),
+            )
+    return [instructors, communication]

@@ -1,0 +1,73 @@
+"""Browser harness: Playwright driving Debian's Chromium against the live test server, with axe-core."""
+
+import os
+import shutil
+
+import pytest
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        pytest.skip("Chromium is not installed (apt-get install -y chromium): browser journeys skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})  # a phone
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    context.close()
+
+
+class AxeChecker:
+    """Runs axe-core on each page the journey visits and keeps what it found."""
+
+    def __init__(self):
+        from axe_playwright_python.sync_playwright import Axe
+
+        self.axe = Axe()
+        self.visited = []
+        self.violations = {}
+
+    def __call__(self, page):
+        results = self.axe.run(page)
+        self.visited.append(page.url)
+        if results.violations_count:
+            self.violations[page.url] = results.generate_report()
+
+
+@pytest.fixture
+def axe():
+    checker = AxeChecker()
+    yield checker
+    assert not checker.violations, "\n\n".join(f"{url}\n{report}" for url, report in checker.violations.items())

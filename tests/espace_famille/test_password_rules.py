@@ -1,0 +1,55 @@
+"""The guide's password rule, plus Django's common-password and similarity validators."""
+
+import pytest
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from espace_famille import rules
+from espace_famille.models import User
+
+
+@pytest.mark.parametrize(
+    ("password", "missing"),
+    [
+        ("Abcdefg1", []),
+        ("Abc1", ["au moins 8 caractères"]),
+        ("abcdefgh1", ["au moins 1 majuscule"]),
+        ("ABCDEFGH1", ["au moins 1 minuscule"]),
+        ("Abcdefghi", ["au moins 1 chiffre"]),
+        ("", ["au moins 8 caractères", "au moins 1 chiffre", "au moins 1 minuscule", "au moins 1 majuscule"]),
+        ("Élodie2026", []),
+    ],
+)
+def test_password_composition_lists_what_is_missing(password, missing):
+    assert rules.password_composition_problems(password) == missing
+
+
+def test_validator_message_quotes_the_rule():
+    with pytest.raises(ValidationError) as error:
+        validate_password("abcdefgh1x")
+    assert any(rules.PASSWORD_RULE in message for message in error.value.messages)
+
+
+def test_common_password_is_refused_even_when_composed():
+    with pytest.raises(ValidationError) as error:
+        validate_password("Password1")
+    assert any("trop courant" in message for message in error.value.messages)
+
+
+def test_password_like_the_name_is_refused():
+    user = User(email="jean.durant@example.org", first_name="Jean", last_name="Durantissimo")
+    with pytest.raises(ValidationError) as error:
+        validate_password("Durantissimo1", user=user)
+    assert any("trop semblable" in message for message in error.value.messages)
+
+
+def test_compliant_password_passes():
+    validate_password("Vacances-Ete-2026")
+
+
+@pytest.mark.django_db
+def test_passwords_are_hashed_with_argon2(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    user = User.objects.create_user(email="a@example.org", password="Portail2026!")
+    assert user.password.startswith("argon2$argon2id$")
+    assert user.check_password("Portail2026!")
