@@ -1,0 +1,424 @@
+"""`make bench`: serve the demo under gunicorn on loopback and measure pages against a bare Django view.
+
+Steps, all in a throw-away directory (VAR_DIR) removed at the end:
+1. fresh SQLite database: migrate, createcachetable, collectstatic, load_demo;
+2. gunicorn, 2 sync workers, on a free 127.0.0.1 port, DEBUG off;
+3. for each target, a short warm-up then BENCH_SECONDS (10 by default) of load with 8 connections,
+   with wrk when it is on PATH, otherwise a Python http.client fallback (BENCH_CLIENT=python forces it);
+4. a table of req/s, p50/p95/p99 latencies and the ratio of req/s to the ceiling: a bare Django view
+   serving a body of the home page's size through the same server and the same Django handler.
+
+Exits non-zero when a request got anything but a 200 (or failed at the socket level).
+Standard library only, so that it runs with the project's virtualenv as it is.
+"""
+
+import http.client
+import math
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import NamedTuple
+
+
+class Target(NamedTuple):
+    name: str
+    path: str
+    needs_login: bool = False  # for later screens behind the login; not used yet
+
+
+# Later issues add their screens here. The ceiling is measured on top of these.
+TARGETS = [
+    Target("page d'accueil", "/"),
+    Target("page de connexion", "/compte/login/"),
+]
+CEILING = Target("plafond : vue Django nue", "/__bench_ceiling__")
+
+ROOT = Path(__file__).resolve().parent.parent
+SECONDS = max(1, int(os.environ.get("BENCH_SECONDS", "10")))  # per target
+WARMUP_SECONDS = 1
+CONNECTIONS = 8
+WRK_THREADS = 2
+HOST = "127.0.0.1"  # never anything else: the load only ever goes to this machine's loopback
+
+# The WSGI module gunicorn serves, written to the temp dir so that the project gets no extra URL.
+# Requests to the ceiling path go to a second Django WSGIHandler (same settings, same middleware
+# stack, same URL resolution and view machinery) whose requests carry `request.urlconf` = this
+# module, so Django resolves them against the one-route urlpatterns below and runs a bare view
+# returning fixed bytes. Every other request goes untouched to cms.wsgi's application, exactly
+# what production serves. The ratio page/ceiling thus shows what the page's own work costs
+# (queries, templates, Wagtail) on top of Django's fixed cost per request.
+# The body is the home page's bytes, captured by run.py once the server is up and written to
+# BENCH_CEILING_BODY; each worker reads it once, on its first ceiling request.
+CEILING_MODULE = """
+import os
+
+from django.core.handlers.wsgi import WSGIHandler
+from django.http import HttpResponse
+from django.urls import path
+
+from cms.wsgi import application as portal  # sets Django up exactly as production does
+
+CEILING_PATH = {path!r}
+_body = None
+
+
+def ceiling(request):
+    global _body
+    if _body is None:
+        with open(os.environ["BENCH_CEILING_BODY"], "rb") as f:
+            _body = f.read()
+    return HttpResponse(_body)
+
+
+urlpatterns = [path(CEILING_PATH.lstrip("/"), ceiling)]
+
+
+class CeilingHandler(WSGIHandler):
+    def get_response(self, request):
+        request.urlconf = __name__
+        return super().get_response(request)
+
+
+ceiling_handler = CeilingHandler()
+
+
+def application(environ, start_response):
+    if environ.get("PATH_INFO") == CEILING_PATH:
+        return ceiling_handler(environ, start_response)
+    return portal(environ, start_response)
+"""
+
+# wrk script: counts every answer that is not a 200 (wrk alone only counts >= 400) and prints one
+# machine-readable line with the figures, p95 included (wrk's --latency table has no p95).
+WRK_SCRIPT = r"""
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) non200 = 0 end
+function response(status, headers, body) if status ~= 200 then non200 = non200 + 1 end end
+function done(summary, latency, requests)
+  local bad = 0
+  for _, t in ipairs(threads) do bad = bad + t:get("non200") end
+  local e = summary.errors
+  io.write(string.format("BENCH requests=%d duration_us=%d non200=%d socket_errors=%d p50=%d p95=%d p99=%d\n",
+    summary.requests, summary.duration, bad, e.connect + e.read + e.write + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+
+
+class Result(NamedTuple):
+    requests: int
+    seconds: float
+    non200: int
+    socket_errors: int
+    p50: float  # ms
+    p95: float
+    p99: float
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+
+class BenchError(Exception):
+    pass
+
+
+def step(message: str) -> None:
+    print(f"· {message}", flush=True)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def manage(env: dict, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def check(proc: subprocess.CompletedProcess, what: str) -> None:
+    if proc.returncode:
+        tail = "\n".join((proc.stdout + proc.stderr).strip().splitlines()[-30:])
+        raise BenchError(f"{what} a échoué (code {proc.returncode}) :\n{tail}")
+
+
+def prepare_database(env: dict) -> None:
+    step("base isolée : migrate, createcachetable, collectstatic, load_demo")
+    # collectstatic does not touch the database: run it alongside migrate.
+    static = subprocess.Popen(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        check(manage(env, "migrate", "--noinput", "-v0"), "manage.py migrate")
+        check(manage(env, "createcachetable"), "manage.py createcachetable")
+        out, _ = static.communicate(timeout=120)
+        check(subprocess.CompletedProcess(static.args, static.returncode, out, ""), "manage.py collectstatic")
+    finally:
+        if static.poll() is None:
+            static.kill()
+            static.wait()
+    demo = manage(env, "load_demo")
+    if demo.returncode and "Unknown command: 'load_demo'" in demo.stderr:
+        print(
+            "ATTENTION : la commande load_demo n'existe pas (encore) ; mesure sans la collectivité de démonstration,"
+            " la page d'accueil sera celle de Wagtail par défaut ou une 404.",
+            file=sys.stderr,
+        )
+    else:
+        check(demo, "manage.py load_demo")
+
+
+def start_server(env: dict, work: Path, port: int) -> subprocess.Popen:
+    step(f"gunicorn, 2 workers synchrones, sur {HOST}:{port}")
+    log = open(work / "gunicorn.log", "wb")  # the child keeps its own copy of the descriptor
+    try:
+        return subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bench_ceiling:application",
+                "--workers",
+                "2",
+                "--worker-class",
+                "sync",
+                "--bind",
+                f"{HOST}:{port}",
+                "--pythonpath",
+                f"{ROOT},{work}",
+                "--log-level",
+                "warning",
+                "--graceful-timeout",
+                "5",
+                "--no-control-socket",  # no socket in ~/.gunicorn, no clash with another gunicorn
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group, so that it can be stopped as a whole
+        )
+    finally:
+        log.close()
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is None:
+        server.terminate()  # the master stops its workers
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=5)
+
+
+def server_log(work: Path) -> str:
+    try:
+        return "\n".join((work / "gunicorn.log").read_text(errors="replace").strip().splitlines()[-30:])
+    except OSError:
+        return ""
+
+
+def get(port: int, path: str, timeout: float = 10) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def wait_until_up(server: subprocess.Popen, port: int, work: Path, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise BenchError(f"gunicorn s'est arrêté (code {server.returncode}) :\n{server_log(work)}")
+        try:
+            get(port, "/", timeout=2)
+            return
+        except (OSError, http.client.HTTPException):
+            time.sleep(0.2)
+    raise BenchError(f"gunicorn ne répond pas après {timeout:.0f} s :\n{server_log(work)}")
+
+
+def run_wrk(port: int, path: str, seconds: int, script: Path) -> Result:
+    command = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(script)]
+    proc = subprocess.run(
+        [*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, timeout=seconds + 30
+    )
+    match = re.search(r"^BENCH (.*)$", proc.stdout, re.M)
+    if proc.returncode or not match:
+        raise BenchError(f"wrk a échoué (code {proc.returncode}) :\n{proc.stdout}{proc.stderr}")
+    v = {key: int(value) for key, value in (pair.split("=") for pair in match.group(1).split())}
+    return Result(
+        v["requests"], v["duration_us"] / 1e6, v["non200"], v["socket_errors"],
+        v["p50"] / 1000, v["p95"] / 1000, v["p99"] / 1000,
+    )  # fmt: skip
+
+
+def percentile(ordered: list[float], p: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not ordered:
+        return math.nan
+    return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+def run_python(port: int, path: str, seconds: int) -> Result:
+    """CONNECTIONS threads, each looping on its own connection until a fixed deadline."""
+    deadline = time.monotonic() + seconds
+    latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
+    non200 = [0] * CONNECTIONS
+    errors = [0] * CONNECTIONS
+
+    def worker(i: int) -> None:
+        conn = None
+        while time.monotonic() < deadline:
+            if conn is None:
+                conn = http.client.HTTPConnection(HOST, port, timeout=10)
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+            except (OSError, http.client.HTTPException):
+                errors[i] += 1
+                conn.close()
+                conn = None
+                continue
+            latencies[i].append((time.perf_counter() - start) * 1000)
+            if response.status != 200:
+                non200[i] += 1
+            if response.will_close:  # gunicorn's sync workers close after each response
+                conn.close()
+                conn = None
+        if conn is not None:
+            conn.close()
+
+    threads = [threading.Thread(target=worker, args=(i,), daemon=True) for i in range(CONNECTIONS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=max(0.0, deadline - time.monotonic()) + 15)
+    elapsed = time.monotonic() - started
+    ordered = sorted(x for per_thread in latencies for x in per_thread)
+    return Result(
+        len(ordered), elapsed, sum(non200), sum(errors),
+        percentile(ordered, 50), percentile(ordered, 95), percentile(ordered, 99),
+    )  # fmt: skip
+
+
+def main() -> int:
+    wanted = os.environ.get("BENCH_CLIENT", "").lower()
+    use_wrk = wanted != "python" and shutil.which("wrk") is not None
+    if wanted == "wrk" and not use_wrk:
+        print("BENCH_CLIENT=wrk mais wrk est introuvable (apt-get install wrk)", file=sys.stderr)
+        return 2
+
+    work = Path(tempfile.mkdtemp(prefix="portail-bench-"))
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        # Whatever the shell says, no shared database, cache, mail server or static directory.
+        if key not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL", "STATIC_ROOT", "MEDIA_ROOT"}
+    }
+    env.update(
+        VAR_DIR=str(work / "var"),
+        DJANGO_SETTINGS_MODULE="cms.settings.dev",
+        DEBUG="0",
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        LOG_LEVEL=os.environ.get("LOG_LEVEL", "WARNING"),
+        BENCH_CEILING_BODY=str(work / "ceiling_body.html"),
+        PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), str(work), os.environ.get("PYTHONPATH")])),
+    )
+    (work / "bench_ceiling.py").write_text(CEILING_MODULE.format(path=CEILING.path))
+    wrk_script = work / "bench.lua"
+    wrk_script.write_text(WRK_SCRIPT)
+
+    def measure(path: str, seconds: int) -> Result:
+        return run_wrk(port, path, seconds, wrk_script) if use_wrk else run_python(port, path, seconds)
+
+    # `make` stops with SIGTERM: turn it into an exception so that the finally below still runs.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
+    server = None
+    began = time.monotonic()
+    try:
+        prepare_database(env)
+        port = free_port()
+        server = start_server(env, work, port)
+        wait_until_up(server, port, work)
+
+        status, home = get(port, "/")
+        if status != 200:
+            print(f"ATTENTION : la page d'accueil répond {status} (collectivité de démonstration absente ?)")
+        (work / "ceiling_body.html").write_bytes(home)
+        targets = [*TARGETS, CEILING]
+        for target in targets:
+            status, body = get(port, target.path)
+            step(f"{target.path} : {status}, {len(body)} octets")
+        if len(get(port, CEILING.path)[1]) != len(home):
+            raise BenchError("le plafond ne sert pas un corps de la taille de la page d'accueil")
+
+        if use_wrk:
+            version = subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.splitlines()[:1]
+            client = f"wrk ({' '.join(version[0].split()[:2]) if version else 'wrk'}), {WRK_THREADS} fils"
+        else:
+            client = "Python http.client (repli, wrk absent ou BENCH_CLIENT=python), 8 fils"
+        print(
+            f"\nClient : {client}, {CONNECTIONS} connexions, {SECONDS} s par cible après {WARMUP_SECONDS} s"
+            f" de chauffe. Serveur : gunicorn, 2 workers synchrones, DEBUG=0, SQLite, {HOST}:{port},"
+            f" {os.cpu_count()} cœurs. Page d'accueil : {len(home)} octets.",
+            flush=True,
+        )
+        results = []
+        for target in targets:
+            measure(target.path, WARMUP_SECONDS)
+            results.append((target, measure(target.path, SECONDS)))
+
+        ceiling = results[-1][1].rps
+        print(f"\n{'cible':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'/plafond':>9}")
+        for target, r in results:
+            ratio = f"{r.rps / ceiling:.2f}×" if ceiling else "-"
+            print(f"{target.name:<28} {r.rps:>8.0f} {r.p50:>8.1f} {r.p95:>8.1f} {r.p99:>8.1f} {ratio:>9}")
+        print(f"\n(durée totale {time.monotonic() - began:.0f} s)")
+
+        failed = sum(r.non200 + r.socket_errors for _, r in results)
+        if failed:
+            for target, r in results:
+                if r.non200 or r.socket_errors:
+                    print(
+                        f"ÉCHEC {target.path} : {r.non200} réponses autres que 200, {r.socket_errors} erreurs réseau",
+                        file=sys.stderr,
+                    )
+            print(f"{failed} requêtes en échec sur {sum(r.requests for _, r in results)}", file=sys.stderr)
+            return 1
+        return 0
+    except (BenchError, subprocess.TimeoutExpired) as error:
+        print(f"bench : {error}", file=sys.stderr)
+        return 2
+    finally:
+        if server is not None:
+            stop_server(server)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
