@@ -16,3 +16,24 @@ class SubscriptionThrottled(ValidationError):
             "Trop de tentatives infructueuses. Par sécurité, réessayez dans une heure ou contactez le service.",
             code="subscription_throttled",
         )
+
+
+class InvalidTransition(ValidationError):
+    def __init__(self, message="Cette demande a déjà été traitée."):
+        super().__init__(message, code="invalid_transition")
+
+
+class StaleRequest(ValidationError):
+    """The file changed since the family asked: the instructor must look at fresh values before accepting."""
+
+    def __init__(self, fields: list[str]):
+        self.fields = fields
+        super().__init__(
+            "Le dossier a été modifié depuis cette demande. Vérifiez les valeurs actuelles avant d'accepter.",
+            code="stale_request",
+        )
+
+
+class InvalidPhoto(ValidationError):
+    def __init__(self, message):
+        super().__init__(message, code="invalid_photo")

@@ -33,3 +33,67 @@ def password_composition_problems(password: str) -> list[str]:
     if not re.search(r"[A-ZÀ-Þ]", password):
         problems.append("au moins 1 majuscule")
     return problems
+
+
+# Family-file changes. Each request kind covers a set of fields; a request holds, for each
+# changed field, the value when asked («before») and the value asked («after»), JSON-ready.
+GUARDIAN_FIELDS = (
+    "civility",
+    "family_situation",
+    "last_name",
+    "first_name",
+    "quality",
+    "email",
+    "phone",
+    "mobile",
+    "accepts_email",
+    "accepts_sms",
+)
+ADDRESS_FIELDS = ("address_line", "address_complement", "postcode", "city")
+FISCAL_FIELDS = ("quotient", "allocataire_number", "dependants")
+BANK_FIELDS = ("account_holder", "iban", "bic")
+CHILD_FIELDS = (
+    "last_name",
+    "first_name",
+    "birth_date",
+    "sex",
+    "insurance_company",
+    "insurance_number",
+    "glasses",
+    "dental_appliance",
+    "hearing_aid",
+    "allows_sport",
+    "allows_photo",
+    "allows_leave_alone",
+    "allows_outings",
+    "allows_hospitalisation",
+    "diet",
+    "allergies",
+)
+# Rows of a child's tables, compared as whole lists.
+VACCINATION_FIELDS = ("name", "date", "booster_date")
+CONTACT_FIELDS = ("full_name", "mobile", "phone", "relationship", "emergency_call", "can_pick_up")
+CHILD_LIST_FIELDS = {"vaccinations": VACCINATION_FIELDS, "contacts": CONTACT_FIELDS}
+
+
+def changes_between(current: dict, asked: dict) -> dict:
+    """{field: {"before", "after"}} for every field of `asked` whose value differs from `current`."""
+    return {
+        field: {"before": current.get(field), "after": value}
+        for field, value in asked.items()
+        if current.get(field) != value
+    }
+
+
+def stale_fields(changes: dict, current: dict) -> list[str]:
+    """Fields changed in the file since the request was made: accepting would overwrite someone's work."""
+    return [field for field, change in changes.items() if current.get(field) != change["before"]]
+
+
+def mask_iban(iban: str) -> str:
+    """«FR76 •••• •••• •••• •••• •••• 189»: enough for the family to recognise its account."""
+    compact = (iban or "").replace(" ", "").upper()
+    if len(compact) < 8:
+        return "•" * len(compact)
+    masked = compact[:4] + "•" * (len(compact) - 7) + compact[-3:]
+    return " ".join(masked[i : i + 4] for i in range(0, len(masked), 4))

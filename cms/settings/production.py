@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASE_URL, EMAIL_URL, REDIS_URL, env, env_bool, env_list
+from .base import DATABASE_URL, EMAIL_URL, REDIS_URL, STORAGES, env, env_bool, env_list
 
 DEBUG = False
 
@@ -22,7 +22,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 ALTCHA_HMAC_SECRET = env("ALTCHA_HMAC_SECRET", SECRET_KEY)
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    **STORAGES,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
