@@ -6,7 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
-from espace_famille import views as famille_views
+from espace_famille.views import account as famille_views
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),

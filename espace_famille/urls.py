@@ -2,15 +2,26 @@
 
 from django.urls import path
 
-from . import views
+from .views import account, data, family, requests
 
 app_name = "espace_famille"
 
 urlpatterns = [
-    path("mon-espace/", views.mon_espace, name="mon_espace"),
-    path("mon-espace/profil/", views.profile, name="profile"),
-    path("mon-espace/abonnements/", views.subscription_list, name="subscriptions"),
-    path("mon-espace/abonnements/ajouter/", views.subscription_add, name="subscription_add"),
-    path("espace-famille/", views.home, name="home"),
-    path("espace-famille/choisir/", views.family_choose, name="family_choose"),
+    path("mon-espace/", account.mon_espace, name="mon_espace"),
+    path("mon-espace/profil/", account.profile, name="profile"),
+    path("mon-espace/abonnements/", account.subscription_list, name="subscriptions"),
+    path("mon-espace/abonnements/ajouter/", account.subscription_add, name="subscription_add"),
+    path("mon-espace/demandes/", requests.request_list, name="requests"),
+    path("mon-espace/demandes/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("mon-espace/mes-donnees/", data.my_data, name="my_data"),
+    path("mon-espace/mes-donnees/<int:family_pk>/dossier.pdf", data.my_data_pdf, name="my_data_pdf"),
+    path("mon-espace/mes-donnees/<int:family_pk>/dossier.json", data.my_data_json, name="my_data_json"),
+    path("espace-famille/", account.home, name="home"),
+    path("espace-famille/choisir/", account.family_choose, name="family_choose"),
+    path("espace-famille/ma-famille/", family.family_file, name="family_file"),
+    path("espace-famille/ma-famille/responsables/<int:pk>/", family.guardian_edit, name="guardian_edit"),
+    path("espace-famille/ma-famille/enfants/ajouter/", family.child_add, name="child_add"),
+    path("espace-famille/ma-famille/enfants/<int:pk>/", family.child_edit, name="child_edit"),
+    path("espace-famille/ma-famille/<str:person>/<int:pk>/photo/", family.photo_edit, name="photo_edit"),
+    path("espace-famille/ma-famille/<str:person>/<int:pk>/photo.jpg", family.photo_serve, name="photo"),
 ]

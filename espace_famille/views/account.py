@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from . import selectors, services, subscriptions, throttling
-from .exceptions import SubscriptionNotFound, SubscriptionThrottled
-from .forms import ProfileForm, ResendConfirmationForm
+from .. import selectors, services, subscriptions, throttling
+from ..exceptions import SubscriptionNotFound, SubscriptionThrottled
+from ..forms import ProfileForm, ResendConfirmationForm
 
 MON_ESPACE = ("Mon espace citoyen", "espace_famille:mon_espace")
 

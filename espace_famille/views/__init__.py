@@ -1,0 +1,1 @@
+"""Views of the family space, one module per screen family."""
