@@ -23,6 +23,15 @@ def ensure_staff_groups() -> list[Group]:
                 for model in ("family", "guardian", "child", "subscription")
                 for action in ("view", "add", "change")
             ],
+            # A child's vaccines and authorised adults are rows staff add, correct and remove.
+            *[
+                ("espace_famille", f"{action}_{model}")
+                for model in ("vaccination", "authorizedcontact")
+                for action in ("view", "add", "change", "delete")
+            ],
+            # Requests are viewed and decided (the change permission), never created or deleted by staff.
+            ("espace_famille", "view_request"),
+            ("espace_famille", "change_request"),
             ("espace_facturation", "view_invoice"),
             ("espace_facturation", "view_regie"),
         )
