@@ -1,0 +1,197 @@
+"""«Télécharger mes données»: a guardian gets everything the portal holds about the family, and nothing else."""
+
+import json
+from datetime import date
+from html import unescape
+
+import pytest
+from django.urls import reverse
+from wagtail.models import ModelLogEntry
+
+from espace_famille import services
+from espace_famille.export import export_pdf, family_export
+from espace_famille.models import (
+    AuthorizedContact,
+    EventKind,
+    Relationship,
+    RequestEvent,
+    RequestKind,
+    SubscriptionMethod,
+    Vaccination,
+)
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+IBAN = "FR7630006000011234567890189"
+
+
+@pytest.fixture
+def family():
+    family = FamilyFactory(
+        name="DURANT",
+        quotient=850,
+        allocataire_number="1234567",
+        address_line="892 rue Yves Kermen",
+        postcode="92100",
+        city="Boulogne-Billancourt",
+        account_holder="Jean DURANT",
+        iban=IBAN,
+        bic="AGRIFRPP882",
+    )
+    GuardianFactory(family=family, first_name="Jean", mobile="06 12 34 56 78")
+    lea = ChildFactory(family=family, first_name="Léa", allergies="Arachide", allows_photo=True)
+    Vaccination.objects.create(child=lea, name="Hépatite B", date=date(2016, 4, 5))
+    AuthorizedContact.objects.create(
+        child=lea, full_name="BARRET Jean-philippe", relationship=Relationship.NEIGHBOUR, can_pick_up=True
+    )
+    return family
+
+
+@pytest.fixture
+def parent(client, site, family):
+    user = UserFactory(email="jean.durant@example.org")
+    services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+    client.force_login(user)
+    return user
+
+
+def download(client, name, family):
+    return client.get(reverse(f"espace_famille:{name}", args=[family.pk]))
+
+
+def test_json_holds_the_childs_vaccine_and_contact_and_the_full_iban(client, parent, family):
+    response = download(client, "my_data_json", family)
+    assert response.status_code == 200
+    data = json.loads(response.content)
+    assert data["family"]["iban"] == IBAN and data["family"]["subscriber_code"] == family.subscriber_code
+    lea = data["children"][0]
+    assert lea["vaccinations"] == [{"name": "Hépatite B", "date": "2016-04-05", "booster_date": None}]
+    assert lea["contacts"][0]["full_name"] == "BARRET Jean-philippe" and lea["contacts"][0]["can_pick_up"] is True
+    assert lea["allergies"] == "Arachide" and lea["has_photo"] is False
+    assert data["guardians"][0]["mobile"] == "06 12 34 56 78"
+    assert data["subscriptions"] == [
+        {"email": "jean.durant@example.org", "method": "staff", "created_at": data["subscriptions"][0]["created_at"]}
+    ]
+
+
+def test_downloads_are_attachments_named_after_the_family_and_the_day(client, parent, family):
+    pdf = download(client, "my_data_pdf", family)
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+    assert pdf["Content-Disposition"].startswith('attachment; filename="donnees-famille-DURANT-')
+    assert pdf["Content-Disposition"].endswith('.pdf"')
+    json_response = download(client, "my_data_json", family)
+    assert json_response["Content-Type"].startswith("application/json")
+    assert json_response["Content-Disposition"].endswith('.json"')
+
+
+def test_the_pdf_shows_the_family_data_with_french_labels(family, parent):
+    other = UserFactory()
+    guardian = family.guardians.get()
+    request = services.family_file_submit(
+        family=family,
+        kind=RequestKind.GUARDIAN_CHANGE,
+        values={"mobile": "07 00 00 00 01"},
+        by=parent,
+        guardian=guardian,
+    )
+    services.request_accept(request=request, by=other, message="Numero mis a jour")
+    content = export_pdf(family_export(family=family), compress=False)
+    assert content.startswith(b"%PDF")
+    for text in (b"BARRET Jean-philippe", IBAN.encode(), b"AGRIFRPP882", b"07 00 00 00 01", b"Numero mis a jour"):
+        assert text in content
+    # Accented letters are kept: WinAnsi codes, written as octal escapes in the page text.
+    for text in ("Données de la famille DURANT", "Hépatite B", "J'autorise mon enfant à partir seul"):
+        assert pdf_string(text) in content
+
+
+def pdf_string(text: str) -> bytes:
+    return "".join(c if ord(c) < 128 else f"\\{c.encode('cp1252')[0]:03o}" for c in text).encode()
+
+
+def test_requests_come_with_the_history_the_family_sees_and_not_the_internal_notes(client, parent, family):
+    guardian = family.guardians.get()
+    request = services.family_file_submit(
+        family=family,
+        kind=RequestKind.GUARDIAN_CHANGE,
+        values={"mobile": "07 00 00 00 01"},
+        by=parent,
+        guardian=guardian,
+    )
+    RequestEvent.objects.create(
+        request=request, kind=EventKind.MESSAGE, message="Note interne", visible_to_family=False
+    )
+    services.request_accept(request=request, by=UserFactory(), message="Votre numéro est à jour.")
+    data = json.loads(download(client, "my_data_json", family).content)
+    (exported,) = data["requests"]
+    assert exported["kind"] == "guardian" and exported["state"] == "accepted"
+    assert exported["changes"] == {"mobile": {"before": "06 12 34 56 78", "after": "07 00 00 00 01"}}
+    assert [(event["kind"], event["by"], event["message"]) for event in exported["events"]] == [
+        ("submitted", "famille", ""),
+        ("accepted", "service", "Votre numéro est à jour."),
+    ]
+
+
+def test_another_familys_data_is_not_found(client, parent):
+    other = FamilyFactory(iban=IBAN)
+    assert download(client, "my_data_pdf", other).status_code == 404
+    assert download(client, "my_data_json", other).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client, site, family):
+    for name in ("my_data_pdf", "my_data_json"):
+        response = download(client, name, family)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+    assert client.get(reverse("espace_famille:my_data"))["Location"].startswith(reverse("account_login"))
+
+
+def test_downloads_are_never_stored_by_browsers_or_proxies(client, parent, family):
+    for name in ("my_data_pdf", "my_data_json"):
+        assert "no-store" in download(client, name, family)["Cache-Control"]
+
+
+def test_each_download_is_written_in_the_audit_log(client, parent, family):
+    download(client, "my_data_pdf", family)
+    download(client, "my_data_json", family)
+    entries = ModelLogEntry.objects.filter(action="portail.data.export", object_id=str(family.pk)).order_by("pk")
+    assert [(entry.user_id, entry.data["format"]) for entry in entries] == [(parent.pk, "pdf"), (parent.pk, "json")]
+
+
+def test_the_page_offers_both_files_for_each_family_of_the_user(client, parent, family):
+    second = FamilyFactory(name="MARTIN")
+    services.subscription_create(user=parent, family=second, method=SubscriptionMethod.STAFF)
+    page = unescape(client.get(reverse("espace_famille:my_data")).content.decode())
+    assert "Télécharger mes données" in page
+    for each in (family, second):
+        assert reverse("espace_famille:my_data_pdf", args=[each.pk]) in page
+        assert reverse("espace_famille:my_data_json", args=[each.pk]) in page
+    assert page.count("Télécharger le document (PDF)") == 2 and page.count("Télécharger le fichier (JSON)") == 2
+
+
+def test_mon_espace_links_to_the_download_page(client, parent):
+    page = client.get(reverse("espace_famille:mon_espace")).content.decode()
+    assert f'href="{reverse("espace_famille:my_data")}"' in page
+
+
+def _family_with(children: int):
+    family = FamilyFactory()
+    GuardianFactory(family=family)
+    user = UserFactory()
+    services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+    for index in range(children):
+        child = ChildFactory(family=family, first_name=f"Enfant{index}")
+        Vaccination.objects.create(child=child, name="DTP", date=date(2016, 4, 5))
+        AuthorizedContact.objects.create(child=child, full_name=f"Contact {index}", relationship=Relationship.OTHER)
+        services.family_file_submit(
+            family=family, kind=RequestKind.CHILD_CHANGE, values={"allergies": "Lait"}, by=user, child=child
+        )
+    return family
+
+
+def test_the_export_reads_with_a_fixed_number_of_queries(django_assert_num_queries):
+    small, large = _family_with(1), _family_with(5)
+    with django_assert_num_queries(8):
+        family_export(family=small)
+    with django_assert_num_queries(8):
+        data = family_export(family=large)
+    assert len(data["children"]) == 5 and len(data["requests"]) == 5
