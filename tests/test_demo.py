@@ -1,0 +1,63 @@
+"""The demo municipality: the guide's families with a filled-in file, and requests in the instructors' queue."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from espace_famille.models import Family, Relationship, Request, RequestEvent, RequestKind, RequestState
+
+pytestmark = pytest.mark.django_db
+
+
+def load_demo():
+    with open("/dev/null", "w") as quiet:
+        call_command("load_demo", stdout=quiet)
+
+
+@pytest.fixture
+def durant():
+    load_demo()
+    return Family.objects.get(subscriber_code="DURANT2026")
+
+
+def test_the_durant_file_holds_what_the_guide_shows(durant):
+    lea = durant.children.get(first_name="Léa")
+    assert lea.birth_date == date(2010, 1, 1)
+    assert [(v.name, v.date, v.booster_date) for v in lea.vaccinations.all()] == [
+        ("Hépatite B", date(2016, 4, 5), None)
+    ]
+    contacts = [(c.full_name, c.relationship, c.emergency_call, c.can_pick_up) for c in lea.contacts.all()]
+    assert contacts == [
+        ("BARRET Jean-philippe", Relationship.NEIGHBOUR, False, True),
+        ("LOUVOIS Anne", Relationship.UNCLE_AUNT, False, True),
+    ]
+    assert durant.iban == "FR7630006000011234567890189" and durant.bic == "AGRIFRPP882"
+    assert durant.city == "Boulogne-Billancourt" and durant.quotient and durant.allocataire_number
+    jean = durant.guardians.get(first_name="Jean")
+    assert (jean.civility, jean.quality, jean.mobile) == ("M.", "pere", "06 12 34 56 78")
+
+
+def test_the_demo_has_one_pending_and_one_accepted_family_file_request(durant):
+    requests = Request.objects.filter(family=durant, kind=RequestKind.GUARDIAN_CHANGE)
+    pending = requests.get(state=RequestState.PENDING)
+    assert pending.guardian.first_name == "Jean" and pending.changes["mobile"]["after"] == "07 81 23 45 67"
+    assert pending.author.email == "jean.durant@example.org"
+    accepted = requests.get(state=RequestState.ACCEPTED)
+    assert accepted.decided_by.email == "instructeur@example.org"
+    assert accepted.guardian.mobile == "06 98 76 54 32"
+    assert RequestEvent.objects.filter(request=accepted, visible_to_family=True).exclude(message="").exists()
+    # The file itself waits for the instructor: Jean's number is unchanged.
+    assert durant.guardians.get(first_name="Jean").mobile == "06 12 34 56 78"
+
+
+def test_loading_twice_adds_nothing(durant):
+    counts = {model: model.objects.count() for model in (Family, Request, RequestEvent)} | {
+        "vaccinations": durant.children.get(first_name="Léa").vaccinations.count()
+    }
+    load_demo()
+    assert {model: model.objects.count() for model in (Family, Request, RequestEvent)} | {
+        "vaccinations": durant.children.get(first_name="Léa").vaccinations.count()
+    } == counts
+    assert Request.objects.filter(family=durant, state=RequestState.PENDING).count() == 1
+    assert durant.children.get(first_name="Léa").contacts.count() == 2
