@@ -7,7 +7,19 @@ import factory
 from allauth.account.models import EmailAddress
 
 from espace_facturation.models import Invoice, Regie
-from espace_famille.models import Child, Civility, Family, Guardian, Sex, User
+from espace_famille.models import (
+    Activity,
+    ActivitySlot,
+    Child,
+    Civility,
+    Enrolment,
+    Facility,
+    FacilityKind,
+    Family,
+    Guardian,
+    Sex,
+    User,
+)
 
 PASSWORD = "Portail2026!"
 
@@ -80,3 +92,50 @@ class InvoiceFactory(factory.django.DjangoModelFactory):
     amount = Decimal("6.50")
     emission_code = "EM2018"
     personal_code = factory.Sequence(lambda n: f"P{n:05d}")
+
+
+class FacilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Facility
+        django_get_or_create = ("name",)
+
+    name = "Ecole Lux"
+    kind = FacilityKind.SCHOOL
+
+
+class ActivityFactory(factory.django.DjangoModelFactory):
+    """«4/Péri SOIR»-like: school time, Monday, Tuesday, Thursday, Friday 16:30 - 18:30, deadline la veille à 12:00."""
+
+    class Meta:
+        model = Activity
+        skip_postgeneration_save = True
+
+    facility = factory.SubFactory(FacilityFactory)
+    code = factory.Sequence(lambda n: str(n + 1))
+    label = "Péri SOIR"
+    capacity = None
+    price = Decimal("2.10")
+
+    @factory.post_generation
+    def weekdays(obj, create, extracted, **kwargs):
+        """weekdays=[0, 1, 3, 4] (default) or a dict {weekday: ("16:30", "18:30")}."""
+        if not create:
+            return
+        slots = extracted if extracted is not None else [0, 1, 3, 4]
+        if not isinstance(slots, dict):
+            slots = {day: ("16:30", "18:30") for day in slots}
+        ActivitySlot.objects.bulk_create(
+            ActivitySlot(activity=obj, weekday=day, start_time=start, end_time=end)
+            for day, (start, end) in slots.items()
+        )
+
+
+class EnrolmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrolment
+
+    child = factory.SubFactory(ChildFactory)
+    activity = factory.SubFactory(ActivityFactory)
+    start_date = date(2026, 9, 1)
+    end_date = date(2027, 7, 3)
+    weekdays = factory.LazyFunction(lambda: [0, 1, 3, 4])

@@ -1,6 +1,23 @@
 """Models of the family space: accounts, family files, subscriptions and requests."""
 
 from .accounts import Civility, User
+from .activities import (
+    Activity,
+    ActivityPrice,
+    ActivitySlot,
+    Booking,
+    BookingHistory,
+    BookingState,
+    CalendarSettings,
+    Closure,
+    DeadlineKind,
+    Enrolment,
+    Facility,
+    FacilityKind,
+    HolidayRule,
+    SchoolZone,
+    Weekday,
+)
 from .family import (
     AuthorizedContact,
     Child,
@@ -27,6 +44,21 @@ from .requests import (
 )
 
 __all__ = [
+    "Activity",
+    "ActivityPrice",
+    "ActivitySlot",
+    "Booking",
+    "BookingHistory",
+    "BookingState",
+    "CalendarSettings",
+    "Closure",
+    "DeadlineKind",
+    "Enrolment",
+    "Facility",
+    "FacilityKind",
+    "HolidayRule",
+    "SchoolZone",
+    "Weekday",
     "FAMILY_FILE_KINDS",
     "AuthorizedContact",
     "Child",

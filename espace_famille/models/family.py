@@ -202,6 +202,8 @@ class Subscription(models.Model):
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="subscriptions", verbose_name="famille")
     method = models.CharField("moyen", max_length=10, choices=SubscriptionMethod.choices)
     created_at = models.DateTimeField("date", auto_now_add=True)
+    # Secret of the private calendar feed (iCalendar) of the family's booked days; renewed on demand.
+    calendar_token = models.CharField("jeton du calendrier", max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = "abonnement"

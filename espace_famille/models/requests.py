@@ -3,7 +3,12 @@
 from django.conf import settings
 from django.db import models
 
+from .activities import Activity, Booking, private_storage
 from .family import Child, Family, Guardian
+
+
+def justification_path(instance, filename):
+    return f"justificatifs/{instance.family_id}/{filename}"
 
 
 class RequestKind(models.TextChoices):
@@ -64,11 +69,16 @@ class Request(models.Model):
     child = models.ForeignKey(
         Child, on_delete=models.CASCADE, null=True, blank=True, related_name="requests", verbose_name="enfant"
     )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="requests", verbose_name="activité"
+    )
     subject = models.CharField("concerne", max_length=200, blank=True)
     start_date = models.DateField("date de début", null=True, blank=True)
     end_date = models.DateField("date de fin", null=True, blank=True)
     reason = models.CharField("raison", max_length=300, blank=True)
     changes = models.JSONField("valeurs demandées", default=dict, blank=True)
+    # An absence declared late is not billed when a justification (medical certificate) comes with it.
+    justification = models.FileField("justificatif", upload_to=justification_path, storage=private_storage, blank=True)
     created_at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     decided_at = models.DateTimeField("traitée le", null=True, blank=True)
     decided_by = models.ForeignKey(
@@ -107,6 +117,9 @@ class RequestLine(models.Model):
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="lines", verbose_name="demande")
     day = models.DateField("jour")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="lines", verbose_name="réservation"
+    )
     state = models.CharField("état", max_length=10, choices=LineState.choices, default=LineState.PENDING)
     decided_at = models.DateTimeField("traitée le", null=True, blank=True)
 
@@ -114,6 +127,7 @@ class RequestLine(models.Model):
         verbose_name = "ligne de demande"
         verbose_name_plural = "lignes de demande"
         ordering = ["day", "pk"]
+        indexes = [models.Index(fields=["request", "state"])]
 
     def __str__(self):
         return f"{self.day:%d/%m/%Y} — {self.get_state_display()}"

@@ -4,10 +4,10 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import changes as file_changes
-from . import images, rules, selectors
-from .exceptions import InvalidTransition, StaleRequest, SubscriptionNotFound
-from .models import (
+from .. import changes as file_changes
+from .. import images, rules, selectors
+from ..exceptions import InvalidTransition, StaleRequest, SubscriptionNotFound
+from ..models import (
     Child,
     EventKind,
     Family,

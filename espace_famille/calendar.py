@@ -1,0 +1,86 @@
+"""The municipality's calendar: public holidays and school holidays from well-kept libraries, plus closures.
+
+`holidays` gives the French public holidays; `vacances-scolaires-france` gives the school holidays of each zone
+(the Ministry's open data, shipped with the package). The service adds its own closures in the admin."""
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+
+import holidays
+from vacances_scolaires_france import SchoolHolidayDates
+
+from .models import Activity, CalendarSettings, Closure, HolidayRule
+
+
+@lru_cache(maxsize=16)
+def public_holidays(year: int) -> dict[date, str]:
+    return dict(holidays.France(years=year, language="fr"))
+
+
+@lru_cache(maxsize=1)
+def _school_data() -> SchoolHolidayDates:
+    return SchoolHolidayDates()
+
+
+@lru_cache(maxsize=64)
+def school_holidays(year: int, zone: str) -> dict[date, str]:
+    try:
+        days = _school_data().holidays_for_year_and_zone(year, zone)
+    except Exception:  # the package knows no dates for that year: treat it as having none
+        return {}
+    return {day: info["nom_vacances"] for day, info in days.items()}
+
+
+def school_zone() -> str:
+    """The zone set in the admin (Paramètres > Calendrier), zone B until it is set."""
+    zone = CalendarSettings.objects.values_list("school_zone", flat=True).first()
+    return zone or CalendarSettings._meta.get_field("school_zone").default
+
+
+@dataclass
+class Calendar:
+    """What a screen or a service needs to know about the days from `start` to `end`, read in two queries."""
+
+    start: date
+    end: date
+    zone: str
+    closures: list = field(default_factory=list)
+
+    @classmethod
+    def load(cls, start: date, end: date, zone: str | None = None) -> "Calendar":
+        zone = zone or school_zone()
+        closures = list(
+            Closure.objects.filter(start_date__lte=end, end_date__gte=start).values_list(
+                "start_date", "end_date", "facility_id", "activity_id", "label"
+            )
+        )
+        return cls(start=start, end=end, zone=zone, closures=closures)
+
+    def public_holiday(self, day: date) -> str | None:
+        return public_holidays(day.year).get(day)
+
+    def public_holiday_set(self) -> frozenset:
+        return frozenset(d for y in range(self.start.year - 1, self.end.year + 1) for d in public_holidays(y))
+
+    def school_holiday(self, day: date) -> str | None:
+        return school_holidays(day.year, self.zone).get(day)
+
+    def closed(self, activity: Activity, day: date) -> str | None:
+        """Why `activity` does not run on `day` (a French reason), or None when it runs (weekdays aside)."""
+        name = self.public_holiday(day)
+        if name:
+            return name
+        holiday = self.school_holiday(day)
+        if activity.holiday_rule == HolidayRule.SCHOOL_TIME and holiday:
+            return holiday
+        if activity.holiday_rule == HolidayRule.HOLIDAYS and not holiday:
+            return "hors vacances scolaires"
+        for start, end, facility_id, activity_id, label in self.closures:
+            if start <= day <= end and (
+                (facility_id is None and activity_id is None)
+                or facility_id == activity.facility_id
+                or activity_id == activity.pk
+            ):
+                return label
+        return None
