@@ -10,7 +10,7 @@ from functools import lru_cache
 import holidays
 from vacances_scolaires_france import SchoolHolidayDates
 
-from .models import Activity, CalendarSettings, Closure, HolidayRule
+from .models import Activity, CalendarSettings, Closure, HolidayRule, SlotPeriod
 
 
 @lru_cache(maxsize=16)
@@ -76,6 +76,13 @@ class Calendar:
             return holiday
         if activity.holiday_rule == HolidayRule.HOLIDAYS and not holiday:
             return "hors vacances scolaires"
+        # The weekday's slot may run only in school time or only in the holidays (uses prefetched slots).
+        for slot in activity.slots.all():
+            if slot.weekday == day.weekday():
+                if slot.period == SlotPeriod.SCHOOL and holiday:
+                    return holiday
+                if slot.period == SlotPeriod.HOLIDAYS and not holiday:
+                    return "hors vacances scolaires"
         for start, end, facility_id, activity_id, label in self.closures:
             if start <= day <= end and (
                 (facility_id is None and activity_id is None)

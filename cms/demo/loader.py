@@ -15,18 +15,28 @@ from wagtail.models import Collection, Locale, Page, Site
 from espace_facturation.models import Invoice, Regie
 from espace_famille import services as famille_services
 from espace_famille.models import (
+    Activity,
+    ActivityPrice,
+    ActivitySlot,
     AuthorizedContact,
     Child,
     Civility,
+    Closure,
+    DeadlineKind,
     Diet,
+    Enrolment,
+    Facility,
+    FacilityKind,
     Family,
     FamilySituation,
     Guardian,
+    HolidayRule,
     Quality,
     Relationship,
     Request,
     RequestKind,
     Sex,
+    SlotPeriod,
     SubscriptionMethod,
     User,
     Vaccination,
@@ -292,6 +302,44 @@ REQUESTS = [
     },
 ]
 INSTRUCTOR = "instructeur@example.org"
+
+# The guide's activities. Périscolaire runs in school time on Mondays, Tuesdays, Thursdays and Fridays;
+# the accueil de loisirs («ALSH-IS») on Wednesdays all year and every weekday in the school holidays.
+SCHOOL_DAYS = (0, 1, 3, 4)
+FACILITIES = [
+    ("Ecole Lux", FacilityKind.SCHOOL, "12 rue de la Paix, 92100 Boulogne-Billancourt"),
+    ("Accueil de loisirs Les Tilleuls", FacilityKind.LEISURE, "3 allée des Tilleuls, 92100 Boulogne-Billancourt"),
+    ("Crèche Les Petits Pas", FacilityKind.CRECHE, "8 rue Carnot, 92100 Boulogne-Billancourt"),
+]
+ACTIVITIES = [
+    # code, label, facility, hours, weekdays, capacity, auto_accept, price, quotient prices
+    ("1", "Péri MATIN", "Ecole Lux", ("07:35", "08:20"), SCHOOL_DAYS, 30, False, "1.60", []),
+    (
+        "2",
+        "Repas Ecoles",
+        "Ecole Lux",
+        ("12:00", "13:30"),
+        SCHOOL_DAYS,
+        None,
+        True,
+        "4.20",
+        [(700, "1.10"), (1200, "3.10")],
+    ),
+    ("4", "Péri SOIR", "Ecole Lux", ("16:30", "18:30"), SCHOOL_DAYS, 25, False, "2.10", []),
+    ("5", "ALSH-IS-Matin", "Accueil de loisirs Les Tilleuls", ("08:00", "12:00"), "alsh", 40, False, "6.50", []),
+    ("6", "ALSH-IS-Repas", "Accueil de loisirs Les Tilleuls", ("12:00", "14:00"), "alsh", 40, False, "4.20", []),
+    ("7", "ALSH-IS-Après-midi", "Accueil de loisirs Les Tilleuls", ("13:00", "17:00"), "alsh", 40, False, "6.50", []),
+]
+SCHOOL_YEAR = (date(2026, 9, 1), date(2027, 8, 31))
+# (family code, child): the activities the child is enrolled in for the school year.
+ENROLMENTS = [
+    ("DURANT2026", "Léo", ("1", "2", "4", "5", "6", "7")),
+    ("DURANT2026", "Nathan", ("2", "4")),
+    ("ADERNO2026", "Timéo", ("1", "2", "4", "5", "6", "7")),
+    ("ADERNO2026", "Maéva", ("2",)),
+    ("BLMAN2026", "Annette", ("2", "4")),
+]
+CLOSURES = [("Journée pédagogique", date(2027, 1, 29), date(2027, 1, 29), "Ecole Lux")]
 
 STAFF = [
     ("instructeur@example.org", "Inès", "TRUCHON", "Instructeurs", False),
@@ -579,11 +627,61 @@ def load_requests():
             famille_services.request_accept(request=request, by=instructor, message=spec["accept"])
 
 
+def load_activities():
+    facilities = {}
+    for name, kind, address in FACILITIES:
+        facilities[name], _ = Facility.objects.get_or_create(name=name, defaults={"kind": kind, "address": address})
+    activities = {}
+    for code, label, facility, (start, end), days, capacity, auto_accept, price, prices in ACTIVITIES:
+        leisure = days == "alsh"
+        activity, created = Activity.objects.get_or_create(
+            code=code,
+            defaults={
+                "label": label,
+                "facility": facilities[facility],
+                "holiday_rule": HolidayRule.ALWAYS if leisure else HolidayRule.SCHOOL_TIME,
+                "capacity": capacity,
+                "auto_accept": auto_accept,
+                "price": Decimal(price),
+                # The accueil de loisirs asks for 2 working days' notice; the school, the day before at noon.
+                "booking_deadline_kind": DeadlineKind.WORKING_DAYS if leisure else DeadlineKind.DAYS_BEFORE,
+                "booking_deadline_days": 2 if leisure else 1,
+                "cancel_deadline_kind": DeadlineKind.WORKING_DAYS if leisure else DeadlineKind.DAYS_BEFORE,
+                "cancel_deadline_days": 2 if leisure else 1,
+            },
+        )
+        activities[code] = activity
+        if created:
+            weekdays = {0: SlotPeriod.HOLIDAYS, 1: SlotPeriod.HOLIDAYS, 2: SlotPeriod.ALL, 3: SlotPeriod.HOLIDAYS}
+            weekdays = {**weekdays, 4: SlotPeriod.HOLIDAYS} if leisure else dict.fromkeys(days, SlotPeriod.ALL)
+            ActivitySlot.objects.bulk_create(
+                ActivitySlot(activity=activity, weekday=day, period=period, start_time=start, end_time=end)
+                for day, period in weekdays.items()
+            )
+            ActivityPrice.objects.bulk_create(
+                ActivityPrice(activity=activity, quotient_max=limit, amount=Decimal(amount)) for limit, amount in prices
+            )
+    for label, start, end, facility in CLOSURES:
+        Closure.objects.get_or_create(
+            label=label, start_date=start, defaults={"end_date": end, "facility": facilities[facility]}
+        )
+    start, end = SCHOOL_YEAR
+    for family_code, first_name, codes in ENROLMENTS:
+        child = Child.objects.get(family__subscriber_code=family_code, first_name=first_name)
+        for code in codes:
+            activity = activities[code]
+            weekdays = sorted(slot.weekday for slot in activity.slots.all())
+            Enrolment.objects.get_or_create(
+                child=child, activity=activity, start_date=start, defaults={"end_date": end, "weekdays": weekdays}
+            )
+
+
 @transaction.atomic
 def load():
     load_pages()
     load_email_templates()
     load_families()
     load_staff()
+    load_activities()
     # Requests need the families' accounts and the instructor who decides.
     load_requests()

@@ -16,6 +16,7 @@ from .activities import (
     FacilityKind,
     HolidayRule,
     SchoolZone,
+    SlotPeriod,
     Weekday,
 )
 from .family import (
@@ -58,6 +59,7 @@ __all__ = [
     "FacilityKind",
     "HolidayRule",
     "SchoolZone",
+    "SlotPeriod",
     "Weekday",
     "FAMILY_FILE_KINDS",
     "AuthorizedContact",

@@ -126,11 +126,20 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, "dimanche"
 
 
+class SlotPeriod(models.TextChoices):
+    ALL = "all", "toute l'année (selon le calendrier de l'activité)"
+    SCHOOL = "school", "en période scolaire seulement"
+    HOLIDAYS = "holidays", "pendant les vacances scolaires seulement"
+
+
 class ActivitySlot(models.Model):
-    """A weekday the activity runs, with its hours («07:35 - 08:20»)."""
+    """A weekday the activity runs, with its hours («07:35 - 08:20»).
+
+    An accueil de loisirs runs on Wednesdays all year but on Mondays only in the holidays: `period` says so."""
 
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="slots", verbose_name="activité")
     weekday = models.PositiveSmallIntegerField("jour", choices=Weekday.choices)
+    period = models.CharField("période", max_length=10, choices=SlotPeriod.choices, default=SlotPeriod.ALL)
     start_time = models.TimeField("début")
     end_time = models.TimeField("fin")
 
