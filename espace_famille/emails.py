@@ -84,3 +84,24 @@ KINDS = [
         sample={"objet": "mot de passe modifié", "avis": "Le mot de passe de votre compte a été modifié."},
     ),
 ]
+
+# Bookings: a day of the waiting list got a freed place (espace_famille.services.bookings).
+KINDS.append(
+    EmailKind(
+        slug="booking_promoted",
+        label="Place libérée : réservation acceptée",
+        subject="Portail citoyen : une place s'est libérée pour {{ enfant }}",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Une place s'est libérée : la réservation de {{ enfant }} pour l'activité {{ activite }} le {{ jour }}, "
+            "qui était en liste d'attente, est acceptée. Elle apparaît désormais « Réservé » dans votre planning."
+        ),
+        zone=CONTACT_LINE,
+        placeholders={
+            "enfant": "Prénom et nom de l'enfant",
+            "activite": "Activité («4/Péri SOIR»)",
+            "jour": "Jour réservé («lun. 19/11»)",
+        },
+        sample={"enfant": "Léa DURANT", "activite": "4/Péri SOIR", "jour": "lun. 19/11"},
+    )
+)

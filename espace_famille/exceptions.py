@@ -23,6 +23,13 @@ class InvalidTransition(ValidationError):
         super().__init__(message, code="invalid_transition")
 
 
+class BookingNotAllowed(ValidationError):
+    """A booking, absence or cancellation that cannot be asked at all (not the family's child, activity closed)."""
+
+    def __init__(self, message="Cette demande n'est pas possible."):
+        super().__init__(message, code="booking_not_allowed")
+
+
 class StaleRequest(ValidationError):
     """The file changed since the family asked: the instructor must look at fresh values before accepting."""
 

@@ -229,12 +229,22 @@ class Skip:
 
 
 def booking_problem(
-    *, day: date, kind: str, state: str, enrolments, runs_weekdays, closed: str | None, now: datetime, limit: datetime
+    *,
+    day: date,
+    kind: str,
+    state: str,
+    enrolments,
+    runs_weekdays,
+    closed: str | None,
+    now: datetime,
+    limit: datetime,
+    rule: str = "",
 ) -> tuple[str, str] | None:
     """Why `kind` ("booking", "absence", "cancellation") cannot be asked on `day`, or None.
 
     enrolments: (start, end, weekdays) of the child in the activity; runs_weekdays: weekdays the activity runs;
-    closed: the closure's name when the activity does not run that day; limit: the booking deadline.
+    closed: the closure's name when the activity does not run that day; limit: the booking deadline;
+    rule: the deadline as describe_deadline says it, named in the message when given.
     Returns (Skip code, French detail). A late absence is not a problem: it is billed (see absence_event)."""
     inside = [e for e in enrolments if e[0] <= day <= e[1]]
     if not inside:
@@ -247,6 +257,13 @@ def booking_problem(
         if (state, Event.BOOK) not in TRANSITIONS:
             return Skip.ALREADY, Skip.LABELS[Skip.ALREADY]
         if now > limit:
+            if rule:
+                until = f"au {rule[3:]}" if rule.startswith("le ") else f"à {rule}"
+                moment = limit.astimezone(PARIS)
+                return (
+                    Skip.DEADLINE,
+                    f"délai dépassé : réservation possible jusqu'{until} (le {moment:%d/%m/%Y à %H:%M})",
+                )
             return Skip.DEADLINE, f"délai dépassé (réservation possible jusqu'au {limit:%d/%m/%Y à %H:%M})"
     elif kind == "absence":
         if (state, Event.ABSENCE) not in TRANSITIONS:
@@ -269,7 +286,12 @@ def place_outcome(*, holding: int, capacity: int | None) -> str:
 
 
 def request_state(line_states: list[str]) -> str:
-    """A request's state from its lines: all accepted, all refused, a mix, or still pending."""
+    """A request's state from its lines: all accepted, all refused, a mix, or still pending.
+
+    Days the family withdrew do not count; a request whose days were all withdrawn is withdrawn."""
+    line_states = [s for s in line_states if s != "withdrawn"]
+    if not line_states:
+        return "withdrawn"
     decided = [s for s in line_states if s != "pending"]
     if len(decided) < len(line_states):
         return "pending"
@@ -287,3 +309,11 @@ def days_between(start: date, end: date, weekdays=None):
         if weekdays is None or day.weekday() in weekdays:
             yield day
         day += timedelta(days=1)
+
+
+WEEKDAY_ABBREVIATIONS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
+
+
+def day_label(day: date) -> str:
+    """«lun. 19/11», as the planning's columns say it."""
+    return f"{WEEKDAY_ABBREVIATIONS[day.weekday()]} {day:%d/%m}"

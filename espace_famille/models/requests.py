@@ -110,6 +110,7 @@ class LineState(models.TextChoices):
     PENDING = "pending", "En cours d'instruction"
     ACCEPTED = "accepted", "Accepté"
     REFUSED = "refused", "Refusé"
+    WITHDRAWN = "withdrawn", "Retiré par la famille"
 
 
 class RequestLine(models.Model):

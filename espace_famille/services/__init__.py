@@ -282,3 +282,13 @@ def photo_update(*, person: Guardian | Child, upload, by: User) -> Guardian | Ch
         if old:
             transaction.on_commit(lambda: locked.photo.storage.delete(old))
     return locked
+
+
+from .bookings import (  # noqa: E402, F401 (re-exported; the booking services build on the helpers above)
+    BulkResult,
+    SubmitResult,
+    booking_cancel,
+    booking_request_decide,
+    booking_request_submit,
+    booking_requests_bulk_decide,
+)

@@ -1,0 +1,117 @@
+"""Capacity holds when two instructors accept the last place of a day at the same moment (PostgreSQL only)."""
+
+import threading
+import time
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.db import connection
+
+from espace_famille import rules, services
+from espace_famille.models import Booking, BookingHistory, Request
+from espace_famille.rules import PARIS
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks need PostgreSQL: SQLite serialises whole transactions (set DATABASE_URL to run this)",
+    ),
+]
+
+FIRST_MONDAY = date(2026, 11, 16)
+ROUNDS = 5
+
+
+def asked(activity, day) -> Request:
+    child = ChildFactory()
+    EnrolmentFactory(child=child, activity=activity)
+    services.booking_request_submit(
+        family=child.family,
+        by=UserFactory(),
+        children=[child],
+        activity=activity,
+        kind="booking",
+        days=[day],
+        now=datetime(2026, 11, 1, tzinfo=PARIS),
+    )
+    return Request.objects.get(child=child)
+
+
+def at_the_same_moment(*actions):
+    """Run each action in its own thread (its own connection), released together by a barrier."""
+    barrier = threading.Barrier(len(actions))
+    errors = []
+
+    def run(action):
+        try:
+            barrier.wait(timeout=10)
+            action()
+        except Exception as error:  # reported to the test below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert not errors, errors
+
+
+@pytest.fixture
+def slow_decisions(monkeypatch):
+    """Widen the race: each decision pauses between counting the places held and writing its outcome."""
+    place_outcome = rules.place_outcome
+
+    def slow(**kwargs):
+        time.sleep(0.3)
+        return place_outcome(**kwargs)
+
+    monkeypatch.setattr(rules, "place_outcome", slow)
+
+
+@pytest.mark.parametrize("round_", range(ROUNDS))
+def test_two_instructors_accepting_the_last_place_book_one_child_and_queue_the_other(round_, slow_decisions):
+    activity = ActivityFactory(capacity=2)
+    day = FIRST_MONDAY + timedelta(weeks=round_)
+    already = asked(activity, day)
+    services.booking_request_decide(request=already, by=UserFactory(), accept=[day])
+    one, other = asked(activity, day), asked(activity, day)
+    first, second = UserFactory(), UserFactory()
+
+    at_the_same_moment(
+        lambda: services.booking_request_decide(request=one, by=first, accept=[day]),
+        lambda: services.booking_requests_bulk_decide(requests=[other.pk], by=second, accept=True),
+    )
+
+    states = sorted(Booking.objects.filter(child__requests__in=[one, other], day=day).values_list("state", flat=True))
+    assert states == ["booked", "waiting"]
+    assert Booking.objects.filter(activity=activity, day=day, state="booked").count() == activity.capacity
+    assert BookingHistory.objects.filter(booking__activity=activity, to_state__in=["booked", "waiting"]).count() == 3
+
+
+def test_two_families_booking_the_last_place_of_an_automatic_activity_at_the_same_moment(slow_decisions):
+    activity = ActivityFactory(capacity=1, auto_accept=True)
+    children = [ChildFactory(), ChildFactory()]
+    for child in children:
+        EnrolmentFactory(child=child, activity=activity)
+    parents = [UserFactory(), UserFactory()]
+
+    def book(child, parent):
+        return lambda: services.booking_request_submit(
+            family=child.family,
+            by=parent,
+            children=[child],
+            activity=activity,
+            kind="booking",
+            days=[FIRST_MONDAY],
+            now=datetime(2026, 11, 1, tzinfo=PARIS),
+        )
+
+    at_the_same_moment(*(book(child, parent) for child, parent in zip(children, parents, strict=True)))
+
+    states = sorted(Booking.objects.filter(activity=activity, day=FIRST_MONDAY).values_list("state", flat=True))
+    assert states == ["booked", "waiting"]
