@@ -66,6 +66,12 @@ class Calendar:
     def school_holiday(self, day: date) -> str | None:
         return school_holidays(day.year, self.zone).get(day)
 
+    def slot_runs(self, slot, day: date) -> bool:
+        """Whether a weekday's slot applies on `day`: some run only in school time, others only in the holidays."""
+        if slot.period == SlotPeriod.ALL:
+            return True
+        return (slot.period == SlotPeriod.HOLIDAYS) == bool(self.school_holiday(day))
+
     def closed(self, activity: Activity, day: date) -> str | None:
         """Why `activity` does not run on `day` (a French reason), or None when it runs (weekdays aside)."""
         name = self.public_holiday(day)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, data, family, requests
+from .views import account, data, family, planning, requests
 
 app_name = "espace_famille"
 
@@ -24,4 +24,11 @@ urlpatterns = [
     path("espace-famille/ma-famille/enfants/<int:pk>/", family.child_edit, name="child_edit"),
     path("espace-famille/ma-famille/<str:person>/<int:pk>/photo/", family.photo_edit, name="photo_edit"),
     path("espace-famille/ma-famille/<str:person>/<int:pk>/photo.jpg", family.photo_serve, name="photo"),
+    path("espace-famille/planning/", planning.planning, name="planning"),
+    path("espace-famille/planning/confirmer/", planning.planning_confirm, name="planning_confirm"),
+    path("espace-famille/planning/demande/<str:kind>/", planning.planning_long, name="planning_long"),
+    path("espace-famille/planning/liste/", planning.planning_list, name="planning_list"),
+    path("espace-famille/planning/calendrier/", planning.calendar_page, name="calendar"),
+    path("espace-famille/planning/calendrier/renouveler/", planning.calendar_renew, name="calendar_renew"),
+    path("espace-famille/planning/calendrier/<str:token>.ics", planning.calendar_feed, name="calendar_feed"),
 ]

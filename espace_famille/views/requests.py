@@ -7,7 +7,8 @@ from django.views.decorators.cache import never_cache
 
 from .. import changes, selectors, services
 from ..filters import RequestFilter
-from ..models import FAMILY_FILE_KINDS
+from ..models import FAMILY_FILE_KINDS, Activity
+from ..selectors_planning import PLANNING_KINDS
 from .account import MON_ESPACE
 
 PER_PAGE = 10
@@ -48,10 +49,18 @@ def request_detail(request, pk):
                     "headers": changes.list_headers(name) if name in changes.LIST_MODELS else None,
                 }
             )
+    # A booking, absence or cancellation request: its activity and structure, and each day's decision.
+    activity = (
+        Activity.objects.select_related("facility").get(pk=family_request.activity_id)
+        if family_request.kind in PLANNING_KINDS and family_request.activity_id
+        else None
+    )
     services.request_mark_read(request=family_request)
     context = {
         "item": family_request,
         "rows": rows,
+        "activity": activity,
+        "days": list(family_request.lines.all()) if activity else [],
         "events": family_request.family_events,
         "breadcrumb": [MON_ESPACE, MES_DEMANDES, (f"Demande {family_request.pk}", None)],
     }
