@@ -29,6 +29,10 @@ def ensure_staff_groups() -> list[Group]:
                 for model in ("vaccination", "authorizedcontact")
                 for action in ("view", "add", "change", "delete")
             ],
+            # The planning: reference data is read (the administrator edits it), enrolments are managed,
+            # bookings are read (the day sheet) and change through the decisions on requests.
+            *[("espace_famille", f"view_{model}") for model in ("facility", "activity", "closure", "booking")],
+            *[("espace_famille", f"{action}_enrolment") for action in ("view", "add", "change", "delete")],
             # Requests are viewed and decided (the change permission), never created or deleted by staff.
             ("espace_famille", "view_request"),
             ("espace_famille", "change_request"),

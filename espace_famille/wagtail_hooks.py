@@ -21,7 +21,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import CreateView
 
-from . import admin_views, services
+from . import admin_views, booking_admin, services
 from .admin_filters import RequestFilterSet
 from .models import (
     AuthorizedContact,
@@ -61,6 +61,10 @@ def register_family_log_actions(actions):
     @actions.register_action("portail.request.refuse")
     class RefuseFormatter(DecisionLogFormatter):
         label = message = "Demande refusée"
+
+    @actions.register_action("portail.request.partial")
+    class PartialFormatter(DecisionLogFormatter):
+        label = message = "Demande partiellement acceptée"
 
 
 # Requests: the instructors' queue ---------------------------------------------------------------
@@ -108,13 +112,22 @@ class RequestsGroup(SnippetViewSetGroup):
     menu_label = "Demandes"
     menu_icon = "tasks"
     menu_order = 190
-    items = (RequestViewSet,)
+    items = (RequestViewSet, booking_admin.BookingRequestViewSet)
 
 
 register_permission_policy(Request, RequestPolicy(Request))
 register_snippet(RequestsGroup)
 hooks.register("register_bulk_action", admin_views.AcceptBulkAction)
 hooks.register("register_bulk_action", admin_views.RefuseBulkAction)
+hooks.register("register_bulk_action", booking_admin.BookingAcceptBulkAction)
+hooks.register("register_bulk_action", booking_admin.BookingRefuseBulkAction)
+
+
+# Activities: reference data, enrolments and the day sheet -------------------------------------------
+
+
+modeladmin_register(booking_admin.PlanningGroup)
+hooks.register("register_admin_urls", booking_admin.day_sheet_urls)
 
 
 # Family files ------------------------------------------------------------------------------------
