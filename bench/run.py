@@ -31,13 +31,23 @@ from typing import NamedTuple
 class Target(NamedTuple):
     name: str
     path: str
-    needs_login: bool = False  # for later screens behind the login; not used yet
+    needs_login: bool = False  # served to the bench family's session (bench/fixtures.py)
 
+
+# The month planning of a family with 3 children × 4 activities (target: median render ≤ 50 ms).
+PLANNING_PATH = "/espace-famille/planning/?vue=mois"
+PLANNING_TARGET_MS = 50
+SEQUENTIAL_REQUESTS = 200
+# Bulk acceptance of pending days by an instructor, on PostgreSQL (target: ≤ 10 s for 10,000 days).
+BULK_DAYS = int(os.environ.get("BENCH_BULK_DAYS", "10000"))
+BULK_TARGET_S = 10
+PG_ADMIN_URL = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 
 # Later issues add their screens here. The ceiling is measured on top of these.
 TARGETS = [
     Target("page d'accueil", "/"),
     Target("page de connexion", "/compte/login/"),
+    Target("planning du mois (3×4)", PLANNING_PATH, needs_login=True),
 ]
 CEILING = Target("plafond : vue Django nue", "/__bench_ceiling__")
 
@@ -185,6 +195,46 @@ def prepare_database(env: dict) -> None:
         check(demo, "manage.py load_demo")
 
 
+def bench_session(env: dict) -> str:
+    """The bench family (3 children × 4 activities) and a logged-in session: the cookie to send."""
+    step("famille de mesure : 3 enfants × 4 activités, session connectée")
+    proc = manage(env, "shell", "-c", "from bench.fixtures import planning_family; planning_family()")
+    check(proc, "bench.fixtures.planning_family")
+    return f"sessionid={proc.stdout.strip().splitlines()[-1]}"
+
+
+def sequential_median(port: int, path: str, cookie: str) -> float:
+    """The median time to serve `path`, one request after another: the page's own render time."""
+    latencies = []
+    for _ in range(SEQUENTIAL_REQUESTS + 10):
+        started = time.perf_counter()
+        status, _ = get(port, path, cookie=cookie)
+        if status != 200:
+            raise BenchError(f"{path} répond {status}")
+        latencies.append((time.perf_counter() - started) * 1000)
+    return percentile(sorted(latencies[10:]), 50)
+
+
+def bulk_on_postgres(env: dict) -> float | None:
+    """Accept BULK_DAYS pending days in bulk on a throw-away PostgreSQL database; None without PostgreSQL."""
+    name = f"portail_bench_{os.getpid()}"
+    pg_env = {**env, "DATABASE_URL": f"{PG_ADMIN_URL}/{name}"}
+    created = subprocess.run(["createdb", "-h", HOST, "-U", "postgres", name], capture_output=True, text=True)
+    if created.returncode:
+        return None
+    try:
+        step(f"PostgreSQL : base {name}, migrate, load_demo, {BULK_DAYS} jours en attente")
+        check(manage(pg_env, "migrate", "--noinput", "-v0"), "manage.py migrate (PostgreSQL)")
+        check(manage(pg_env, "load_demo"), "manage.py load_demo (PostgreSQL)")
+        proc = manage(
+            pg_env, "shell", "-c", f"from bench.fixtures import bulk_acceptance; bulk_acceptance({BULK_DAYS})"
+        )
+        check(proc, "bench.fixtures.bulk_acceptance")
+        return float(proc.stdout.strip().splitlines()[-1])
+    finally:
+        subprocess.run(["dropdb", "-h", HOST, "-U", "postgres", "--if-exists", name], capture_output=True)
+
+
 def start_server(env: dict, work: Path, port: int) -> subprocess.Popen:
     step(f"gunicorn, 2 workers synchrones, sur {HOST}:{port}")
     log = open(work / "gunicorn.log", "wb")  # the child keeps its own copy of the descriptor
@@ -236,10 +286,10 @@ def server_log(work: Path) -> str:
         return ""
 
 
-def get(port: int, path: str, timeout: float = 10) -> tuple[int, bytes]:
+def get(port: int, path: str, timeout: float = 10, cookie: str = "") -> tuple[int, bytes]:
     conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
     try:
-        conn.request("GET", path)
+        conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = conn.getresponse()
         return response.status, response.read()
     finally:
@@ -259,8 +309,10 @@ def wait_until_up(server: subprocess.Popen, port: int, work: Path, timeout: floa
     raise BenchError(f"gunicorn ne répond pas après {timeout:.0f} s :\n{server_log(work)}")
 
 
-def run_wrk(port: int, path: str, seconds: int, script: Path) -> Result:
+def run_wrk(port: int, path: str, seconds: int, script: Path, cookie: str = "") -> Result:
     command = ["wrk", f"-t{WRK_THREADS}", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s", str(script)]
+    if cookie:
+        command += ["-H", f"Cookie: {cookie}"]
     proc = subprocess.run(
         [*command, f"http://{HOST}:{port}{path}"], capture_output=True, text=True, timeout=seconds + 30
     )
@@ -281,7 +333,7 @@ def percentile(ordered: list[float], p: float) -> float:
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
 
 
-def run_python(port: int, path: str, seconds: int) -> Result:
+def run_python(port: int, path: str, seconds: int, cookie: str = "") -> Result:
     """CONNECTIONS threads, each looping on its own connection until a fixed deadline."""
     deadline = time.monotonic() + seconds
     latencies: list[list[float]] = [[] for _ in range(CONNECTIONS)]
@@ -295,7 +347,7 @@ def run_python(port: int, path: str, seconds: int) -> Result:
                 conn = http.client.HTTPConnection(HOST, port, timeout=10)
             start = time.perf_counter()
             try:
-                conn.request("GET", path)
+                conn.request("GET", path, headers={"Cookie": cookie} if cookie else {})
                 response = conn.getresponse()
                 response.read()
             except (OSError, http.client.HTTPException):
@@ -353,8 +405,13 @@ def main() -> int:
     wrk_script = work / "bench.lua"
     wrk_script.write_text(WRK_SCRIPT)
 
-    def measure(path: str, seconds: int) -> Result:
-        return run_wrk(port, path, seconds, wrk_script) if use_wrk else run_python(port, path, seconds)
+    cookie = ""
+
+    def measure(target: Target, seconds: int) -> Result:
+        jar = cookie if target.needs_login else ""
+        if use_wrk:
+            return run_wrk(port, target.path, seconds, wrk_script, jar)
+        return run_python(port, target.path, seconds, jar)
 
     # `make` stops with SIGTERM: turn it into an exception so that the finally below still runs.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(128 + signal.SIGTERM))
@@ -362,6 +419,7 @@ def main() -> int:
     began = time.monotonic()
     try:
         prepare_database(env)
+        cookie = bench_session(env)
         port = free_port()
         server = start_server(env, work, port)
         wait_until_up(server, port, work)
@@ -372,7 +430,7 @@ def main() -> int:
         (work / "ceiling_body.html").write_bytes(home)
         targets = [*TARGETS, CEILING]
         for target in targets:
-            status, body = get(port, target.path)
+            status, body = get(port, target.path, cookie=cookie if target.needs_login else "")
             step(f"{target.path} : {status}, {len(body)} octets")
         if len(get(port, CEILING.path)[1]) != len(home):
             raise BenchError("le plafond ne sert pas un corps de la taille de la page d'accueil")
@@ -390,14 +448,29 @@ def main() -> int:
         )
         results = []
         for target in targets:
-            measure(target.path, WARMUP_SECONDS)
-            results.append((target, measure(target.path, SECONDS)))
+            measure(target, WARMUP_SECONDS)
+            results.append((target, measure(target, SECONDS)))
+        planning_median = sequential_median(port, PLANNING_PATH, cookie)
 
         ceiling = results[-1][1].rps
         print(f"\n{'cible':<28} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'/plafond':>9}")
         for target, r in results:
             ratio = f"{r.rps / ceiling:.2f}×" if ceiling else "-"
             print(f"{target.name:<28} {r.rps:>8.0f} {r.p50:>8.1f} {r.p95:>8.1f} {r.p99:>8.1f} {ratio:>9}")
+        verdict = "objectif tenu" if planning_median <= PLANNING_TARGET_MS else "OBJECTIF MANQUÉ"
+        print(
+            f"\nPlanning du mois, 3 enfants × 4 activités, {SEQUENTIAL_REQUESTS} requêtes l'une après l'autre :"
+            f" rendu médian {planning_median:.1f} ms (objectif ≤ {PLANNING_TARGET_MS} ms : {verdict})"
+        )
+        bulk = bulk_on_postgres(env)
+        if bulk is None:
+            print("Acceptation en masse : PostgreSQL ne répond pas sur 127.0.0.1:5432, mesure sautée.")
+        else:
+            verdict = "objectif tenu" if bulk <= BULK_TARGET_S else "OBJECTIF MANQUÉ"
+            print(
+                f"Acceptation en masse de {BULK_DAYS:,} jours en attente sur PostgreSQL : {bulk:.2f} s"
+                f" (objectif ≤ {BULK_TARGET_S} s : {verdict})".replace(",", " ")
+            )
         print(f"\n(durée totale {time.monotonic() - began:.0f} s)")
 
         failed = sum(r.non200 + r.socket_errors for _, r in results)

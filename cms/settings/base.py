@@ -113,6 +113,8 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "portail.sqlite3",
+            # Keep the connection: opening one (and its PRAGMAs) costs more than most pages.
+            "CONN_MAX_AGE": 600,
             "OPTIONS": {
                 # WAL lets readers work while one writer writes; IMMEDIATE takes the write
                 # lock at BEGIN so two writers queue instead of failing mid-transaction.
