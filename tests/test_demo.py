@@ -5,7 +5,17 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from espace_famille.models import Family, Relationship, Request, RequestEvent, RequestKind, RequestState
+from espace_famille.models import (
+    FAMILY_FILE_KINDS,
+    Booking,
+    Enrolment,
+    Family,
+    Relationship,
+    Request,
+    RequestEvent,
+    RequestKind,
+    RequestState,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -52,12 +62,21 @@ def test_the_demo_has_one_pending_and_one_accepted_family_file_request(durant):
 
 
 def test_loading_twice_adds_nothing(durant):
-    counts = {model: model.objects.count() for model in (Family, Request, RequestEvent)} | {
+    counts = {model: model.objects.count() for model in (Family, Request, RequestEvent, Booking, Enrolment)} | {
         "vaccinations": durant.children.get(first_name="Léa").vaccinations.count()
     }
     load_demo()
-    assert {model: model.objects.count() for model in (Family, Request, RequestEvent)} | {
+    assert {model: model.objects.count() for model in (Family, Request, RequestEvent, Booking, Enrolment)} | {
         "vaccinations": durant.children.get(first_name="Léa").vaccinations.count()
     } == counts
-    assert Request.objects.filter(family=durant, state=RequestState.PENDING).count() == 1
+    assert Request.objects.filter(family=durant, kind__in=FAMILY_FILE_KINDS, state=RequestState.PENDING).count() == 1
     assert durant.children.get(first_name="Léa").contacts.count() == 2
+
+
+def test_the_demo_planning_has_booked_pending_and_refused_days_around_today(durant):
+    states = set(Booking.objects.filter(child__family=durant).values_list("state", flat=True))
+    assert {"booked", "pending", "refused", "absent"} <= states
+    refused = Request.objects.get(family=durant, kind=RequestKind.BOOKING, activity__code="4")
+    assert refused.state == RequestState.PENDING
+    assert refused.events.filter(message__startswith="Le jeudi, le périscolaire du soir est complet").exists()
+    assert Enrolment.objects.filter(child__family=durant).count() == 8

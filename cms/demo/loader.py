@@ -3,22 +3,25 @@
 Every step looks up what exists first, so loading twice changes nothing.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from espace_facturation.models import Invoice, Regie
+from espace_famille import rules
 from espace_famille import services as famille_services
 from espace_famille.models import (
     Activity,
     ActivityPrice,
     ActivitySlot,
     AuthorizedContact,
+    Booking,
     Child,
     Civility,
     Closure,
@@ -302,6 +305,7 @@ REQUESTS = [
     },
 ]
 INSTRUCTOR = "instructeur@example.org"
+DEMO_PARENT = "jean.durant@example.org"
 
 # The guide's activities. Périscolaire runs in school time on Mondays, Tuesdays, Thursdays and Fridays;
 # the accueil de loisirs («ALSH-IS») on Wednesdays all year and every weekday in the school holidays.
@@ -676,6 +680,57 @@ def load_activities():
             )
 
 
+def load_bookings():
+    """A lived-in planning for DURANT and ADERNO around today, made through the services as parents and the
+    instructor would: booked weeks, a pending request, a refused day, a billed absence, a waiting list.
+
+    The days are taken relative to today, in the coming weeks of school time; loading again adds nothing."""
+    if Booking.objects.exists():
+        return
+    instructor = User.objects.get(email=INSTRUCTOR)
+    parent = User.objects.get(email=DEMO_PARENT)
+    today = date.today()
+    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
+    start, end = monday, monday + timedelta(days=27)
+    leo = Child.objects.get(family__subscriber_code="DURANT2026", first_name="Léo")
+    nathan = Child.objects.get(family__subscriber_code="DURANT2026", first_name="Nathan")
+    timeo = Child.objects.get(family__subscriber_code="ADERNO2026", first_name="Timéo")
+    morning, meal, evening, leisure = (Activity.objects.get(code=code) for code in ("1", "2", "4", "7"))
+    asked_at = timezone.now() - timedelta(days=3)
+
+    def ask(children, activity, kind, days, by=parent):
+        family = children[0].family
+        return famille_services.booking_request_submit(
+            family=family, by=by, children=children, activity=activity, kind=kind, days=days, now=asked_at
+        )
+
+    school_days = [d for d in rules.days_between(start, end, {0, 1, 3, 4})]
+    # Léo: mornings and meals booked for four weeks (meals are accepted automatically).
+    for request in ask([leo], morning, "booking", school_days).requests:
+        famille_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
+    ask([leo, nathan], meal, "booking", school_days)
+    # Evenings: the first two weeks accepted, one day refused, the rest still pending.
+    evenings = ask([leo], evening, "booking", school_days).requests[0]
+    lines = list(evenings.lines.order_by("day"))
+    famille_services.booking_request_decide(
+        request=evenings,
+        by=instructor,
+        accept=[line.pk for line in lines[:7]],
+        refuse=[lines[7].pk],
+        message="Le jeudi, le périscolaire du soir est complet pour les CM2 : Léo est inscrit à l'étude.",
+    )
+    # An absence declared in time on a booked morning: accepted, not billed.
+    absence = famille_services.booking_request_submit(
+        family=leo.family, by=parent, children=[leo], activity=morning, kind="absence", days=[school_days[0]]
+    )
+    for request in absence.requests:
+        famille_services.booking_request_decide(request=request, by=instructor, accept=[school_days[0]])
+    # The accueil de loisirs on Wednesdays: Timéo's family has no account, the service books for it.
+    wednesdays = list(rules.days_between(start, end, {2}))
+    for request in ask([timeo], leisure, "booking", wednesdays, by=instructor).requests:
+        famille_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
+
+
 @transaction.atomic
 def load():
     load_pages()
@@ -683,5 +738,6 @@ def load():
     load_families()
     load_staff()
     load_activities()
+    load_bookings()
     # Requests need the families' accounts and the instructor who decides.
     load_requests()
