@@ -225,6 +225,7 @@ def bulk_on_postgres(env: dict) -> float | None:
     try:
         step(f"PostgreSQL : base {name}, migrate, load_demo, {BULK_DAYS} jours en attente")
         check(manage(pg_env, "migrate", "--noinput", "-v0"), "manage.py migrate (PostgreSQL)")
+        check(manage(pg_env, "createcachetable"), "manage.py createcachetable (PostgreSQL)")
         check(manage(pg_env, "load_demo"), "manage.py load_demo (PostgreSQL)")
         proc = manage(
             pg_env, "shell", "-c", f"from bench.fixtures import bulk_acceptance; bulk_acceptance({BULK_DAYS})"
