@@ -210,9 +210,13 @@ class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields()))
 
     @transaction.atomic
     def save(self, commit=True):
+        more_places = "capacity" in self.changed_data and self.instance.pk is not None
         activity = super().save(commit=commit)
         if commit:
             self.save_week_and_prices(activity)
+            if more_places:
+                # The places gained go to the waiting list at once, in request order (each family is told).
+                services.waiting_list_refill(activity=activity, by=getattr(self, "for_user", None))
         return activity
 
     def save_week_and_prices(self, activity: Activity) -> None:

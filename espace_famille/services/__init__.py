@@ -291,4 +291,5 @@ from .bookings import (  # noqa: E402, F401 (re-exported; the booking services b
     booking_request_decide,
     booking_request_submit,
     booking_requests_bulk_decide,
+    waiting_list_refill,
 )

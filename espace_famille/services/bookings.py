@@ -720,3 +720,22 @@ def booking_cancel(*, booking: Booking, by: User | None, reason: str = "") -> Bo
         _announce(activity=activity, promoted=promoted)
     booking.refresh_from_db()
     return booking
+
+
+def waiting_list_refill(*, activity: Activity, by: User | None, today: date | None = None) -> list[Booking]:
+    """Give the places an activity gained (its capacity raised or removed) to the waiting list, in request order,
+    on every day to come that has children waiting. Returns the bookings promoted (each family is told)."""
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        activity = _lock_activity(activity.pk)
+        days = set(
+            Booking.objects.filter(activity=activity, state=rules.WAITING, day__gte=today).values_list(
+                "day", flat=True
+            )
+        )
+        history, moved = [], []
+        promoted = _allocate(activity=activity, days=days, takers={}, by=by, history=history, moved=moved)
+        _save_states(moved, timezone.now())
+        BookingHistory.objects.bulk_create(history)
+        _announce(activity=activity, promoted=promoted)
+    return promoted

@@ -713,3 +713,35 @@ def test_the_day_sheet_tells_a_closed_day(client, instructor, evening):
     Closure.objects.create(label="Grève", start_date=MONDAY, end_date=MONDAY, activity=evening)
     page = text(client.get(SHEET, {"activity": evening.pk, "day": "2026-11-16"}))
     assert "L'activité est fermée ce jour-là : Grève." in page
+
+
+def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list_in_request_order(client, superuser, evening):
+    from notifications.models import OutboxMessage
+
+    day = date(2027, 1, 11)  # a Monday to come
+    evening.capacity = 1
+    evening.save()
+    lea, tom, ugo = (household(evening, name, first) for name, first in (("A", "Léa"), ("B", "Tom"), ("C", "Ugo")))
+    parent = UserFactory(email="parent.c@example.org")
+    requests = [ask(child, evening, "booking", day) for child in (lea, tom, ugo)]
+    Request.objects.filter(pk=requests[2].pk).update(author=parent)
+    services.booking_requests_bulk_decide(requests=[r.pk for r in requests], by=superuser, accept=True)
+    assert [state(child, evening, day) for child in (lea, tom, ugo)] == ["booked", "waiting", "waiting"]
+
+    data = activity_form(
+        evening.facility,
+        code="4",
+        label="Péri SOIR",
+        holiday_rule="school",
+        capacity="3",
+        **{f"slot_{d}_{k}": v for d in (0, 1, 3, 4) for k, v in (("open", "on"), ("start", "16:30"), ("end", "18:30"))},
+        **{f"slot_{d}_period": "all" for d in (0, 1, 3, 4)},
+        slot_2_open="",
+        **{"tarifs-TOTAL_FORMS": "0"},
+    )
+    response = client.post(f"{ACTIVITIES}edit/{evening.pk}/", data)
+
+    assert response.status_code == 302, text(response)
+    assert [state(child, evening, day) for child in (lea, tom, ugo)] == ["booked", "booked", "booked"]
+    assert RequestEvent.objects.filter(request=requests[2], message__startswith="Une place s'est libérée").exists()
+    assert OutboxMessage.objects.filter(kind="booking_promoted", to_email=parent.email).count() == 1
