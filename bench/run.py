@@ -472,6 +472,10 @@ def main() -> int:
                 f"Acceptation en masse de {BULK_DAYS:,} jours en attente sur PostgreSQL : {bulk:.2f} s"
                 f" (objectif ≤ {BULK_TARGET_S} s : {verdict})".replace(",", " ")
             )
+        step("accusés de traitement : 20 000 familles, 100 000 décisions (dans la base jetable de la mesure)")
+        digests = manage(env, "shell", "-c", "from bench.digests import bench_digests; bench_digests()", timeout=900)
+        check(digests, "bench.digests.bench_digests")
+        print(digests.stdout.strip().splitlines()[-1] + " (objectifs ≤ 60 s, ≤ 300 Mo)")
         print(f"\n(durée totale {time.monotonic() - began:.0f} s)")
 
         failed = sum(r.non200 + r.socket_errors for _, r in results)

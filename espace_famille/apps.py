@@ -27,3 +27,9 @@ class EspaceFamilleConfig(AppConfig):
         )
         for kind in emails.KINDS:
             kinds.register(kind)
+        from notifications import schedules
+
+        from .tasks import SCHEDULES
+
+        for task in SCHEDULES:
+            schedules.register(task)

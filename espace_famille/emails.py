@@ -1,6 +1,30 @@
-"""The account emails (sent by allauth through our outbox) and their default texts."""
+"""The emails of the family space (accounts, bookings, requests) and their default texts."""
+
+from django.utils.html import format_html, format_html_join
 
 from notifications.kinds import EmailKind
+from notifications.rendering import Rich
+
+CELL = "border:1px solid #c9ced8;padding:4px 8px;text-align:left;"
+
+
+def email_table(headers: list[str], rows: list[list[str]]) -> Rich:
+    """A table for an email: tab-separated lines in the text part, a bordered table in the HTML part."""
+    text = "\n".join("\t".join(cells) for cells in [headers, *rows])
+    head = format_html_join("", '<th scope="col" style="{}">{}</th>', ((CELL, h) for h in headers))
+    body = format_html_join(
+        "",
+        "<tr>{}</tr>",
+        ((format_html_join("", '<td style="{}">{}</td>', ((CELL, c) for c in cells)),) for cells in rows),
+    )
+    html = format_html(
+        '<table style="border-collapse:collapse;margin:12px 0;font-size:14px;"><thead><tr>{}</tr></thead>'
+        "<tbody>{}</tbody></table>",
+        head,
+        body,
+    )
+    return Rich(text=text, html=html)
+
 
 CONTACT_LINE = (
     "Pour toutes informations complémentaires, vous pouvez contacter notre service au {{ telephone }}, {{ horaires }}."
@@ -103,5 +127,80 @@ KINDS.append(
             "jour": "Jour réservé («lun. 19/11»)",
         },
         sample={"enfant": "Léa DURANT", "activite": "4/Péri SOIR", "jour": "lun. 19/11"},
+    )
+)
+
+# Requests: the acknowledgement of receipt of every submission (espace_famille.acknowledgements), as in the guide.
+KINDS.append(
+    EmailKind(
+        slug="request_received",
+        label="Accusé d'enregistrement électronique",
+        subject="Accusé d'enregistrement électronique",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "{{ annonce }}\n\n"
+            "{{ tableau }}\n\n"
+            "Nous vous tiendrons informé de leur traitement.\n\n"
+            "Vous pouvez également visualiser vos demandes depuis votre espace citoyen dans le menu Mes Demandes."
+        ),
+        button_label="Mon espace citoyen",
+        button_url_key="lien",
+        zone=CONTACT_LINE + "\n\nRestant à votre disposition,",
+        placeholders={
+            "annonce": "La phrase d'annonce («Vos 10 demandes de réservation pour 4/Péri SOIR réalisées le "
+            "04/01/2019 à 16:33 sont en cours d'instruction :»)",
+            "tableau": "Le tableau des jours demandés : Jour, Heure, Type de la demande, Activité",
+            "lien": "Adresse de Mon espace citoyen",
+        },
+        sample={
+            "annonce": "Vos 2 demandes de réservation pour 4/Péri SOIR réalisées le 04/01/2019 à 16:33 sont en "
+            "cours d'instruction :",
+            "tableau": email_table(
+                ["Jour", "Heure", "Type de la demande", "Activité"],
+                [
+                    ["04/02/2019", "16:30", "Réservation", "4/Péri SOIR"],
+                    ["05/02/2019", "16:30", "Réservation", "4/Péri SOIR"],
+                ],
+            ),
+            "lien": "https://portail.example.org/mon-espace/",
+        },
+    )
+)
+
+# Requests: the processing digest of 13:00 and 18:00 (espace_famille.services.digests), as in the guide.
+KINDS.append(
+    EmailKind(
+        slug="requests_processed",
+        label="Accusé de traitement",
+        subject="Accusé de traitement",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "{{ annonce }}\n\n"
+            "{{ tableau }}\n\n"
+            "Vous pouvez également retrouver l'ensemble de vos demandes depuis votre espace citoyen dans le menu "
+            "Mes Demandes."
+        ),
+        button_label="Mes demandes",
+        button_url_key="lien",
+        zone=CONTACT_LINE
+        + "\n\nVous pouvez obtenir plus d'informations sur votre espace citoyen dans la rubrique « Mes demandes ».",
+        placeholders={
+            "annonce": "La phrase d'annonce («11 de vos demandes ont été traitées :»)",
+            "nombre": "Le nombre de demandes traitées («11»)",
+            "tableau": "Le tableau des demandes traitées : Jour, Heure, Type de la demande, Activité, Statut",
+            "lien": "Adresse de Mes demandes",
+        },
+        sample={
+            "annonce": "2 de vos demandes ont été traitées :",
+            "nombre": "2",
+            "tableau": email_table(
+                ["Jour", "Heure", "Type de la demande", "Activité", "Statut"],
+                [
+                    ["15/01/2019", "12:00", "Absence", "2/Repas Sco", "Accepté"],
+                    ["04/02/2019", "16:30", "Réservation", "4/Péri SOIR", "Accepté"],
+                ],
+            ),
+            "lien": "https://portail.example.org/mon-espace/demandes/",
+        },
     )
 )

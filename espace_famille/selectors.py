@@ -87,6 +87,17 @@ def requests_for(*, user: User) -> QuerySet[Request]:
     )
 
 
+def unread_messages_count(*, user: User) -> int:
+    """The messages of «Mes demandes» the user has not read yet, over all their families: one query."""
+    return (
+        RequestEvent.objects.filter(
+            request__family__subscriptions__user=user, visible_to_family=True, kind__in=MESSAGE_EVENTS
+        )
+        .filter(Q(request__family_seen_at__isnull=True) | Q(created_at__gt=F("request__family_seen_at")))
+        .count()
+    )
+
+
 def request_for(*, user: User, pk: int) -> Request:
     """One request of the user's families with its history as the family sees it, or 404."""
     queryset = Request.objects.select_related("family", "guardian", "child").prefetch_related(

@@ -4,7 +4,7 @@ import re
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils.html import conditional_escape, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
@@ -50,10 +50,16 @@ def _fill_html(source: str, context: dict) -> SafeString:
 
 
 def _paragraphs_html(source: str, context: dict) -> SafeString:
+    """Each paragraph in <p>, except one that is a single Rich placeholder (a table): its HTML stands alone."""
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", (source or "").strip()) if p.strip()]
-    return format_html_join(
-        "\n", "<p>{}</p>", ((mark_safe(_fill_html(p, context).replace("\n", "<br>")),) for p in paragraphs)
-    )
+    blocks = []
+    for paragraph in paragraphs:
+        alone = PLACEHOLDER.fullmatch(paragraph)
+        if alone and isinstance(context.get(alone.group(1)), Rich):
+            blocks.append(context[alone.group(1)].html)
+        else:
+            blocks.append(format_html("<p>{}</p>", mark_safe(_fill_html(paragraph, context).replace("\n", "<br>"))))
+    return mark_safe("\n".join(blocks))
 
 
 def render(*, kind, context: dict, template=None, signature: dict | None = None) -> RenderedEmail:

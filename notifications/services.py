@@ -14,6 +14,7 @@ from .models import EmailTemplate, OutboxMessage, OutboxStatus
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+ENQUEUE_BATCH = 100  # rows sent by one worker task when emails are queued in bulk
 
 
 def _signature() -> dict:
@@ -32,17 +33,21 @@ def _enqueue(message_id: int) -> None:
         logger.exception("Could not enqueue outbox message %s", message_id)
 
 
-def render_for(*, kind: str, context: dict) -> rendering.RenderedEmail:
-    email_kind = kinds.get(kind)
-    template = EmailTemplate.objects.filter(kind=kind).first()
-    signature = _signature()
-    full_context = {
+def _with_signature(context: dict, signature: dict) -> dict:
+    return {
         "commune": signature.get("name", ""),
         "telephone": signature.get("phone", ""),
         "horaires": signature.get("opening_hours", ""),
         "service": signature.get("service_name", ""),
         **context,
     }
+
+
+def render_for(*, kind: str, context: dict) -> rendering.RenderedEmail:
+    email_kind = kinds.get(kind)
+    template = EmailTemplate.objects.filter(kind=kind).first()
+    signature = _signature()
+    full_context = _with_signature(context, signature)
     return rendering.render(kind=email_kind, context=full_context, template=template, signature=signature)
 
 
@@ -69,6 +74,61 @@ def queue(*, kind: str, to: str, key: str, context: dict) -> OutboxMessage:
         )
         transaction.on_commit(lambda: _enqueue(message.pk))
     return message
+
+
+def _enqueue_many(message_ids: list[int]) -> None:
+    from django_q.tasks import async_task
+
+    for start in range(0, len(message_ids), ENQUEUE_BATCH):
+        batch = message_ids[start : start + ENQUEUE_BATCH]
+        try:
+            async_task("notifications.tasks.send_outbox_messages", batch, task_name=f"outbox-{batch[0]}-{batch[-1]}")
+        except Exception:  # the broker may be down: the periodic sweep sends the rows later
+            logger.exception("Could not enqueue outbox messages %s to %s", batch[0], batch[-1])
+
+
+def queue_many(*, kind: str, messages: list[tuple[str, str, dict]]) -> int:
+    """queue() for many emails of one kind (the processing digests): (to, key, context) each.
+
+    The same guarantees, written for thousands of rows: the template and the signature are read once, the keys
+    already queued are skipped in one query, the rows are inserted in bulk and handed to the workers by batches.
+    Returns how many were queued."""
+    if not messages:
+        return 0
+    email_kind = kinds.get(kind)
+    with transaction.atomic():
+        keys = [key for _, key, _ in messages]
+        existing = set()
+        for start in range(0, len(keys), 900):
+            existing.update(
+                OutboxMessage.objects.filter(key__in=keys[start : start + 900]).values_list("key", flat=True)
+            )
+        template = EmailTemplate.objects.filter(kind=kind).first()
+        signature = _signature()
+        sender = signature.get("sender") or settings.DEFAULT_FROM_EMAIL
+        rows = []
+        for to, key, context in messages:
+            if key in existing:
+                continue
+            existing.add(key)
+            rendered = rendering.render(
+                kind=email_kind, context=_with_signature(context, signature), template=template, signature=signature
+            )
+            rows.append(
+                OutboxMessage(
+                    key=key,
+                    kind=kind,
+                    to_email=to,
+                    from_email=sender,
+                    subject=rendered.subject,
+                    body_text=rendered.text,
+                    body_html=rendered.html,
+                )
+            )
+        created = OutboxMessage.objects.bulk_create(rows, batch_size=500)
+        ids = [message.pk for message in created]
+        transaction.on_commit(lambda: _enqueue_many(ids))
+    return len(rows)
 
 
 def outbox_send(*, message_id: int) -> bool:

@@ -98,6 +98,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.portal",
+                "espace_famille.context_processors.unread_messages",
             ],
             "builtins": ["home.templatetags.portail"],
         },

@@ -33,6 +33,7 @@ from .family import (
     SubscriptionMethod,
     Vaccination,
 )
+from .notices import DecisionNotice
 from .requests import (
     FAMILY_FILE_KINDS,
     EventKind,
@@ -54,6 +55,7 @@ __all__ = [
     "CalendarSettings",
     "Closure",
     "DeadlineKind",
+    "DecisionNotice",
     "Enrolment",
     "Facility",
     "FacilityKind",

@@ -4,8 +4,8 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from .. import acknowledgements, images, rules, selectors
 from .. import changes as file_changes
-from .. import images, rules, selectors
 from ..exceptions import InvalidTransition, StaleRequest, SubscriptionNotFound
 from ..models import (
     Child,
@@ -20,6 +20,7 @@ from ..models import (
     SubscriptionMethod,
     User,
 )
+from . import digests
 
 
 def family_create(*, name: str, by: User | None = None, subscriber_code: str | None = None) -> Family:
@@ -168,7 +169,8 @@ def family_file_submit(
                 return pending
             pending.changes = changed
             pending.save(update_fields=["changes"])
-            RequestEvent.objects.create(request=pending, kind=EventKind.UPDATED, author=by)
+            event = RequestEvent.objects.create(request=pending, kind=EventKind.UPDATED, author=by)
+            acknowledgements.request_received(request=pending, by=by, now=event.created_at, revision=event.pk)
             log(
                 instance=pending,
                 action="portail.request.update",
@@ -188,6 +190,7 @@ def family_file_submit(
             changes=changed,
         )
         RequestEvent.objects.create(request=request, kind=EventKind.SUBMITTED, author=by)
+        acknowledgements.request_received(request=request, by=by, now=request.created_at)
         log(
             instance=request,
             action="portail.request.submit",
@@ -203,6 +206,7 @@ def _decide(request: Request, *, state: str, by: User, message: str, event: str)
     request.decided_by = by
     request.save(update_fields=["state", "decided_at", "decided_by"])
     RequestEvent.objects.create(request=request, kind=event, author=by, message=message.strip())
+    digests.notice_for_request(request, accept=state == RequestState.ACCEPTED, message=message)
     return request
 
 

@@ -16,7 +16,7 @@ from wagtail.log_actions import registry as log_registry
 
 from notifications import services as notifications
 
-from .. import rules
+from .. import acknowledgements, rules
 from ..calendar import Calendar
 from ..exceptions import BookingNotAllowed, InvalidTransition
 from ..models import (
@@ -24,6 +24,7 @@ from ..models import (
     Booking,
     BookingHistory,
     Child,
+    DecisionNotice,
     Enrolment,
     EventKind,
     Family,
@@ -35,6 +36,7 @@ from ..models import (
     RequestState,
     User,
 )
+from . import digests
 
 REQUEST_KIND = {
     "booking": RequestKind.BOOKING,
@@ -248,6 +250,10 @@ def booking_request_submit(
                 asked=asked,
                 justification=justification,
                 now=now,
+            )
+            # Auto-accepted too: the decision itself comes in the next processing digest.
+            acknowledgements.booking_received(
+                requests=result.requests, asked=result.requested, activity=activity, kind=kind, by=by, now=now
             )
             if activity.auto_accept:
                 _decide_pending(activity=activity, request_ids=[r.pk for r in result.requests], by=None, accept=True)
@@ -532,8 +538,28 @@ def _decide(*, activity: Activity, decisions: list[_Decision], by, message: str)
         RequestLine.objects.filter(pk__in=accepted_lines).update(state=LineState.ACCEPTED, decided_at=now)
     if refused_lines:
         RequestLine.objects.filter(pk__in=refused_lines).update(state=LineState.REFUSED, decided_at=now)
-    _settle_requests({d.request_id for d in decisions}, by=by, now=now, message=message)
+    families = _settle_requests({d.request_id for d in decisions}, by=by, now=now, message=message)
+    _record_notices(decisions, families=families, bookings=bookings, now=now, message=message)
     _announce(activity=activity, promoted=promoted)
+
+
+def _record_notices(decisions: list[_Decision], *, families: dict, bookings: dict, now: datetime, message: str) -> None:
+    """One notice per day decided, with the state its booking reached, for the next processing digest.
+
+    families: {request id: family id}."""
+    digests.notices_record(
+        [
+            DecisionNotice(
+                family_id=families[d.request_id],
+                request_id=d.request_id,
+                line_id=d.line_id,
+                decided_at=now,
+                state=digests.status_for(accept=d.accept, booking_state=bookings[d.booking_id].state),
+                message=message.strip(),
+            )
+            for d in decisions
+        ]
+    )
 
 
 def _allocate(*, activity, days, takers, by, history, moved) -> list[Booking]:
@@ -587,10 +613,12 @@ def _allocate(*, activity, days, takers, by, history, moved) -> list[Booking]:
     return promoted
 
 
-def _settle_requests(request_ids, *, by, now, message: str = "", withdrawal: bool = False) -> None:
-    """Each request's state from its lines; a decided request gets its event (the message) and its log entry."""
+def _settle_requests(request_ids, *, by, now, message: str = "", withdrawal: bool = False) -> dict[int, int]:
+    """Each request's state from its lines; a decided request gets its event (the message) and its log entry.
+
+    Returns {request id: family id}."""
     if not request_ids:
-        return
+        return {}
     states = defaultdict(list)
     days = defaultdict(list)
     for request_id, state, day in RequestLine.objects.filter(request__in=request_ids).values_list(
@@ -639,6 +667,7 @@ def _settle_requests(request_ids, *, by, now, message: str = "", withdrawal: boo
         Request.objects.filter(pk__in=pks).update(state=state, decided_at=decided_at, decided_by_id=decided_by_id)
     RequestEvent.objects.bulk_create(events)
     _log(entries, by=by)
+    return {pk: request.family_id for pk, request in requests.items()}
 
 
 def _announce(*, activity: Activity, promoted: list[Booking]) -> None:
@@ -652,11 +681,21 @@ def _announce(*, activity: Activity, promoted: list[Booking]) -> None:
         .order_by("pk")
     ):
         lines[line.booking_id] = line
-    events = []
+    events, notices, now = [], [], timezone.now()
     for booking in promoted:
         line = lines.get(booking.pk)
         if line is None:
             continue
+        # A promotion is a decision too: the day moves from «En liste d'attente» to booked.
+        notices.append(
+            DecisionNotice(
+                family_id=line.request.family_id,
+                request=line.request,
+                line=line,
+                decided_at=now,
+                state=digests.status_for(accept=True, booking_state=booking.state),
+            )
+        )
         child = line.booking.child
         text = (
             f"Une place s'est libérée : {activity.name} du {rules.day_label(booking.day)} "
@@ -680,6 +719,7 @@ def _announce(*, activity: Activity, promoted: list[Booking]) -> None:
                 },
             )
     RequestEvent.objects.bulk_create(events)
+    digests.notices_record(notices)
 
 
 # The service cancels ----------------------------------------------------------------------------------------
@@ -706,10 +746,22 @@ def booking_cancel(*, booking: Booking, by: User | None, reason: str = "") -> Bo
         )
         request.decided_by = by
         request.save()
-        RequestLine.objects.create(
+        line = RequestLine.objects.create(
             request=request, day=booking.day, booking=booking, state=LineState.ACCEPTED, decided_at=now
         )
         RequestEvent.objects.create(request=request, kind=EventKind.ACCEPTED, author=by, message=reason.strip())
+        digests.notices_record(
+            [
+                DecisionNotice(
+                    family_id=child.family_id,
+                    request=request,
+                    line=line,
+                    decided_at=now,
+                    state=digests.status_for(accept=True, booking_state=new_state),
+                    message=reason.strip(),
+                )
+            ]
+        )
         history = [_history(booking, new_state, by=by, request_id=request.pk, reason=reason)]
         booking.state = new_state
         moved = [booking]
@@ -729,9 +781,7 @@ def waiting_list_refill(*, activity: Activity, by: User | None, today: date | No
     with transaction.atomic():
         activity = _lock_activity(activity.pk)
         days = set(
-            Booking.objects.filter(activity=activity, state=rules.WAITING, day__gte=today).values_list(
-                "day", flat=True
-            )
+            Booking.objects.filter(activity=activity, state=rules.WAITING, day__gte=today).values_list("day", flat=True)
         )
         history, moved = [], []
         promoted = _allocate(activity=activity, days=days, takers={}, by=by, history=history, moved=moved)

@@ -15,6 +15,7 @@ from espace_famille.models import (
     BookingHistory,
     Closure,
     DeadlineKind,
+    DecisionNotice,
     EventKind,
     HolidayRule,
     LineState,
@@ -691,8 +692,10 @@ def test_bulk_acceptance_reads_and_writes_with_a_bounded_number_of_queries(
     requests = Request.objects.filter(activity=activity)
 
     # A handful of queries whatever the number of days; SQLite's limit of 999 parameters a statement splits
-    # the insert of the audit trail in batches (PostgreSQL writes it in one).
-    with django_assert_max_num_queries(18 + insert_batches(BookingHistory, pending)):
+    # the inserts of the audit trail and of the digest's notices in batches (PostgreSQL writes each in one).
+    with django_assert_max_num_queries(
+        18 + insert_batches(BookingHistory, pending) + insert_batches(DecisionNotice, pending)
+    ):
         result = services.booking_requests_bulk_decide(requests=requests, by=instructor, accept=True)
 
     assert pending > 0.9 * 4 * days_each
