@@ -62,7 +62,36 @@ def _plural(count: int, one: str, many: str) -> str:
 # The queue ---------------------------------------------------------------------------------------
 
 
-class RequestIndexView(IndexView):
+class DecisionQueueMixin:
+    """What both request queues share: «Traiter» on the rows a decider can decide, and the bulk buttons."""
+
+    def bulk_actions(self):
+        return ()
+
+    def can_decide(self, instance) -> bool:
+        return instance.is_pending
+
+    def get_list_more_buttons(self, instance):
+        label = "Traiter" if self.can_decide(instance) and self.user_has_permission(DECIDE) else "Voir"
+        return [Button(label, url=self.get_inspect_url(instance), icon_name="info-circle", priority=10)]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["decision_buttons"] = [
+            ListingButton(
+                action.display_name,
+                reverse("wagtail_bulk_action", args=["espace_famille", "request", action.action_type]),
+                attrs={"aria-label": action.aria_label, "data-bulk-action-button": ""},
+                priority=action.action_priority,
+                classname="bulk-action-btn",
+            )
+            for action in self.bulk_actions()
+            if self.user_has_permission(DECIDE)
+        ]
+        return context
+
+
+class RequestIndexView(DecisionQueueMixin, IndexView):
     """Oldest requests first: the queue is worked through in the order families asked."""
 
     page_title = "Demandes du dossier famille"
@@ -81,24 +110,8 @@ class RequestIndexView(IndexView):
             ),
         ]
 
-    def get_list_more_buttons(self, instance):
-        label = "Traiter" if instance.is_pending and self.user_has_permission(DECIDE) else "Voir"
-        return [Button(label, url=self.get_inspect_url(instance), icon_name="info-circle", priority=10)]
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["decision_buttons"] = [
-            ListingButton(
-                action.display_name,
-                reverse("wagtail_bulk_action", args=["espace_famille", "request", action.action_type]),
-                attrs={"aria-label": action.aria_label, "data-bulk-action-button": ""},
-                priority=action.action_priority,
-                classname="bulk-action-btn",
-            )
-            for action in (AcceptBulkAction, RefuseBulkAction)
-            if self.user_has_permission(DECIDE)
-        ]
-        return context
+    def bulk_actions(self):
+        return (AcceptBulkAction, RefuseBulkAction)
 
 
 class RequestHistoryView(HistoryView):

@@ -32,14 +32,14 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
 from wagtail.admin.viewsets.base import ViewSet
-from wagtail.admin.widgets import AdminDateInput, Button, ListingButton
+from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from . import rules, services
 from .admin_filters import BookingRequestFilterSet
-from .admin_views import RequestHistoryView
+from .admin_views import DecisionQueueMixin, RequestHistoryView
 from .calendar import Calendar
 from .exceptions import InvalidTransition
 from .models import (
@@ -480,7 +480,7 @@ def can_decide(request: Request) -> bool:
     return request.is_pending and request.kind in DECIDED_KINDS
 
 
-class BookingRequestIndexView(IndexView):
+class BookingRequestIndexView(DecisionQueueMixin, IndexView):
     """Oldest requests first: the queue is worked through in the order families asked (the waiting list's order)."""
 
     page_title = "Demandes de réservation et d'absence"
@@ -513,24 +513,11 @@ class BookingRequestIndexView(IndexView):
     def search_queryset(self, queryset):
         return search_requests(queryset, self.search_query) if self.is_searching else queryset
 
-    def get_list_more_buttons(self, instance):
-        label = "Traiter" if can_decide(instance) and self.user_has_permission(DECIDE) else "Voir"
-        return [Button(label, url=self.get_inspect_url(instance), icon_name="info-circle", priority=10)]
+    def bulk_actions(self):
+        return (BookingAcceptBulkAction, BookingRefuseBulkAction)
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["decision_buttons"] = [
-            ListingButton(
-                action.display_name,
-                reverse("wagtail_bulk_action", args=["espace_famille", "request", action.action_type]),
-                attrs={"aria-label": action.aria_label, "data-bulk-action-button": ""},
-                priority=action.action_priority,
-                classname="bulk-action-btn",
-            )
-            for action in (BookingAcceptBulkAction, BookingRefuseBulkAction)
-            if self.user_has_permission(DECIDE)
-        ]
-        return context
+    def can_decide(self, instance) -> bool:
+        return can_decide(instance)
 
 
 class DayDecisionForm(forms.Form):
