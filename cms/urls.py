@@ -16,6 +16,8 @@ urlpatterns = [
     path("altcha/", include("altcha_django.urls")),
     path("", include("espace_famille.urls")),
     path("", include("espace_facturation.urls")),
+    path("", include("justificatifs.urls")),
+    path("", include("creche.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,18 +1,61 @@
-"""Régies and invoices (the part the subscription by invoice needs; billing extends them)."""
+"""Régies, invoices (and credit notes), invoicing runs, payments and online payments.
+
+Money is `Decimal` with two places everywhere. An issued invoice never changes except for what
+follows from payments (`amount_paid`, `state`); a correction is a credit note («avoir») that
+points to the invoice it corrects.
+"""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from espace_famille.models import Family
+from espace_famille.models import Activity, Booking, Child, Family
+
+ZERO = Decimal("0.00")
+
+
+class PaymentBackend(models.TextChoices):
+    NONE = "", "Pas de paiement en ligne"
+    SIMULATOR = "simulator", "Simulateur (démonstration et essais)"
+    PAYFIP = "payfip", "PayFiP (DGFiP)"
 
 
 class Regie(models.Model):
+    """A régie: the issuer of invoices («Emetteur»), its service, the mentions its invoices carry
+    and its online-payment settings."""
+
     name = models.CharField(
         "nom (émetteur)", max_length=150, unique=True, help_text="Par exemple « Regie BL Enfance »."
     )
     service_name = models.CharField("service", max_length=150, help_text="Par exemple « Regie NEO Technique ».")
+    # Identity printed on the invoice
+    municipality = models.CharField("collectivité", max_length=150, blank=True, help_text="« Ville de … ».")
+    address = models.TextField("adresse", blank=True)
+    phone = models.CharField("téléphone", max_length=30, blank=True)
+    email = models.EmailField("e-mail", blank=True)
+    siret = models.CharField("SIRET", max_length=14, blank=True)
+    counter = models.TextField(
+        "paiement au guichet", blank=True, help_text="Adresse et horaires où régler par chèque ou en espèces."
+    )
+    mentions = models.TextField(
+        "mentions de la facture",
+        blank=True,
+        help_text="Voies et délais de recours de l'avis des sommes à payer, imprimés au pied de chaque facture.",
+    )
+    due_days = models.PositiveSmallIntegerField("délai de paiement (jours)", default=30)
+    activities = models.ManyToManyField(
+        Activity, blank=True, related_name="regies", verbose_name="activités facturées par cette régie"
+    )
+    # Online payment
+    payment_backend = models.CharField(
+        "paiement en ligne", max_length=20, choices=PaymentBackend.choices, blank=True, default=PaymentBackend.NONE
+    )
+    payfip_client_id = models.CharField(
+        "numéro client PayFiP (numcli)", max_length=6, blank=True, help_text="Six chiffres, donné par la DGFiP."
+    )
+    payfip_test_mode = models.BooleanField("PayFiP en mode test", default=True)
 
     class Meta:
         verbose_name = "régie"
@@ -22,24 +65,262 @@ class Regie(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def pays_online(self) -> bool:
+        return bool(self.payment_backend)
+
+
+class InvoiceSequence(models.Model):
+    """The last number given by a régie in a year: numbers are taken under a lock on this row, gap-free."""
+
+    regie = models.ForeignKey(Regie, on_delete=models.CASCADE, related_name="sequences")
+    year = models.PositiveSmallIntegerField("année")
+    last_number = models.PositiveIntegerField("dernier numéro", default=0)
+
+    class Meta:
+        verbose_name = "numérotation"
+        constraints = [models.UniqueConstraint(fields=["regie", "year"], name="invoice_sequence_unique")]
+
+    def __str__(self):
+        return f"{self.regie} {self.year} : {self.last_number}"
+
+
+class RunState(models.TextChoices):
+    RUNNING = "running", "En cours"
+    DONE = "done", "Terminée"
+    FAILED = "failed", "En échec"
+
+
+class InvoicingRun(models.Model):
+    """The invoicing of one month for one régie, with its progress."""
+
+    regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="runs", verbose_name="régie")
+    month = models.DateField("mois facturé", help_text="Le premier jour du mois.")
+    issued_on = models.DateField("date des factures")
+    state = models.CharField("état", max_length=10, choices=RunState.choices, default=RunState.RUNNING)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="lancée par"
+    )
+    created_at = models.DateTimeField("lancée le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminée le", null=True, blank=True)
+    families_total = models.PositiveIntegerField("familles à facturer", default=0)
+    families_done = models.PositiveIntegerField("familles traitées", default=0)
+    invoice_count = models.PositiveIntegerField("factures émises", default=0)
+    total_amount = models.DecimalField("montant total", max_digits=12, decimal_places=2, default=ZERO)
+    error = models.TextField("erreur", blank=True)
+
+    class Meta:
+        verbose_name = "facturation"
+        verbose_name_plural = "facturations"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.regie} — {self.month:%m/%Y}"
+
+
+class InvoiceNature(models.TextChoices):
+    INVOICE = "invoice", "Facture"
+    CREDIT_NOTE = "credit", "Avoir"
+
+
+class InvoiceState(models.TextChoices):
+    TO_PAY = "to_pay", "À payer"
+    PARTIAL = "partial", "Partiellement payée"
+    PAID = "paid", "Payée"
+    CANCELLED = "cancelled", "Annulée"
+
 
 class Invoice(models.Model):
     regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="invoices", verbose_name="régie")
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="invoices", verbose_name="famille")
+    nature = models.CharField("nature", max_length=10, choices=InvoiceNature.choices, default=InvoiceNature.INVOICE)
     number = models.CharField("référence", max_length=30, help_text="Numéro de la facture, par exemple « 2018-2544 ».")
     issued_on = models.DateField("date")
     due_on = models.DateField("échéance")
+    period_start = models.DateField("période du", null=True, blank=True)
+    period_end = models.DateField("période au", null=True, blank=True)
     amount = models.DecimalField(
         "montant", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
     )
+    # What payments (and credit notes) settled of it; maintained by the services under a lock.
+    amount_paid = models.DecimalField("déjà réglé", max_digits=10, decimal_places=2, default=ZERO)
+    state = models.CharField(
+        "état", max_length=10, choices=InvoiceState.choices, default=InvoiceState.TO_PAY, db_index=True
+    )
     emission_code = models.CharField("code émission", max_length=30, help_text="Imprimé en pied de page de la facture.")
     personal_code = models.CharField("code personnel", max_length=30, help_text="Code personnel du destinataire.")
+    # A credit note corrects this invoice.
+    corrects = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="credit_notes",
+        verbose_name="facture corrigée",
+    )
+    run = models.ForeignKey(
+        InvoicingRun,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="invoices",
+        verbose_name="facturation",
+    )
+    created_at = models.DateTimeField("émise le", auto_now_add=True)
 
     class Meta:
         verbose_name = "facture"
         verbose_name_plural = "factures"
         ordering = ["-issued_on", "-pk"]
         constraints = [models.UniqueConstraint(fields=["regie", "number"], name="invoice_number_unique_per_regie")]
+        indexes = [models.Index(fields=["family", "-issued_on"])]
 
     def __str__(self):
-        return f"Facture {self.number}"
+        return f"{self.get_nature_display()} {self.number}"
+
+    @property
+    def left_to_pay(self) -> Decimal:
+        if self.nature != InvoiceNature.INVOICE or self.state == InvoiceState.CANCELLED:
+            return ZERO
+        return max(self.amount - self.amount_paid, ZERO)
+
+
+class InvoiceLine(models.Model):
+    """One line: a child's days of an activity over the period, at one unit price."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name="facture")
+    child = models.ForeignKey(
+        Child, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="enfant"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name="activité"
+    )
+    # Frozen text: the invoice reads the same whatever happens to the child or the activity later.
+    child_name = models.CharField("enfant", max_length=150, blank=True)
+    label = models.CharField("libellé", max_length=200)
+    period_start = models.DateField("du", null=True, blank=True)
+    period_end = models.DateField("au", null=True, blank=True)
+    quantity = models.DecimalField("quantité", max_digits=8, decimal_places=2)
+    unit_price = models.DecimalField("prix unitaire", max_digits=10, decimal_places=2)
+    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "ligne de facture"
+        verbose_name_plural = "lignes de facture"
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.label
+
+
+class BilledDay(models.Model):
+    """A day of the planning billed by a line: one booking is billed at most once (the unique key
+    makes a second run, or two runs racing, bill nothing twice)."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="billed", verbose_name="jour")
+    line = models.ForeignKey(InvoiceLine, on_delete=models.CASCADE, related_name="days", verbose_name="ligne")
+    state = models.CharField("état facturé", max_length=12)
+
+    class Meta:
+        verbose_name = "jour facturé"
+        verbose_name_plural = "jours facturés"
+
+    def __str__(self):
+        return f"{self.booking_id} → {self.line_id}"
+
+
+class PaymentKind(models.TextChoices):
+    CHEQUE = "cheque", "Chèque"
+    ONLINE = "online", "Règlement en ligne"
+    CASH = "cash", "Espèces"
+    DIRECT_DEBIT = "debit", "Prélèvement"
+
+
+class Payment(models.Model):
+    """A payment received by a régie, allocated to one or more invoices."""
+
+    regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="payments", verbose_name="régie")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="payments", verbose_name="famille")
+    kind = models.CharField("type de règlement", max_length=10, choices=PaymentKind.choices)
+    operation_number = models.CharField("N° opération", max_length=30, unique=True)
+    # Cheque number, or the bank's transaction id for an online payment.
+    reference = models.CharField("référence", max_length=60, blank=True)
+    paid_on = models.DateField("date")
+    amount = models.DecimalField(
+        "montant", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="enregistré par",
+    )
+    created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "règlement"
+        verbose_name_plural = "règlements"
+        ordering = ["-paid_on", "-pk"]
+        indexes = [models.Index(fields=["family", "-paid_on"])]
+
+    def __str__(self):
+        return f"{self.operation_number} — {self.amount} €"
+
+
+class PaymentAllocation(models.Model):
+    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
+    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+
+    class Meta:
+        verbose_name = "affectation"
+        verbose_name_plural = "affectations"
+        constraints = [models.UniqueConstraint(fields=["payment", "invoice"], name="allocation_unique")]
+
+    def __str__(self):
+        return f"{self.payment} → {self.invoice}"
+
+
+class OnlinePaymentState(models.TextChoices):
+    STARTED = "started", "Commencé"
+    PAID = "paid", "Payé"
+    REFUSED = "refused", "Refusé"
+    ABANDONED = "abandoned", "Abandonné"
+
+
+class OnlinePayment(models.Model):
+    """A payment started from «Payer en ligne»; it becomes a Payment only on the bank's confirmation."""
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="online_payments", verbose_name="facture"
+    )
+    backend = models.CharField("service de paiement", max_length=20, choices=PaymentBackend.choices)
+    # Our reference sent to the bank (refdet / idOp exchange), unique.
+    order_id = models.CharField("référence de la transaction", max_length=64, unique=True)
+    # The bank's own identifier (PayFiP idOp, then its transaction number).
+    transaction_id = models.CharField("transaction", max_length=64, blank=True)
+    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    email = models.EmailField("e-mail du payeur", blank=True)
+    state = models.CharField(
+        "état", max_length=10, choices=OnlinePaymentState.choices, default=OnlinePaymentState.STARTED
+    )
+    payment = models.OneToOneField(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="online", verbose_name="règlement"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("commencé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    # The bank's answers, as received (audit).
+    responses = models.JSONField("réponses du service de paiement", default=list, blank=True)
+
+    class Meta:
+        verbose_name = "paiement en ligne"
+        verbose_name_plural = "paiements en ligne"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.order_id} ({self.get_state_display()})"

@@ -33,3 +33,7 @@ class BillingGroup(ModelAdminGroup):
     menu_icon = "doc-full"
     menu_order = 210
     items = (RegieAdmin, InvoiceAdmin)
+
+
+# Counter payments (régisseurs) live beside the payments they record.
+from . import payment_admin  # noqa: E402, F401

@@ -1,10 +1,16 @@
 """The staff groups of the Wagtail admin and what each may do (idempotent)."""
 
+from importlib import import_module
+
 from django.contrib.auth.models import Group, Permission
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page, Site
 
 INSTRUCTORS = "Instructeurs"
 COMMUNICATION = "Chargés de communication"
+REGISSEURS = "Régisseurs"
+# Apps that grant their own permissions: each has a `permissions.GROUP_PERMISSIONS`,
+# {group name: [(app label, codename), ...]}.
+APPS_WITH_PERMISSIONS = ("espace_facturation", "justificatifs", "creche")
 
 
 def _perms(*codenames_by_app: tuple[str, str]) -> list[Permission]:
@@ -67,4 +73,13 @@ def ensure_staff_groups() -> list[Group]:
                 collection=collection,
                 permission=Permission.objects.get(content_type__app_label=app, codename=f"{action}_{model}"),
             )
-    return [instructors, communication]
+    regisseurs, _ = Group.objects.get_or_create(name=REGISSEURS)
+    groups = {group.name: group for group in (instructors, communication, regisseurs)}
+    for app in APPS_WITH_PERMISSIONS:
+        try:
+            granted = import_module(f"{app}.permissions").GROUP_PERMISSIONS
+        except ModuleNotFoundError:
+            continue
+        for group_name, codenames in granted.items():
+            groups[group_name].permissions.add(*_perms(*codenames))
+    return [instructors, communication, regisseurs]

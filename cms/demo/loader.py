@@ -5,6 +5,7 @@ Every step looks up what exists first, so loading twice changes nothing.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from importlib import import_module
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -345,9 +346,12 @@ ENROLMENTS = [
 ]
 CLOSURES = [("Journée pédagogique", date(2027, 1, 29), date(2027, 1, 29), "Ecole Lux")]
 
+APPS_WITH_DEMO = ("espace_facturation", "justificatifs", "creche")
+
 STAFF = [
     ("instructeur@example.org", "Inès", "TRUCHON", "Instructeurs", False),
     ("communication@example.org", "Camille", "ROUSSEL", "Chargés de communication", False),
+    ("regisseur@example.org", "Rémi", "BERTIN", "Régisseurs", False),
     ("admin@example.org", "Alex", "MARTIN", None, True),
 ]
 
@@ -741,3 +745,10 @@ def load():
     load_bookings()
     # Requests need the families' accounts and the instructor who decides.
     load_requests()
+    # Billing, documents and crèche applications each load their part of the demo.
+    for app in APPS_WITH_DEMO:
+        try:
+            module = import_module(f"{app}.demo")
+        except ModuleNotFoundError:
+            continue
+        module.load()

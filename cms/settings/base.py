@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "home",
     "espace_famille",
     "espace_facturation",
+    "justificatifs",
+    "creche",
     "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

@@ -43,6 +43,8 @@ class RequestState(models.TextChoices):
     ACCEPTED = "accepted", "Acceptée"
     REFUSED = "refused", "Refusée"
     PARTIAL = "partial", "Partiellement acceptée"
+    # A crèche application the service keeps for a place to free up.
+    WAITING = "waiting", "Sur liste d'attente"
     WITHDRAWN = "withdrawn", "Retirée par la famille"
 
 
@@ -139,6 +141,7 @@ class EventKind(models.TextChoices):
     ACCEPTED = "accepted", "Demande acceptée"
     REFUSED = "refused", "Demande refusée"
     PARTIAL = "partial", "Demande partiellement acceptée"
+    WAITING = "waiting", "Demande mise sur liste d'attente"
     UPDATED = "updated", "Demande complétée par la famille"
     WITHDRAWN = "withdrawn", "Demande retirée par la famille"
     MESSAGE = "message", "Message du service"

@@ -7,7 +7,7 @@ from django.views.decorators.cache import never_cache
 
 from .. import changes, selectors, services
 from ..filters import RequestFilter
-from ..models import FAMILY_FILE_KINDS, Activity
+from ..models import FAMILY_FILE_KINDS, Activity, RequestKind
 from ..selectors_planning import PLANNING_KINDS
 from .account import MON_ESPACE
 
@@ -30,6 +30,12 @@ def request_list(request):
         "breadcrumb": [MON_ESPACE, (MES_DEMANDES[0], None)],
     }
     return render(request, "espace_famille/requests.html", context, status=400 if invalid else 200)
+
+
+KIND_TEMPLATES = {
+    RequestKind.DOCUMENT: "justificatifs/includes/request_part.html",
+    RequestKind.CRECHE: "creche/includes/request_part.html",
+}
 
 
 @never_cache
@@ -62,6 +68,8 @@ def request_detail(request, pk):
         "activity": activity,
         "days": list(family_request.lines.all()) if activity else [],
         "events": family_request.family_events,
+        # Documents and crèche applications show their own part, from their app's template.
+        "kind_template": KIND_TEMPLATES.get(family_request.kind),
         "breadcrumb": [MON_ESPACE, MES_DEMANDES, (f"Demande {family_request.pk}", None)],
     }
     return render(request, "espace_famille/request_detail.html", context)

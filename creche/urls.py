@@ -1,0 +1,5 @@
+"""URLs of the creche application."""
+
+app_name = "creche"
+
+urlpatterns = []

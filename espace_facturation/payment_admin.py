@@ -1,0 +1,1 @@
+"""Admin screens of payments: counter payments recorded by régisseurs, online payments."""

@@ -1,0 +1,5 @@
+"""URLs of the justificatifs application."""
+
+app_name = "justificatifs"
+
+urlpatterns = []
