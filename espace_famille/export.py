@@ -1,5 +1,7 @@
 """«Télécharger mes données»: everything the portal holds about a family, as JSON-ready data and as a PDF."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -41,6 +43,26 @@ FAMILY_SECTIONS = (
     ("Adresse", rules.ADDRESS_FIELDS),
     ("Coordonnées bancaires", rules.BANK_FIELDS),
 )
+
+
+@dataclass(frozen=True)
+class ExportPart:
+    """A part of the export another app holds (invoices, documents, crèche applications).
+
+    `collect(family)` returns JSON-ready data under `key`; `render(doc, rows)` adds its section to the PDF
+    with the builder's `para` and `listing`."""
+
+    key: str
+    collect: Callable[[Family], list]
+    render: Callable[["_Builder", list], None]
+
+
+PARTS: list[ExportPart] = []
+
+
+def register_part(part: ExportPart) -> None:
+    if all(known.key != part.key for known in PARTS):
+        PARTS.append(part)
 
 
 def _json(value):
@@ -87,7 +109,7 @@ def family_export(*, family: Family) -> dict:
     )
     family_users = {subscription.user_id for subscription in subscriptions}
     family_fields = ("name", "subscriber_code", "created_at") + rules.FISCAL_FIELDS + rules.ADDRESS_FIELDS
-    return {
+    data = {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": _json(timezone.now()),
@@ -143,6 +165,9 @@ def family_export(*, family: Family) -> dict:
             for request in requests
         ],
     }
+    for part in PARTS:
+        data[part.key] = part.collect(family)
+    return data
 
 
 # PDF ---------------------------------------------------------------------------------------------
@@ -360,7 +385,8 @@ def export_pdf(data: dict, *, compress: bool = True) -> bytes:
     doc.para(f"Document établi le {_when(data['exported_at'])}.")
     doc.para(
         "Ce document contient toutes les données que le portail conserve sur votre famille : le dossier famille, "
-        "les responsables, les enfants et leurs données sanitaires, les abonnements et les demandes. "
+        "les responsables, les enfants et leurs données sanitaires, les abonnements, les demandes, "
+        "les pièces justificatives, les factures et les règlements. "
         "Il contient des données personnelles et bancaires : conservez-le en lieu sûr."
     )
     _family_part(doc, data)
@@ -368,6 +394,8 @@ def export_pdf(data: dict, *, compress: bool = True) -> bytes:
     _children_part(doc, data)
     _subscriptions_part(doc, data)
     _requests_part(doc, data)
+    for part in PARTS:
+        part.render(doc, data.get(part.key, []))
 
     def footer(canvas, document):
         canvas.saveState()

@@ -1,0 +1,192 @@
+"""Every URL of the portal, checked for who may reach it.
+
+Each named URL is classified below. A new view that nobody classified makes
+`test_every_url_of_the_portal_is_classified` fail: its author decides who may reach it and the sweep then
+checks it (an anonymous visitor is sent to the login, another family gets 404, a parent never reaches a
+staff page)."""
+
+import re
+import uuid
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from espace_famille.models import Request, RequestKind, Subscription, SubscriptionMethod
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+
+# Open to everyone: the CMS pages, the account pages (login, signup, password reset...), the anti-robot
+# challenge, and URLs whose secret is in the address itself (the calendar feed token, the e-mail keys).
+PUBLIC = {
+    "wagtail_serve",
+    "wagtailcore_login",
+    "wagtailcore_authenticate_with_password",
+    "resend_confirmation",
+    "altcha_django:challenge",
+    "altcha_django:sentinel-challenge",
+    "account_login",
+    "account_logout",
+    "account_inactive",
+    "account_signup",
+    "account_email_verification_sent",
+    "account_confirm_email",
+    "account_reset_password",
+    "account_reset_password_done",
+    "account_reset_password_from_key",
+    "account_reset_password_from_key_done",
+    "account_confirm_login_code",
+    # A secret token stands for the login; an unknown token gives 404 (tests/espace_famille/test_calendar_feed.py).
+    "espace_famille:calendar_feed",
+}
+
+# A signed-in person's own account pages: an anonymous visitor is sent to the login.
+ACCOUNT = {
+    "account_reauthenticate",
+    "account_email",
+    "account_change_password",
+    "account_set_password",
+}
+
+
+def _request_of(family, user):
+    return Request.objects.create(family=family, kind=RequestKind.ADDRESS_CHANGE, author=user).pk
+
+
+# Family-scoped pages: name → the URL arguments of an object of the family (None: the page has no object).
+# An anonymous visitor is sent to the login; with arguments, another family's parent gets 404.
+FAMILY = {
+    "espace_famille:mon_espace": None,
+    "espace_famille:profile": None,
+    "espace_famille:subscriptions": None,
+    "espace_famille:subscription_add": None,
+    "espace_famille:requests": None,
+    "espace_famille:request_detail": lambda f: {"pk": _request_of(f.family, f.user)},
+    "espace_famille:my_data": None,
+    "espace_famille:my_data_pdf": lambda f: {"family_pk": f.family.pk},
+    "espace_famille:my_data_json": lambda f: {"family_pk": f.family.pk},
+    "espace_famille:home": None,
+    "espace_famille:family_choose": None,
+    "espace_famille:family_file": None,
+    "espace_famille:guardian_edit": lambda f: {"pk": f.guardian.pk},
+    "espace_famille:child_add": None,
+    "espace_famille:child_edit": lambda f: {"pk": f.child.pk},
+    "espace_famille:photo_edit": lambda f: {"person": "enfant", "pk": f.child.pk},
+    "espace_famille:photo": lambda f: {"person": "responsable", "pk": f.guardian.pk},
+    "espace_famille:planning": None,
+    "espace_famille:planning_confirm": None,
+    "espace_famille:planning_long": lambda f: {"kind": "reservation"},
+    "espace_famille:planning_list": None,
+    "espace_famille:calendar": None,
+    "espace_famille:calendar_renew": None,
+    "espace_facturation:home": None,
+}
+
+# Whole URL trees and who may reach them.
+STAFF_TREES = ("admin/",)
+PUBLIC_TREES = ("documents/",)  # Wagtail documents: their collection's privacy applies.
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route in STAFF_TREES or route in PUBLIC_TREES:
+                continue
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            yield from _walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            yield route, f"{namespace}:{pattern.name}" if namespace and pattern.name else pattern.name
+
+
+def _staff_routes():
+    for pattern in get_resolver().url_patterns:
+        if isinstance(pattern, URLResolver) and str(pattern.pattern) in STAFF_TREES:
+            yield from (
+                (str(pattern.pattern) + route, name)
+                for route, name in _walk(pattern.url_patterns, namespace=pattern.namespace)
+            )
+
+
+PORTAL_ROUTES = list(_walk(get_resolver().url_patterns))
+CONVERTERS = {"int": "1", "str": "x", "slug": "x", "path": "x", "uuid": str(uuid.UUID(int=1))}
+
+
+def _concrete(route: str) -> str | None:
+    """An address for a route with placeholder arguments (named groups of a regular expression too);
+    None for a catch-all expression."""
+    route = re.sub(r"\(\?P<\w+>[^)]*\)", "1", route.replace("^", "").replace("$", ""))
+    if re.search(r"[()*+?\[\]\\|]", route.replace("<", "").replace(">", "")):
+        return None
+    return "/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: CONVERTERS.get(m.group(1) or "str", "x"), route)
+
+
+def test_every_url_of_the_portal_is_classified():
+    known = PUBLIC | ACCOUNT | set(FAMILY)
+    unclassified = sorted({f"{name or '(sans nom)'} ({route})" for route, name in PORTAL_ROUTES if name not in known})
+    assert not unclassified, "Classer ces adresses dans tests/test_authorization_sweep.py : " + ", ".join(unclassified)
+
+
+def test_every_classified_name_still_exists():
+    names = {name for _, name in PORTAL_ROUTES}
+    assert not (PUBLIC | ACCOUNT | set(FAMILY)) - names
+
+
+class _Member:
+    """A family with a parent, a guardian and a child (with a photo-less record)."""
+
+    def __init__(self):
+        self.user = UserFactory()
+        self.family = FamilyFactory()
+        Subscription.objects.create(user=self.user, family=self.family, method=SubscriptionMethod.CODE)
+        self.guardian = GuardianFactory(family=self.family)
+        self.child = ChildFactory(family=self.family)
+
+
+def _get_or_post(client, url):
+    response = client.get(url)
+    if response.status_code == 405:
+        response = client.post(url)
+    return response
+
+
+@pytest.mark.parametrize("name", sorted(set(FAMILY) | ACCOUNT))
+def test_an_anonymous_visitor_is_sent_to_the_login(client, site, name):
+    owner = _Member()
+    build = FAMILY.get(name)
+    url = reverse(name, kwargs=build(owner) if build else None)
+    response = _get_or_post(client, url)
+    assert response.status_code == 302, url
+    assert response["Location"].startswith(reverse("account_login")), url
+
+
+@pytest.mark.parametrize("name", sorted(name for name, build in FAMILY.items() if build))
+def test_another_family_gets_not_found(client, site, name):
+    owner, stranger = _Member(), _Member()
+    url = reverse(name, kwargs=FAMILY[name](owner))
+    client.force_login(stranger.user)
+    assert _get_or_post(client, url).status_code == 404, url
+
+
+# The admin's login pages, and its static assets (translations, icons) that hold no data.
+ADMIN_OPEN = ("/admin/login/", "/admin/logout/", "/admin/password_reset/", "/admin/jsi18n/", "/admin/sprite/")
+STAFF_URLS = sorted({url for route, _ in _staff_routes() if (url := _concrete(route))})
+
+
+def test_the_admin_sweep_covers_the_portals_own_staff_screens():
+    assert "/admin/feuille-de-presence/" in STAFF_URLS
+    assert any(url.startswith("/admin/snippets/espace_famille/") for url in STAFF_URLS)
+    assert len(STAFF_URLS) > 100
+
+
+def test_a_parent_never_reaches_a_staff_page(client, site):
+    """Every admin address, with placeholder arguments: a parent is turned away (to the admin login or 403)."""
+    client.force_login(_Member().user)
+    reached = []
+    for url in STAFF_URLS:
+        if url.startswith(ADMIN_OPEN):
+            continue
+        response = client.get(url)
+        if response.status_code not in (302, 403, 404, 405):
+            reached.append(f"{url} → {response.status_code}")
+        elif response.status_code == 302:
+            assert response["Location"].startswith("/admin/login/"), url
+    assert not reached, reached
