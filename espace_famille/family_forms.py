@@ -111,8 +111,20 @@ class BankForm(FileForm):
         help_text="Laissez vide pour conserver le compte actuel.",
     )
     bic = BICFormField(label="BIC", required=False)
+    # Whoever holds an open session must not be able to divert the direct debits: the password is asked again.
+    password = forms.CharField(
+        label="Mot de passe de votre compte",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Demandé pour toute modification des coordonnées bancaires.",
+    )
 
-    def __init__(self, *args, **kwargs):
+    TOO_MANY = "Trop de mots de passe erronés : réessayez dans quelques minutes."
+    WRONG = "Le mot de passe n'est pas le bon."
+
+    def __init__(self, *args, user=None, blocked: bool = False, **kwargs):
+        self.user, self.blocked = user, blocked
         super().__init__(*args, **kwargs)
         self.initial.pop("iban", None)
         masked = rules.mask_iban(self.current.get("iban") or "")
@@ -127,10 +139,20 @@ class BankForm(FileForm):
         data = super().clean()
         if data.get("iban") and not data.get("bic"):
             self.add_error("bic", "Indiquez le BIC de la banque du nouveau compte.")
+        if not self.errors and rules.changes_between(self.current, self.values()):
+            password = data.get("password") or ""
+            if not password:
+                self.add_error(
+                    "password", "Saisissez le mot de passe de votre compte pour modifier vos coordonnées bancaires."
+                )
+            elif self.blocked:
+                self.add_error("password", self.TOO_MANY)
+            elif self.user is None or not self.user.check_password(password):
+                self.add_error("password", self.WRONG)
         return data
 
     def values(self) -> dict:
-        values = super().values()
+        values = {name: value for name, value in super().values().items() if name != "password"}
         if not values.get("iban"):
             values["iban"] = self.pending.get("iban", {}).get("after") or self.current.get("iban") or ""
         return values

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from .. import changes, rules, selectors, services
+from .. import changes, rules, selectors, services, throttling
 from ..exceptions import InvalidPhoto
 from ..family_forms import (
     AddressForm,
@@ -73,6 +73,11 @@ def guardian_edit(request, pk):
             prefix=prefix,
             current=changes.snapshot(target, fields),
             pending=_pending(family, kind, **who),
+            **(
+                {"user": request.user, "blocked": throttling.password_confirmation_blocked(request)}
+                if form_class is BankForm
+                else {}
+            ),
         )
     status = 200
     if data is not None:
@@ -89,6 +94,8 @@ def guardian_edit(request, pk):
             else:
                 messages.info(request, NOTHING_CHANGED)
             return redirect("espace_famille:guardian_edit", pk=guardian.pk)
+        if BankForm.WRONG in forms["bank"].errors.get("password", []):
+            throttling.password_confirmation_failed(request)
         status = 400
     context = {
         "family": family,

@@ -13,7 +13,7 @@ from django.urls import reverse
 from espace_famille import services
 from espace_famille.exceptions import StaleRequest
 from espace_famille.models import Child, Guardian, Request, RequestKind, RequestState, Subscription, Vaccination
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 VALID_IBAN = "FR7630006000011234567890189"
@@ -155,6 +155,7 @@ def test_a_submission_holds_only_the_changed_values_one_request_per_kind(client,
             "bank-account_holder": "M. Jean DURANT",
             "bank-iban": "FR76 3000 6000 0112 3456 7890 189",
             "bank-bic": "AGRIFRPP882",
+            "bank-password": PASSWORD,
         },
     )
     client.post(reverse("espace_famille:guardian_edit", args=[guardian.pk]), post)
@@ -168,6 +169,43 @@ def test_a_submission_holds_only_the_changed_values_one_request_per_kind(client,
     assert set(by_kind[RequestKind.ADDRESS_CHANGE]) == {"city", "postcode"}
     assert by_kind[RequestKind.FISCAL_CHANGE] == {"quotient": {"before": None, "after": 640}}
     assert by_kind[RequestKind.BANK_CHANGE]["iban"]["after"] == VALID_IBAN
+
+
+NEW_BANK = {"bank-account_holder": "M. Jean DURANT", "bank-iban": VALID_IBAN, "bank-bic": "AGRIFRPP882"}
+
+
+def test_changing_the_bank_details_asks_for_the_password_again(client, parent, guardian):
+    url = reverse("espace_famille:guardian_edit", args=[guardian.pk])
+    response = client.post(url, guardian_post(guardian, **NEW_BANK, **{"guardian-mobile": "06 12 34 56 78"}))
+    assert response.status_code == 400
+    assert 'id="id_bank-password_error"' in text(response)
+    assert "Saisissez le mot de passe de votre compte pour modifier vos coordonnées bancaires." in text(response)
+    # Nothing is half-saved: the guardian's change waits with the bank one.
+    assert not Request.objects.exists()
+
+    response = client.post(url, guardian_post(guardian, **NEW_BANK, **{"bank-password": "pas-le-bon"}))
+    assert response.status_code == 400 and "Le mot de passe n'est pas le bon." in text(response)
+    assert not Request.objects.exists()
+
+    client.post(url, guardian_post(guardian, **NEW_BANK, **{"bank-password": PASSWORD}))
+    assert Request.objects.get().kind == RequestKind.BANK_CHANGE
+
+
+def test_guessing_the_password_on_the_bank_form_is_throttled(client, parent, guardian, settings):
+    settings.SUBSCRIPTION_RATE = "2/h"
+    url = reverse("espace_famille:guardian_edit", args=[guardian.pk])
+    for _ in range(2):
+        client.post(url, guardian_post(guardian, **NEW_BANK, **{"bank-password": "pas-le-bon"}))
+    response = client.post(url, guardian_post(guardian, **NEW_BANK, **{"bank-password": PASSWORD}))
+    assert response.status_code == 400
+    assert "Trop de mots de passe erronés" in text(response)
+    assert not Request.objects.exists()
+
+
+def test_other_changes_do_not_ask_for_the_password(client, parent, guardian):
+    url = reverse("espace_famille:guardian_edit", args=[guardian.pk])
+    client.post(url, guardian_post(guardian, **{"guardian-mobile": "06 12 34 56 78"}))
+    assert Request.objects.get().kind == RequestKind.GUARDIAN_CHANGE
 
 
 def test_the_iban_is_validated_and_never_written_in_full_in_the_page(client, parent, guardian, family):
