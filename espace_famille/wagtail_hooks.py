@@ -4,6 +4,7 @@ from django.contrib.admin import display
 from django.contrib.auth import get_user_model
 from django.db.models import Count
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
 from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
@@ -41,6 +42,12 @@ class DecisionLogFormatter(LogFormatter):
     def format_message(self, log_entry):
         message = (log_entry.data or {}).get("message")
         return f"{self.message} — message pour la famille : « {message} »" if message else self.message
+
+
+@hooks.register("insert_global_admin_js")
+def admin_js():
+    """Date choosers and print buttons, started from a file: the content security policy forbids inline scripts."""
+    return format_html('<script src="{}" defer></script>', static("js/admin.js"))
 
 
 @hooks.register("register_log_actions")

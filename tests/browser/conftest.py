@@ -42,11 +42,21 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A phone-sized page. Whatever the journey, the content security policy must block nothing on it:
+    an inline script or style, or a resource from elsewhere, fails the journey."""
     context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})  # a phone
     page = context.new_page()
     page.set_default_timeout(15000)
+    blocked = []
+    page.on(
+        "console",
+        lambda message: (
+            blocked.append(f"{page.url}: {message.text}") if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert not blocked, "Bloqué par la politique de sécurité du contenu :\n" + "\n".join(blocked)
 
 
 class AxeChecker:
