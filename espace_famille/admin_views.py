@@ -23,7 +23,7 @@ from wagtail.admin.widgets import AdminDateInput, Button, ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import HistoryView, IndexView, InspectView
 
-from . import changes, rules, services
+from . import audit, changes, rules, services
 from .exceptions import InvalidTransition, StaleRequest
 from .models import FAMILY_FILE_KINDS, EventKind, Request, RequestKind, RequestState
 
@@ -309,6 +309,12 @@ class RequestDecisionView(InspectView):
         return context
 
     # Deciding ------------------------------------------------------------------------------------
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.object.child_id and self.object.kind in (RequestKind.CHILD_CHANGE, RequestKind.CHILD_ADD):
+            audit.health_data_read(children=[self.object.child], by=request.user, screen=f"Demande {self.object.pk}")
+        return response
 
     def post(self, request, *args, **kwargs):
         if not self.user_has_permission(DECIDE):

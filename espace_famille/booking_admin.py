@@ -37,7 +37,7 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
-from . import rules, services
+from . import audit, rules, services
 from .admin_filters import BookingRequestFilterSet
 from .admin_views import DecisionQueueMixin, RequestHistoryView
 from .calendar import Calendar
@@ -951,6 +951,8 @@ class DaySheetView(TemplateView):
             activity = form.cleaned_data["activity"]  # read with its facility by the form's choice field
             prefetch_related_objects([activity], "slots")
             sheet = day_sheet(activity, form.cleaned_data["day"])
+            shown = [row["booking"].child for rows in sheet.values() if isinstance(rows, list) for row in rows]
+            audit.health_data_read(children=shown, by=self.request.user, screen="Feuille de présence")
         context.update(form=form, sheet=sheet, header_icon="clipboard-list", page_title="Feuille de présence")
         return context
 

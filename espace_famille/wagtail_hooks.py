@@ -20,9 +20,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import CreateView
+from wagtail_modeladmin.views import CreateView, EditView, IndexView
 
-from . import admin_views, booking_admin, services
+from . import admin_views, audit, booking_admin, services
 from .admin_filters import RequestFilterSet
 from .models import (
     AuthorizedContact,
@@ -57,6 +57,14 @@ def register_family_log_actions(actions):
     actions.register_action("portail.request.update", "Demande complétée", "Demande complétée par la famille")
     actions.register_action("portail.request.withdraw", "Demande retirée", "Demande retirée par la famille")
     actions.register_action("portail.photo.update", "Photo modifiée", "Photo modifiée")
+
+    @actions.register_action(audit.HEALTH_READ)
+    class HealthReadFormatter(LogFormatter):
+        label = "Données de santé consultées"
+
+        def format_message(self, log_entry):
+            return f"Données de santé consultées — {(log_entry.data or {}).get('screen', '')}"
+
     actions.register_action(
         "portail.data.export", "Données téléchargées par la famille", "Données téléchargées par la famille"
     )
@@ -297,10 +305,31 @@ class GuardianAdmin(ModelAdmin):
         return super().get_queryset(request).select_related("family")
 
 
+class HealthReadEditView(EditView):
+    """Opening a child, or a vaccine, shows health data: the read goes to the audit log."""
+
+    def get(self, request, *args, **kwargs):
+        child = self.instance if isinstance(self.instance, Child) else self.instance.child
+        audit.health_data_read(children=[child], by=request.user, screen=f"Fiche {self.opts.verbose_name}")
+        return super().get(request, *args, **kwargs)
+
+
+class VaccinationIndexView(IndexView):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        audit.health_data_read(
+            children=[vaccination.child for vaccination in context["object_list"]],
+            by=self.request.user,
+            screen="Liste des vaccins",
+        )
+        return context
+
+
 class ChildAdmin(ModelAdmin):
     """Filtered on one family by ?family=<id>, the link of the family list; vaccines and contacts open from it."""
 
     model = Child
+    edit_view_class = HealthReadEditView
     menu_label = "Enfants"
     menu_icon = "user"
     list_display = ("last_name", "first_name", "birth_date", "family", "vaccinations_count", "contacts_count")
@@ -365,6 +394,8 @@ class VaccinationAdmin(ModelAdmin):
     """A child's vaccines, filtered on one child by ?child=<id>, the link of the children list."""
 
     model = Vaccination
+    edit_view_class = HealthReadEditView
+    index_view_class = VaccinationIndexView
     menu_label = "Vaccins"
     menu_icon = "clipboard-list"
     list_display = ("name", "date", "booster_date", "child")
