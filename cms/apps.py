@@ -1,8 +1,33 @@
-"""The project package: demo data command."""
+"""The project package: demo data, retention and security."""
+
+from datetime import datetime, time, timedelta
 
 from django.apps import AppConfig
+from django.utils import timezone
+
+RETENTION_HOUR = time(3, 0)
+
+
+def _next_retention_run() -> datetime:
+    from espace_famille.rules import PARIS
+
+    now = timezone.now().astimezone(PARIS)
+    at = datetime.combine(now.date(), RETENTION_HOUR, tzinfo=PARIS)
+    return at if at > now else at + timedelta(days=1)
 
 
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = "Portail"
+
+    def ready(self):
+        from notifications import schedules
+
+        schedules.register(
+            schedules.PeriodicTask(
+                name="Conservation des données (03:00)",
+                func="cms.retention.run_scheduled",
+                schedule_type="D",
+                first_run=_next_retention_run,
+            )
+        )

@@ -57,6 +57,9 @@ def register_family_log_actions(actions):
     actions.register_action("portail.request.update", "Demande complétée", "Demande complétée par la famille")
     actions.register_action("portail.request.withdraw", "Demande retirée", "Demande retirée par la famille")
     actions.register_action("portail.photo.update", "Photo modifiée", "Photo modifiée")
+    actions.register_action(
+        "portail.family.anonymise", "Famille anonymisée", "Famille anonymisée (conservation des données)"
+    )
 
     @actions.register_action(audit.HEALTH_READ)
     class HealthReadFormatter(LogFormatter):

@@ -255,6 +255,10 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 # A signed-in session ends after 30 minutes without a request and 8 hours after the login (cms/security.py).
+# Retention (manage.py retention, daily): families and accounts unused for three years are anonymised or
+# deleted; the contents of sent e-mails are erased after 90 days.
+RETENTION_INACTIVE_DAYS = int(env("RETENTION_INACTIVE_DAYS", str(3 * 365)))
+RETENTION_OUTBOX_DAYS = int(env("RETENTION_OUTBOX_DAYS", "90"))
 SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(8 * 3600)))
 

@@ -19,6 +19,8 @@ class Family(models.Model):
         help_text="Code secret transmis à la famille pour relier son compte citoyen à son dossier.",
     )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+    # Set by the retention command: the file keeps no personal data any more (invoices keep their amounts).
+    anonymised_at = models.DateTimeField("anonymisée le", null=True, blank=True, editable=False)
     # «Informations fiscales»
     quotient = models.PositiveIntegerField("quotient familial", null=True, blank=True)
     allocataire_number = models.CharField("N° allocataire", max_length=20, blank=True)

@@ -1,0 +1,140 @@
+"""The retention command: inactive families anonymised, unused accounts deleted, old e-mails emptied."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
+
+from cms import retention
+from espace_facturation.models import Invoice
+from espace_famille.models import AuthorizedContact, Child, Family, Guardian, Request, RequestKind, User, Vaccination
+from notifications.models import OutboxMessage, OutboxStatus
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+NOW = timezone.make_aware(datetime(2030, 6, 1, 3, 0))
+LONG_AGO = NOW - timedelta(days=4 * 365)
+
+
+def old_family(name="DURANT", at=LONG_AGO):
+    family = FamilyFactory(name=name, iban="FR7630006000011234567890189", city="Dijon", quotient=640)
+    Family.objects.filter(pk=family.pk).update(created_at=at)
+    guardian = GuardianFactory(family=family, first_name="Jean", email="jean@example.org", mobile="0612345678")
+    guardian.photo.save("photo.jpg", ContentFile(b"jpeg"), save=True)
+    child = ChildFactory(family=family, first_name="Léo", allergies="Arachide", birth_date=date(2015, 5, 17))
+    Vaccination.objects.create(child=child, name="DTP", date=date(2016, 1, 1))
+    AuthorizedContact.objects.create(
+        child=child, full_name="Jeanne MAMIE", mobile="0611223344", relationship="grandparent"
+    )
+    request = Request.objects.create(
+        family=family, kind=RequestKind.ADDRESS_CHANGE, changes={"city": {"before": "Dijon", "after": "Beaune"}}
+    )
+    Request.objects.filter(pk=request.pk).update(created_at=at)
+    return family
+
+
+def test_a_family_inactive_for_three_years_loses_its_personal_data_but_keeps_its_invoices():
+    family = old_family()
+    invoice = InvoiceFactory(family=family, amount=Decimal("43.00"), issued_on=LONG_AGO.date())
+    photo = Guardian.objects.get(family=family).photo.name
+
+    retention.run(dry_run=False, now=NOW, inactive_days=3 * 365)
+
+    family.refresh_from_db()
+    assert family.name == f"ANONYME {family.pk}" and family.anonymised_at == NOW
+    assert family.iban == "" and family.city == "" and family.quotient is None
+    guardian = Guardian.objects.get(family=family)
+    assert (guardian.first_name, guardian.email, guardian.mobile, guardian.photo.name) == ("ANONYME", "", "", "")
+    assert not Guardian.photo.field.storage.exists(photo)
+    child = Child.objects.get(family=family)
+    assert (child.first_name, child.allergies, child.birth_date) == ("ANONYME", "", date(2015, 1, 1))
+    assert not Vaccination.objects.exists() and not AuthorizedContact.objects.exists()
+    assert Request.objects.get(family=family).changes == {}
+    assert Invoice.objects.get(pk=invoice.pk).amount == Decimal("43.00")
+    assert ModelLogEntry.objects.filter(action="portail.family.anonymise", object_id=str(family.pk)).exists()
+
+
+def test_a_recent_sign_of_life_keeps_the_family():
+    kept = [old_family(name) for name in ("REQUETE", "RESERVATION", "FACTURE", "CONNEXION")]
+    Request.objects.create(family=kept[0], kind=RequestKind.ADDRESS_CHANGE)  # created now, in 2030's past
+    Request.objects.filter(family=kept[0]).update(created_at=NOW - timedelta(days=10))
+    from espace_famille.models import Booking
+    from tests.factories import ActivityFactory
+
+    Booking.objects.create(
+        child=Child.objects.get(family=kept[1]),
+        activity=ActivityFactory(),
+        day=NOW.date(),
+        state="booked",
+        queued_at=NOW,
+    )
+    InvoiceFactory(family=kept[2], issued_on=(NOW - timedelta(days=30)).date())
+    user = UserFactory(last_login=NOW - timedelta(days=1))
+    kept[3].subscriptions.create(user=user, method="code")
+    gone = old_family("PARTIE")
+
+    retention.run(dry_run=False, now=NOW, inactive_days=3 * 365)
+
+    assert [f.anonymised_at for f in Family.objects.filter(pk__in=[f.pk for f in kept])] == [None] * 4
+    assert Family.objects.get(pk=gone.pk).anonymised_at == NOW
+
+
+def test_a_dry_run_says_what_it_would_do_and_changes_nothing():
+    four_years_ago = timezone.now() - timedelta(days=4 * 365)
+    family = old_family(at=four_years_ago)
+    UserFactory(email="oublie@example.org", last_login=four_years_ago)
+    out = StringIO()
+    call_command("retention", "--dry-run", "--details", stdout=out)
+    text = out.getvalue()
+    assert "Simulation : rien n'est modifié." in text
+    assert "Familles à anonymiser (aucune activité depuis 1095 jours) : 1" in text and "DURANT" in text
+    assert "Comptes citoyens à supprimer (inutilisés depuis 1095 jours) : 1" in text and "oublie@example.org" in text
+    family.refresh_from_db()
+    assert family.name == "DURANT" and family.anonymised_at is None
+    assert User.objects.filter(email="oublie@example.org").exists()
+
+
+def test_unused_citizen_accounts_are_deleted_but_never_staff():
+    UserFactory(email="oublie@example.org", last_login=LONG_AGO)
+    UserFactory(email="jamais@example.org", last_login=None, date_joined=LONG_AGO)
+    UserFactory(email="actif@example.org", last_login=NOW - timedelta(days=3))
+    UserFactory(email="agent@example.org", last_login=LONG_AGO, is_staff=True)
+    retention.run(dry_run=False, now=NOW)
+    assert set(User.objects.values_list("email", flat=True)) == {"actif@example.org", "agent@example.org"}
+
+
+def test_sent_emails_keep_their_key_but_lose_their_contents_after_the_delay():
+    def message(key, status, age_days):
+        row = OutboxMessage.objects.create(
+            key=key,
+            kind="k",
+            to_email="jean@example.org",
+            from_email="m@example.org",
+            subject="Votre demande",
+            body_text="Bonjour Jean",
+            body_html="<p>Bonjour Jean</p>",
+            status=status,
+        )
+        OutboxMessage.objects.filter(pk=row.pk).update(created_at=NOW - timedelta(days=age_days))
+
+    message("old-sent", OutboxStatus.SENT, 91)
+    message("recent-sent", OutboxStatus.SENT, 89)
+    message("old-pending", OutboxStatus.PENDING, 91)
+    retention.run(dry_run=False, now=NOW)
+    old = OutboxMessage.objects.get(key="old-sent")
+    assert (old.to_email, old.body_text, old.body_html, old.subject) == ("", "", "", retention.PURGED)
+    assert OutboxMessage.objects.get(key="recent-sent").body_text == "Bonjour Jean"
+    assert OutboxMessage.objects.get(key="old-pending").body_text == "Bonjour Jean"
+
+
+def test_running_twice_does_nothing_more():
+    old_family()
+    first = [report.count for report in retention.run(dry_run=False, now=NOW)]
+    second = [report.count for report in retention.run(dry_run=False, now=NOW)]
+    assert first[0] == 1 and second == [0] * len(second)
