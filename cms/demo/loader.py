@@ -418,17 +418,36 @@ def load_pages():
     privacy = _child_page(
         home,
         LegalPage,
-        "confidentialite",
-        title="Confidentialité",
+        "donnees-personnelles",
+        title="Données personnelles",
         updated_on=date(2026, 11, 1),
         body=[
             _paragraph(
-                "Les données de votre famille sont traitées par la collectivité pour la "
-                "gestion des activités périscolaires et extrascolaires et leur facturation."
+                "Responsable du traitement : la Mairie de Boulogne-Billancourt, représentée par son maire. "
+                "Délégué à la protection des données : dpo@example.org."
             ),
             _paragraph(
-                "Vous pouvez exercer vos droits d'accès, de rectification et d'effacement "
-                "auprès du service enfance jeunesse."
+                "Finalités : la gestion du dossier des familles, des inscriptions, réservations et absences aux "
+                "activités périscolaires et extrascolaires, des pré-inscriptions en crèche, des pièces "
+                "justificatives, de la facturation et des paiements. Base légale : l'exécution d'une mission de "
+                "service public (article 6-1-e du RGPD) ; les données de santé des enfants (allergies, régime, "
+                "vaccins) sont traitées pour leur sécurité pendant l'accueil."
+            ),
+            _paragraph(
+                "Destinataires : les agents habilités du service enfance jeunesse et de la régie ; chaque "
+                "consultation des données de santé par un agent est enregistrée. Aucune donnée n'est cédée."
+            ),
+            _paragraph(
+                "Durées de conservation : un dossier sans activité depuis trois ans est anonymisé, un compte "
+                "inutilisé depuis trois ans est supprimé, le contenu des e-mails envoyés est effacé après 90 jours, "
+                "les pièces justificatives expirées sont supprimées ; les factures et règlements sont conservés "
+                "dix ans, comme l'exige la comptabilité publique."
+            ),
+            _paragraph(
+                "Vos droits : accès, rectification, effacement, limitation et opposition. Depuis « Mon espace "
+                "citoyen », « Télécharger mes données » vous donne une copie complète de vos données. Pour exercer "
+                "vos autres droits, écrivez au délégué à la protection des données ; vous pouvez aussi adresser "
+                "une réclamation à la CNIL (www.cnil.fr)."
             ),
         ],
     )

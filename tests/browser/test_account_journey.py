@@ -83,7 +83,7 @@ def test_public_pages_pass_axe(live_server, page, axe, site):
     for path in [
         "/",
         "/conditions-d-utilisation/",
-        "/confidentialite/",
+        "/donnees-personnelles/",
         "/nous-contacter/",
         "/plan-du-site/",
         "/service-enfance-jeunesse/",

@@ -173,6 +173,13 @@ def test_mon_espace_links_to_the_download_page(client, parent):
     assert f'href="{reverse("espace_famille:my_data")}"' in page
 
 
+def test_mon_espace_links_to_the_personal_data_page_the_municipality_edits(client, site, parent):
+    page = client.get(reverse("espace_famille:mon_espace")).content.decode()
+    assert 'href="/donnees-personnelles/"' in page and "Données personnelles" in page
+    policy = client.get("/donnees-personnelles/").content.decode()
+    assert "Durées de conservation" in policy and "Télécharger mes données" in policy
+
+
 def _family_with(children: int):
     family = FamilyFactory()
     GuardianFactory(family=family)

@@ -68,7 +68,7 @@ def test_sitemap_lists_pages_and_portal_spaces(client, site):
     page = text(client.get("/plan-du-site/"))
     for label in [
         "Conditions d'utilisation",
-        "Confidentialité",
+        "Données personnelles",
         "Nous contacter",
         "Le service enfance jeunesse",
         "Mon espace citoyen",
