@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
 
 EXPIRED = "Votre session a expiré : connectez-vous à nouveau."
 # The session's first and latest moments, in seconds since the epoch.
@@ -50,3 +51,27 @@ class SessionExpiryMiddleware:
 
 def _login_url(request) -> str:
     return "/admin/login/" if request.path.startswith(settings.ADMIN_PATH_PREFIX) else settings.LOGIN_URL
+
+
+# The admin's own sign-in pages and assets stay open: a staff member signs in there.
+ADMIN_OPEN_PATHS = ("login/", "logout/", "password_reset/", "jsi18n/", "sprite/")
+
+
+class StaffOnlyAdminMiddleware:
+    """A signed-in person who is not staff (a parent) gets a clear 403 on every admin page, instead of being sent
+    to the admin's login form as if another account could help."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        path = request.path
+        prefix = settings.ADMIN_PATH_PREFIX
+        if (
+            path.startswith(prefix)
+            and not path[len(prefix) :].startswith(ADMIN_OPEN_PATHS)
+            and request.user.is_authenticated
+            and not request.user.has_perm("wagtailadmin.access_admin")
+        ):
+            return render(request, "403_admin.html", status=403)
+        return self.get_response(request)

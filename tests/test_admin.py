@@ -190,8 +190,8 @@ def test_a_pending_email_is_not_resent(client, superuser):
 
 def test_a_parent_cannot_enter_the_admin(client):
     client.force_login(UserFactory())
-    assert client.get("/admin/").status_code == 302
-    assert client.get(FAMILIES).status_code == 302
+    assert client.get("/admin/").status_code == 403
+    assert client.get(FAMILIES).status_code == 403
 
 
 def test_staff_groups_are_created_once(db):

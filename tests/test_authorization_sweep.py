@@ -177,16 +177,16 @@ def test_the_admin_sweep_covers_the_portals_own_staff_screens():
     assert len(STAFF_URLS) > 100
 
 
-def test_a_parent_never_reaches_a_staff_page(client, site):
-    """Every admin address, with placeholder arguments: a parent is turned away (to the admin login or 403)."""
+def test_a_parent_gets_403_on_every_staff_page(client, site):
+    """Every admin address, with placeholder arguments: a parent is refused with 403 and told why."""
     client.force_login(_Member().user)
-    reached = []
-    for url in STAFF_URLS:
-        if url.startswith(ADMIN_OPEN):
-            continue
-        response = client.get(url)
-        if response.status_code not in (302, 403, 404, 405):
-            reached.append(f"{url} → {response.status_code}")
-        elif response.status_code == 302:
-            assert response["Location"].startswith("/admin/login/"), url
+    answers = {url: client.get(url) for url in STAFF_URLS if not url.startswith(ADMIN_OPEN)}
+    reached = [f"{url} → {response.status_code}" for url, response in answers.items() if response.status_code != 403]
     assert not reached, reached
+    assert "Accès réservé aux agents de la collectivité" in answers["/admin/"].content.decode()
+
+
+def test_an_anonymous_visitor_is_sent_to_the_admin_login_from_staff_pages(client, site):
+    for url in ("/admin/", "/admin/feuille-de-presence/", "/admin/snippets/espace_famille/request/"):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith("/admin/login/"), url

@@ -601,7 +601,7 @@ def test_the_certificate_of_an_absence_is_downloaded_by_staff_only(client, instr
 def test_a_parent_cannot_reach_the_planning_admin(client, queue):
     client.force_login(UserFactory())
     for url in (QUEUE, decision_url(queue["durant"]), SHEET, ACTIVITIES, ENROLMENTS):
-        assert client.get(url).status_code == 302, url
+        assert client.get(url).status_code == 403, url
     client.post(bulk_url("booking-accept", queue["durant"]), {"message": ""})
     client.post(decision_url(queue["durant"]), {"decision": "accept"})
     queue["durant"].refresh_from_db()
