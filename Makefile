@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench setup migrate clean
+.PHONY: demo test lint bench scan setup migrate clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,10 @@ lint: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# The wapiti web scanner (apt-get install -y wapiti) against the demo served on loopback; reports in var/scan/.
+scan: setup
+	$(PY) scripts/scan.py
 
 clean:
 	rm -rf var/ $(VENV)

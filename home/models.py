@@ -1,5 +1,7 @@
 """Pages of the public site and the municipality's identity (site settings)."""
 
+from http import HTTPMethod
+
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -117,6 +119,10 @@ class SiteIdentity(BaseSiteSetting):
         }
 
 
+# Pages answer only what they use: a scanner (or anyone) asking to PUT or DELETE a page gets 405.
+READ_ONLY = [HTTPMethod.GET, HTTPMethod.HEAD, HTTPMethod.OPTIONS]
+
+
 class CardBlock(blocks.StructBlock):
     title = blocks.CharBlock(label="titre")
     text = blocks.TextBlock(label="texte", required=False)
@@ -145,6 +151,7 @@ class ContentBlocks(blocks.StreamBlock):
 
 
 class HomePage(Page):
+    allowed_http_methods = READ_ONLY
     login_title = models.CharField("titre de la connexion", max_length=150, default="Connectez-vous au Portail Citoyen")
     signup_title = models.CharField(
         "titre de la création de compte", max_length=150, default="Vous n'avez pas encore de compte citoyen ?"
@@ -165,6 +172,7 @@ class HomePage(Page):
 
 
 class ContentPage(Page):
+    allowed_http_methods = READ_ONLY
     intro = models.TextField("chapô", blank=True)
     body = StreamField(ContentBlocks(), verbose_name="contenu", blank=True)
 
@@ -176,6 +184,7 @@ class ContentPage(Page):
 
 
 class LegalPage(Page):
+    allowed_http_methods = READ_ONLY
     body = StreamField(ContentBlocks(), verbose_name="contenu", blank=True)
     updated_on = models.DateField("mise à jour le", null=True, blank=True)
 
@@ -191,6 +200,7 @@ class FormField(AbstractFormField):
 
 
 class FormPage(AbstractEmailForm):
+    allowed_http_methods = [*READ_ONLY, HTTPMethod.POST]
     intro = RichTextField("introduction", blank=True)
     thank_you_text = RichTextField("message de remerciement", blank=True)
 
@@ -231,6 +241,7 @@ class FormPage(AbstractEmailForm):
 
 
 class SitemapPage(Page):
+    allowed_http_methods = READ_ONLY
     intro = models.TextField("introduction", blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]

@@ -90,3 +90,27 @@ def test_changing_the_email_address_asks_for_the_password_again(client, site, pa
     client.post(response["Location"], {"password": PASSWORD})
     client.post(reverse("account_email"), {"action_add": "", "email": "nouvelle@example.org"})
     assert parent.emailaddress_set.filter(email="nouvelle@example.org").exists()
+
+
+def test_pages_refuse_the_methods_they_do_not_use(client, site):
+    assert client.put("/plan-du-site/").status_code == 405
+    assert client.delete("/").status_code == 405
+    assert client.options("/plan-du-site/")["Allow"] == "GET, HEAD, OPTIONS"
+    assert client.options("/nous-contacter/")["Allow"] == "GET, HEAD, OPTIONS, POST"
+
+
+def test_forms_refuse_a_post_without_the_csrf_token(site):
+    """wapiti reports «Lack of anti CSRF token» because it does not know Django's field name
+    (csrfmiddlewaretoken): the token is there, and checked."""
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    page = strict.get(reverse("account_login")).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page
+    assert strict.post(reverse("account_login"), {"login": "a@example.org", "password": "x"}).status_code == 403
+    assert strict.post("/nous-contacter/", {"nom": "A"}).status_code == 403
+
+
+def test_the_csrf_cookie_is_out_of_reach_of_scripts(client, site):
+    response = client.get(reverse("account_login"))
+    assert response.cookies["csrftoken"]["httponly"] is True
