@@ -48,8 +48,9 @@ def parent_cookie() -> dict:
     )
     key = subprocess.run(
         [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
-    ).stdout.strip()
-    return {"127.0.0.1": {"/": {"sessionid": {"value": key, "version": 0, "secure": False, "expires": None}}}}
+    ).stdout.strip().splitlines()[-1]
+    attributes = {"value": key, "version": 0, "secure": False, "expires": None, "port": None}
+    return {"127.0.0.1": {"/": {"sessionid": attributes}}}
 
 
 # Debian's wapiti 3.0.4 builds its exclusion patterns with a regular expression flag Python 3.11 refuses
