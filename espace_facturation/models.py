@@ -102,6 +102,8 @@ class InvoicingRun(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="lancée par"
     )
     created_at = models.DateTimeField("lancée le", auto_now_add=True)
+    # Set by the worker that takes the run: a second worker (or a retried task) finds it taken.
+    started_at = models.DateTimeField("commencée le", null=True, blank=True)
     finished_at = models.DateTimeField("terminée le", null=True, blank=True)
     families_total = models.PositiveIntegerField("familles à facturer", default=0)
     families_done = models.PositiveIntegerField("familles traitées", default=0)

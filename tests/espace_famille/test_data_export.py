@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from espace_facturation.models import Invoice
 from espace_famille import services
 from espace_famille.export import export_pdf, family_export
 from espace_famille.models import (
@@ -197,8 +198,41 @@ def _family_with(children: int):
 
 def test_the_export_reads_with_a_fixed_number_of_queries(django_assert_num_queries):
     small, large = _family_with(1), _family_with(5)
-    with django_assert_num_queries(8):
+    # The family file's 8 reads, then the invoices and the payments (their lines and allocations when any).
+    with django_assert_num_queries(10):
         family_export(family=small)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(10):
         data = family_export(family=large)
     assert len(data["children"]) == 5 and len(data["requests"]) == 5
+
+
+def test_the_export_holds_the_familys_invoices_and_payments(family, parent):
+    from decimal import Decimal
+
+    from espace_facturation import payments
+    from espace_famille.export import export_pdf
+    from tests.espace_facturation.factories import billed_household, regie
+
+    invoice, _ = billed_household(regie(), "AUTRE")
+    invoice.family = family
+    Invoice.objects.filter(pk=invoice.pk).update(family=family)
+    payments.payment_record(
+        regie=invoice.regie,
+        family=family,
+        kind="cheque",
+        amount=Decimal("8.40"),
+        paid_on=date(2026, 12, 9),
+        reference="564654646",
+    )
+    data = family_export(family=family)
+    [exported] = data["invoices"]
+    assert exported["number"] == invoice.number and exported["amount"] == "8.40" and exported["state"] == "paid"
+    assert exported["lines"][0]["label"] == invoice.lines.get().label
+    [payment] = data["payments"]
+    assert payment["reference"] == "564654646" and payment["invoices"] == [invoice.number]
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(export_pdf(data))).pages)
+    assert "Factures" in text and invoice.number in text and "Chèque 564654646" in text

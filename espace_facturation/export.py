@@ -1,0 +1,119 @@
+"""The billing part of «Télécharger mes données»: the family's invoices with their lines, and its payments."""
+
+from decimal import Decimal
+from xml.sax.saxutils import escape
+
+from django.db.models import Prefetch
+
+from espace_famille.export import ExportPart, _json, _when
+
+from .models import Invoice, InvoiceLine, InvoiceNature, Payment, PaymentKind
+
+
+def _amount(value: str) -> str:
+    return f"{Decimal(value):.2f} €".replace(".", ",")
+
+
+def collect_invoices(family) -> list[dict]:
+    invoices = (
+        Invoice.objects.filter(family=family)
+        .select_related("regie")
+        .prefetch_related(Prefetch("lines", queryset=InvoiceLine.objects.order_by("pk")))
+        .order_by("issued_on", "pk")
+    )
+    return [
+        {
+            "number": invoice.number,
+            "nature": invoice.nature,
+            "regie": invoice.regie.name,
+            "service": invoice.regie.service_name,
+            "issued_on": _json(invoice.issued_on),
+            "due_on": _json(invoice.due_on),
+            "amount": str(invoice.amount),
+            "amount_paid": str(invoice.amount_paid),
+            "state": invoice.state,
+            "lines": [
+                {
+                    "child": line.child_name,
+                    "label": line.label,
+                    "period_start": _json(line.period_start),
+                    "period_end": _json(line.period_end),
+                    "quantity": str(line.quantity),
+                    "unit_price": str(line.unit_price),
+                    "amount": str(line.amount),
+                }
+                for line in invoice.lines.all()
+            ],
+        }
+        for invoice in invoices
+    ]
+
+
+def collect_payments(family) -> list[dict]:
+    payments = (
+        Payment.objects.filter(family=family)
+        .select_related("regie")
+        .prefetch_related("allocations__invoice")
+        .order_by("paid_on", "pk")
+    )
+    return [
+        {
+            "operation_number": payment.operation_number,
+            "kind": payment.kind,
+            "reference": payment.reference,
+            "regie": payment.regie.name,
+            "paid_on": _json(payment.paid_on),
+            "amount": str(payment.amount),
+            "invoices": [allocation.invoice.number for allocation in payment.allocations.all()],
+        }
+        for payment in payments
+    ]
+
+
+def render_invoices(doc, rows: list[dict]) -> None:
+    doc.para("Factures", "h2")
+    natures = dict(InvoiceNature.choices)
+    listing = [
+        [
+            escape(row["number"]),
+            escape(str(natures.get(row["nature"], row["nature"]))),
+            _when(row["issued_on"]),
+            _when(row["due_on"]),
+            _amount(row["amount"]),
+            _amount(row["amount_paid"]),
+        ]
+        for row in rows
+    ]
+    doc.listing(
+        ["Référence", "Nature", "Date", "Echéance", "Montant", "Réglé"],
+        listing,
+        (3, 2, 2.8, 2.8, 3.2, 3.2),
+        empty="Aucune facture.",
+    )
+
+
+def render_payments(doc, rows: list[dict]) -> None:
+    doc.para("Règlements", "h2")
+    kinds = dict(PaymentKind.choices)
+    listing = [
+        [
+            escape(row["operation_number"]),
+            _when(row["paid_on"]),
+            escape(f"{kinds.get(row['kind'], row['kind'])} {row['reference']}".strip()),
+            _amount(row["amount"]),
+            escape(", ".join(row["invoices"])) or "—",
+        ]
+        for row in rows
+    ]
+    doc.listing(
+        ["N Opération", "Date", "Description", "Montant", "Factures"],
+        listing,
+        (3, 2.5, 5.5, 2.5, 3.5),
+        empty="Aucun règlement.",
+    )
+
+
+PARTS = (
+    ExportPart(key="invoices", collect=collect_invoices, render=render_invoices),
+    ExportPart(key="payments", collect=collect_payments, render=render_payments),
+)
