@@ -1,0 +1,82 @@
+"""Online payment backends: where «Payer en ligne» sends the parent, and how the bank's answer is read.
+
+- `simulator`: a page of the portal playing the bank, for the demo and the tests.
+- `payfip`: PayFiP, the public-sector payment service of the DGFiP, through its web service (eopayment's
+  `payfip_ws`): the portal asks an «idop» for the amount, sends the parent to PayFiP, and PayFiP calls the
+  notification address; the portal then asks PayFiP the transaction's result (a notification is only a
+  signal, the answer comes from PayFiP itself)."""
+
+from decimal import Decimal
+
+import eopayment
+from django.urls import reverse
+
+from .models import OnlinePayment, OnlinePaymentState, PaymentBackend
+from .payments import Outcome
+
+
+class Simulator:
+    def start(self, *, payment: OnlinePayment, return_url: str, notify_url: str) -> str:
+        return reverse("espace_facturation:simulator", args=[payment.order_id])
+
+    def find(self, *, query_string: str) -> tuple[OnlinePayment | None, Outcome]:
+        raise NotImplementedError("The simulator calls the services directly.")
+
+
+PAYFIP_RESULTS = {
+    eopayment.PAID: OnlinePaymentState.PAID,
+    eopayment.DENIED: OnlinePaymentState.REFUSED,
+    eopayment.CANCELLED: OnlinePaymentState.ABANDONED,
+    eopayment.EXPIRED: OnlinePaymentState.ABANDONED,
+}
+
+
+class PayFiP:
+    def client(self, payment: OnlinePayment, return_url: str = "", notify_url: str = ""):
+        regie = payment.invoice.regie
+        return eopayment.Payment(
+            "payfip_ws",
+            {
+                "numcli": regie.payfip_client_id,
+                "saisie": "T" if regie.payfip_test_mode else "W",
+                "normal_return_url": return_url or "https://invalid.example/",
+                "automatic_return_url": notify_url or "https://invalid.example/",
+            },
+        )
+
+    def start(self, *, payment: OnlinePayment, return_url: str, notify_url: str) -> str:
+        from .payments import online_payment_link
+
+        idop, _, url = self.client(payment, return_url, notify_url).request(
+            payment.amount,
+            email=payment.email,
+            refdet=payment.order_id,
+            exer=str(payment.created_at.year),
+            subject=f"Facture {payment.invoice.number}",
+        )
+        online_payment_link(payment=payment, transaction_id=idop)
+        return url
+
+    def find(self, *, query_string: str) -> tuple[OnlinePayment | None, Outcome]:
+        """The payment a notification or a return is about, and PayFiP's answer for it."""
+        from urllib.parse import parse_qs
+
+        idop = (parse_qs(query_string).get("idop") or [""])[0]
+        payment = OnlinePayment.objects.select_related("invoice__regie").filter(transaction_id=idop).first()
+        if payment is None:
+            return None, Outcome(result="")
+        response = self.client(payment).response(query_string)
+        amount = response.bank_data.get("montant") if response.bank_data else None
+        return payment, Outcome(
+            result=PAYFIP_RESULTS.get(response.result, ""),
+            transaction_id=str(response.bank_data.get("numauto") or idop) if response.bank_data else idop,
+            amount=Decimal(amount) / 100 if amount else None,
+            raw={"result": response.result, "bank_status": response.bank_status, "idop": idop},
+        )
+
+
+BACKENDS = {PaymentBackend.SIMULATOR: Simulator(), PaymentBackend.PAYFIP: PayFiP()}
+
+
+def backend_for(name: str):
+    return BACKENDS[name]

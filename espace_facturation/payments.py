@@ -1,0 +1,237 @@
+"""Payments: recorded at the counter by régisseurs, or online, where the bank's confirmation makes the payment.
+
+A payment is allocated to invoices under a lock on them; what is left over (nothing left to pay any more) stays
+unallocated on the payment, for the régie to refund. An online payment is a state machine
+started → paid / refused / abandoned, changed under a lock on its row: a notification that arrives twice
+counts once."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from espace_famille.models import Family, Subscription, User
+from notifications import services as notifications
+
+from . import rules
+from .exceptions import PaymentError
+from .models import (
+    ZERO,
+    Invoice,
+    InvoiceNature,
+    InvoiceState,
+    OnlinePayment,
+    OnlinePaymentState,
+    Payment,
+    PaymentAllocation,
+    PaymentKind,
+    Regie,
+)
+from .services import _money_text, _space_url
+
+RECEIVED_EMAIL = "payment_received"
+
+
+def _operation_number(kind: str) -> str:
+    while True:
+        number = ("RT" if kind == PaymentKind.ONLINE else "") + f"{secrets.randbelow(10**10):010d}"
+        if not Payment.objects.filter(operation_number=number).exists():
+            return number
+
+
+def description(payment: Payment) -> str:
+    """As «Mes Règlements» says it: «Chèque 564654646», «Règlement en ligne - Transaction n°3fd945»."""
+    if payment.kind == PaymentKind.ONLINE:
+        return f"Règlement en ligne - Transaction n°{payment.reference}"
+    return f"{payment.get_kind_display()} {payment.reference}".strip()
+
+
+def _tell_family(payment: Payment, settled: list[Invoice]) -> None:
+    lines = [
+        f"Facture {invoice.number} : "
+        + ("réglée." if invoice.left_to_pay == 0 else f"reste à payer {_money_text(invoice.left_to_pay)}.")
+        for invoice in settled
+    ]
+    for subscription in Subscription.objects.filter(family_id=payment.family_id).select_related("user"):
+        user = subscription.user
+        notifications.queue(
+            kind=RECEIVED_EMAIL,
+            to=user.email,
+            key=f"{RECEIVED_EMAIL}:{payment.pk}:{user.pk}",
+            context={
+                "civilite": user.civility,
+                "prenom": user.first_name,
+                "nom": user.last_name.upper(),
+                "nom_complet": user.display_name,
+                "montant": _money_text(payment.amount),
+                "description": description(payment),
+                "date": f"{payment.paid_on:%d/%m/%Y}",
+                "operation": payment.operation_number,
+                "factures": "\n".join(lines),
+                "lien": _space_url("espace_facturation:payments"),
+            },
+        )
+
+
+def payment_record(
+    *,
+    regie: Regie,
+    family: Family,
+    kind: str,
+    amount: Decimal,
+    paid_on: date,
+    reference: str = "",
+    allocations: list[tuple[int, Decimal]] | None = None,
+    by: User | None = None,
+) -> Payment:
+    """Record a payment and allocate it: to the given invoices (id, amount), or to the oldest unpaid ones."""
+    amount = rules.money(amount)
+    if amount <= 0:
+        raise PaymentError("Le montant doit être supérieur à zéro.")
+    with transaction.atomic():
+        open_invoices = list(
+            Invoice.objects.select_for_update()
+            .filter(regie=regie, family=family, nature=InvoiceNature.INVOICE)
+            .exclude(state__in=(InvoiceState.PAID, InvoiceState.CANCELLED))
+            .order_by("issued_on", "pk")
+        )
+        by_id = {invoice.pk: invoice for invoice in open_invoices}
+        if allocations is None:
+            allocations = rules.allocate(
+                amount=amount, left=[(invoice.pk, invoice.left_to_pay) for invoice in open_invoices]
+            )
+        else:
+            allocations = [(int(invoice_id), rules.money(share)) for invoice_id, share in allocations if share]
+            for invoice_id, share in allocations:
+                invoice = by_id.get(invoice_id)
+                if invoice is None:
+                    raise PaymentError("Cette facture n'est pas à payer pour cette famille et cette régie.")
+                if share <= 0 or share > invoice.left_to_pay:
+                    raise PaymentError(
+                        f"Facture {invoice.number} : au plus {_money_text(invoice.left_to_pay)} reste à payer."
+                    )
+            if sum((share for _, share in allocations), ZERO) > amount:
+                raise PaymentError("Les montants affectés dépassent le montant du règlement.")
+        payment = Payment.objects.create(
+            regie=regie,
+            family=family,
+            kind=kind,
+            operation_number=_operation_number(kind),
+            reference=reference.strip(),
+            paid_on=paid_on,
+            amount=amount,
+            created_by=by,
+        )
+        PaymentAllocation.objects.bulk_create(
+            [
+                PaymentAllocation(payment=payment, invoice_id=invoice_id, amount=share)
+                for invoice_id, share in allocations
+            ]
+        )
+        settled = []
+        for invoice_id, share in allocations:
+            invoice = by_id[invoice_id]
+            invoice.amount_paid += share
+            invoice.state = rules.invoice_state(amount=invoice.amount, settled=invoice.amount_paid)
+            invoice.save(update_fields=["amount_paid", "state"])
+            settled.append(invoice)
+        unallocated = amount - sum((share for _, share in allocations), ZERO)
+        log(
+            instance=payment,
+            action="portail.payment.record",
+            user=by,
+            data={
+                "amount": str(amount),
+                "invoices": [invoice.number for invoice in settled],
+                "unallocated": str(unallocated),
+            },
+        )
+        _tell_family(payment, settled)
+    return payment
+
+
+# Online payment --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the bank says of a transaction."""
+
+    result: str  # an OnlinePaymentState, or "" while the bank has not decided
+    transaction_id: str = ""
+    amount: Decimal | None = None
+    raw: dict | None = None
+
+
+def online_payment_start(*, invoice: Invoice, by: User) -> OnlinePayment:
+    """Start paying what is left on an invoice online: the amount is fixed here, the invoice stays to pay."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().select_related("regie").get(pk=invoice.pk)
+        if not invoice.regie.pays_online:
+            raise PaymentError("Cette régie ne propose pas le paiement en ligne.")
+        if invoice.left_to_pay <= 0:
+            raise PaymentError("Cette facture est déjà réglée.")
+        payment = OnlinePayment.objects.create(
+            invoice=invoice,
+            backend=invoice.regie.payment_backend,
+            order_id=secrets.token_hex(10).upper(),
+            amount=invoice.left_to_pay,
+            email=by.email,
+            started_by=by,
+        )
+        log(instance=payment, action="portail.online_payment.start", user=by, data={"invoice": invoice.number})
+    return payment
+
+
+def online_payment_link(*, payment: OnlinePayment, transaction_id: str) -> None:
+    """Keep the bank's own identifier of a started payment (PayFiP's idop)."""
+    OnlinePayment.objects.filter(pk=payment.pk).update(transaction_id=transaction_id)
+
+
+def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> OnlinePayment:
+    """The bank's answer. Only the first decisive answer counts; a paid amount must be the amount asked."""
+    if not outcome.result:
+        return payment
+    with transaction.atomic():
+        payment = (
+            OnlinePayment.objects.select_for_update(of=("self",))
+            .select_related("invoice__regie", "invoice__family")
+            .get(pk=payment.pk)
+        )
+        payment.responses = [*payment.responses, {"at": timezone.now().isoformat(), **(outcome.raw or {})}]
+        if payment.state != OnlinePaymentState.STARTED:
+            payment.save(update_fields=["responses"])
+            return payment
+        state = outcome.result
+        if state == OnlinePaymentState.PAID and outcome.amount is not None and outcome.amount != payment.amount:
+            state = OnlinePaymentState.REFUSED
+            log(
+                instance=payment,
+                action="portail.online_payment.amount_mismatch",
+                data={"asked": str(payment.amount), "paid": str(outcome.amount)},
+            )
+        payment.state = state
+        payment.finished_at = timezone.now()
+        # The bank's identifier of the payment stays (PayFiP's idop finds it again); its receipt number is the
+        # payment's reference, as «Règlement en ligne - Transaction n°…» shows it.
+        receipt = outcome.transaction_id or payment.transaction_id or payment.order_id
+        payment.transaction_id = payment.transaction_id or outcome.transaction_id
+        if state == OnlinePaymentState.PAID:
+            invoice = payment.invoice
+            left = Invoice.objects.select_for_update().get(pk=invoice.pk).left_to_pay
+            payment.payment = payment_record(
+                regie=invoice.regie,
+                family=invoice.family,
+                kind=PaymentKind.ONLINE,
+                amount=payment.amount,
+                paid_on=timezone.localdate(),
+                reference=receipt[:60],
+                allocations=[(invoice.pk, min(left, payment.amount))] if left > 0 else [],
+            )
+        payment.save()
+        log(instance=payment, action=f"portail.online_payment.{state}", data={"order": payment.order_id})
+    return payment

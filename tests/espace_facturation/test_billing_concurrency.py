@@ -1,0 +1,67 @@
+"""Numbers stay gap-free and nothing is billed or paid twice when runs and payment notifications race
+(PostgreSQL only: threads with their own connections)."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from espace_facturation import payments, services
+from espace_facturation.models import BilledDay, Invoice, InvoicingRun, OnlinePaymentState, Payment
+from tests.espace_famille.test_booking_concurrency import at_the_same_moment
+from tests.factories import ActivityFactory, UserFactory
+
+from .factories import MONDAYS, NOVEMBER, billed_household, book, household, regie
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="row locks need PostgreSQL: SQLite serialises whole transactions (set DATABASE_URL to run this)",
+    ),
+]
+
+
+def test_two_runs_of_the_same_month_bill_each_day_once_with_gap_free_numbers():
+    the_regie = regie()
+    activity = ActivityFactory(price=Decimal("2.10"))
+    the_regie.activities.add(activity)
+    for index in range(12):
+        book(household(f"F{index}")[1], activity, MONDAYS)
+    user = UserFactory()
+    runs = [
+        InvoicingRun.objects.create(regie=the_regie, month=NOVEMBER, issued_on=date(2026, 12, 5), created_by=user)
+        for _ in range(2)
+    ]
+    at_the_same_moment(*[lambda run=run: services.invoicing_run_execute(run=run) for run in runs])
+    numbers = sorted(int(number.split("-")[1]) for number in Invoice.objects.values_list("number", flat=True))
+    assert numbers == list(range(1, 13))
+    assert BilledDay.objects.count() == 48 and Invoice.objects.values("family").distinct().count() == 12
+    assert sum(run.invoice_count for run in InvoicingRun.objects.all()) == 12
+
+
+def test_two_counter_payments_and_a_credit_note_racing_take_consecutive_numbers_and_never_overpay():
+    the_regie = regie()
+    invoice, _ = billed_household(the_regie)
+    at_the_same_moment(
+        *[
+            lambda: payments.payment_record(
+                regie=the_regie, family=invoice.family, kind="cash", amount=Decimal("8.40"), paid_on=date(2026, 12, 9)
+            )
+            for _ in range(2)
+        ]
+    )
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("8.40")
+    assert sorted(p.allocations.count() for p in Payment.objects.all()) == [0, 1]
+
+
+def test_the_same_bank_notification_arriving_twice_at_once_pays_once():
+    the_regie = regie()
+    invoice, parent = billed_household(the_regie)
+    started = payments.online_payment_start(invoice=invoice, by=parent)
+    outcome = payments.Outcome(result=OnlinePaymentState.PAID, transaction_id="3fd945", amount=started.amount)
+    at_the_same_moment(*[lambda: payments.online_payment_notify(payment=started, outcome=outcome) for _ in range(3)])
+    invoice.refresh_from_db()
+    assert Payment.objects.count() == 1 and invoice.amount_paid == Decimal("8.40")
