@@ -8,4 +8,13 @@ app_name = "espace_facturation"
 
 urlpatterns = [
     path("espace-facturation/", views.home, name="home"),
+    path("espace-facturation/factures/", views.invoice_list, name="invoices"),
+    path("espace-facturation/factures/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("espace-facturation/factures/<int:pk>/facture.pdf", views.invoice_pdf, name="invoice_pdf"),
+    path("espace-facturation/factures/<int:pk>/payer/", views.invoice_pay, name="invoice_pay"),
+    path("espace-facturation/operations/", views.operations, name="operations"),
+    path("espace-facturation/reglements/", views.payment_list, name="payments"),
+    path("espace-facturation/paiement/<str:order_id>/", views.payment_return, name="payment_return"),
+    path("espace-facturation/paiement/<str:order_id>/simulateur/", views.simulator, name="simulator"),
+    path("espace-facturation/payfip/notification/", views.payfip_notify, name="payfip_notify"),
 ]

@@ -1,16 +1,230 @@
-"""Views of the billing space."""
+"""Views of the billing space: «Mes Factures», an invoice and its PDF, «Payer en ligne», «Mes Opérations»,
+«Mes Règlements», and the return from (and notification of) the online payment service."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
-from espace_famille import selectors
+from espace_famille import selectors as famille_selectors
+
+from . import backends, payments, pdf, selectors
+from .exceptions import PaymentError
+from .filters import InvoiceFilters, OperationFilters, PaymentFilters
+from .models import InvoiceNature, OnlinePayment, OnlinePaymentState, PaymentBackend
+
+PER_PAGE = 20
+ESPACE = ("Espace facturation", "espace_facturation:home")
+
+
+def _family(request):
+    return famille_selectors.current_family(user=request.user, chosen_id=request.session.get("family_id"))
+
+
+def _not_subscribed(request):
+    context = {"breadcrumb": [("Espace facturation", None)], "space": "Espace facturation"}
+    return render(request, "espace_famille/not_subscribed.html", context)
+
+
+def _page(request, rows):
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return page, query.urlencode()
 
 
 @login_required
 def home(request):
     """«Espace facturation»: its entries once subscribed, how to subscribe otherwise."""
-    family = selectors.current_family(user=request.user, chosen_id=request.session.get("family_id"))
-    context = {"family": family, "breadcrumb": [("Espace facturation", None)]}
+    family = _family(request)
     if family is None:
-        return render(request, "espace_famille/not_subscribed.html", {**context, "space": "Espace facturation"})
+        return _not_subscribed(request)
+    to_pay = [invoice for invoice in selectors.family_invoices(family=family) if invoice.left_to_pay > 0]
+    context = {"family": family, "to_pay": to_pay, "breadcrumb": [("Espace facturation", None)]}
     return render(request, "espace_facturation/home.html", context)
+
+
+@never_cache
+@login_required
+def invoice_list(request):
+    """«Mes Factures»: «Facture(s) (N Résultats)», filters «Nature» and «Année», «Télécharger», «Payer en ligne»."""
+    family = _family(request)
+    if family is None:
+        return _not_subscribed(request)
+    filters = InvoiceFilters(request.GET or None, years=selectors.years(family=family))
+    invoices = selectors.family_invoices(family=family)
+    if filters.value("nature"):
+        invoices = invoices.filter(nature=filters.value("nature"))
+    if filters.value("year"):
+        invoices = invoices.filter(issued_on__year=filters.value("year"))
+    page, query = _page(request, invoices)
+    context = {
+        "family": family,
+        "filters": filters,
+        "page": page,
+        "query": query,
+        "breadcrumb": [ESPACE, ("Mes Factures", None)],
+    }
+    return render(request, "espace_facturation/invoices.html", context)
+
+
+@never_cache
+@login_required
+def invoice_detail(request, pk):
+    invoice = selectors.invoice_for(user=request.user, pk=pk)
+    context = {
+        "invoice": invoice,
+        "lines": invoice.lines.all(),
+        "allocations": invoice.allocations.select_related("payment"),
+        "credit_notes": invoice.credit_notes.all(),
+        "breadcrumb": [ESPACE, ("Mes Factures", "espace_facturation:invoices"), (f"Facture {invoice.number}", None)],
+    }
+    return render(request, "espace_facturation/invoice_detail.html", context)
+
+
+@never_cache
+@login_required
+def invoice_pdf(request, pk):
+    invoice = selectors.invoice_for(user=request.user, pk=pk)
+    name = "avoir" if invoice.nature == InvoiceNature.CREDIT_NOTE else "facture"
+    response = HttpResponse(pdf.render_invoice(invoice), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{invoice.number}.pdf"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def _absolute(request, name, *args) -> str:
+    return request.build_absolute_uri(reverse(name, args=args))
+
+
+@login_required
+@require_POST
+def invoice_pay(request, pk):
+    """«Payer en ligne»: the amount left to pay is fixed, then the parent goes to the payment service."""
+    invoice = selectors.invoice_for(user=request.user, pk=pk)
+    try:
+        payment = payments.online_payment_start(invoice=invoice, by=request.user)
+        url = backends.backend_for(payment.backend).start(
+            payment=payment,
+            return_url=_absolute(request, "espace_facturation:payment_return", payment.order_id),
+            notify_url=_absolute(request, "espace_facturation:payfip_notify"),
+        )
+    except PaymentError as error:
+        messages.error(request, error.message)
+        return redirect("espace_facturation:invoice_detail", pk=invoice.pk)
+    except Exception:  # the payment service did not answer: the parent may try again later
+        messages.error(request, "Le service de paiement en ligne ne répond pas : réessayez dans quelques minutes.")
+        return redirect("espace_facturation:invoice_detail", pk=invoice.pk)
+    return redirect(url)
+
+
+def _online_payment(request, order_id) -> OnlinePayment:
+    return get_object_or_404(
+        OnlinePayment.objects.select_related("invoice__regie", "payment"),
+        order_id=order_id,
+        invoice__family__subscriptions__user=request.user,
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def simulator(request, order_id):
+    """The demo's bank: «paiement accepté», «refusé» or «abandon», answered as the bank would notify it."""
+    payment = _online_payment(request, order_id)
+    if payment.backend != PaymentBackend.SIMULATOR:
+        raise Http404
+    if request.method == "POST":
+        choice = request.POST.get("choice")
+        results = {"accepted": OnlinePaymentState.PAID, "refused": OnlinePaymentState.REFUSED}
+        outcome = payments.Outcome(
+            result=results.get(choice, OnlinePaymentState.ABANDONED),
+            transaction_id=payment.order_id[:6].lower(),
+            amount=payment.amount,
+            raw={"simulator": choice or "abandon"},
+        )
+        payments.online_payment_notify(payment=payment, outcome=outcome)
+        return redirect("espace_facturation:payment_return", order_id=payment.order_id)
+    context = {"payment": payment, "breadcrumb": [ESPACE, ("Paiement en ligne", None)]}
+    return render(request, "espace_facturation/simulator.html", context)
+
+
+@never_cache
+@login_required
+def payment_return(request, order_id):
+    """Back from the payment service: what the bank confirmed, or that confirmation is awaited."""
+    payment = _online_payment(request, order_id)
+    context = {"payment": payment, "breadcrumb": [ESPACE, ("Paiement en ligne", None)]}
+    return render(request, "espace_facturation/payment_return.html", context)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def payfip_notify(request):
+    """PayFiP's server-to-server notification: only a signal; the result is asked to PayFiP itself."""
+    query = request.META.get("QUERY_STRING") or request.body.decode("ascii", "ignore")
+    try:
+        payment, outcome = backends.PayFiP().find(query_string=query)
+    except Exception:
+        return HttpResponse("erreur", status=502, content_type="text/plain")
+    if payment is None:
+        return HttpResponse("inconnu", status=404, content_type="text/plain")
+    payments.online_payment_notify(payment=payment, outcome=outcome)
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@never_cache
+@login_required
+def operations(request):
+    """«Mes Opérations»: N Opération, Date, Description, Crédit, Débit, A Payer."""
+    family = _family(request)
+    if family is None:
+        return _not_subscribed(request)
+    filters = OperationFilters(
+        request.GET or None, years=selectors.years(family=family), regies=selectors.regies(family=family)
+    )
+    rows = selectors.operations(
+        family=family, nature=filters.value("nature") or "", regie_id=filters.value("regie"), year=filters.value("year")
+    )
+    page, query = _page(request, rows)
+    context = {
+        "family": family,
+        "filters": filters,
+        "page": page,
+        "query": query,
+        "breadcrumb": [ESPACE, ("Mes Opérations", None)],
+    }
+    return render(request, "espace_facturation/operations.html", context)
+
+
+@never_cache
+@login_required
+def payment_list(request):
+    """«Mes Règlements (N Résultats)»: N Opération, Date, Description, Montant."""
+    family = _family(request)
+    if family is None:
+        return _not_subscribed(request)
+    filters = PaymentFilters(
+        request.GET or None, years=selectors.years(family=family), regies=selectors.regies(family=family)
+    )
+    rows = selectors.family_payments(family=family)
+    if filters.value("regie"):
+        rows = rows.filter(regie_id=filters.value("regie"))
+    if filters.value("year"):
+        rows = rows.filter(paid_on__year=filters.value("year"))
+    page, query = _page(request, rows)
+    for payment in page.object_list:
+        payment.description = payments.description(payment)
+    context = {
+        "family": family,
+        "filters": filters,
+        "page": page,
+        "query": query,
+        "breadcrumb": [ESPACE, ("Mes Règlements", None)],
+    }
+    return render(request, "espace_facturation/payments.html", context)

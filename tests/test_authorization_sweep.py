@@ -7,12 +7,16 @@ staff page)."""
 
 import re
 import uuid
+from decimal import Decimal
+from functools import cached_property
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from espace_facturation.models import Regie
+from espace_facturation.payments import online_payment_start
 from espace_famille.models import Request, RequestKind, Subscription, SubscriptionMethod
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
 
 # Open to everyone: the CMS pages, the account pages (login, signup, password reset...), the anti-robot
 # challenge, and URLs whose secret is in the address itself (the calendar feed token, the e-mail keys).
@@ -36,6 +40,9 @@ PUBLIC = {
     "account_confirm_login_code",
     # A secret token stands for the login; an unknown token gives 404 (tests/espace_famille/test_calendar_feed.py).
     "espace_famille:calendar_feed",
+    # PayFiP's server-to-server notification: it only makes the portal ask PayFiP the result
+    # (tests/espace_facturation/test_payfip.py).
+    "espace_facturation:payfip_notify",
 }
 
 # A signed-in person's own account pages: an anonymous visitor is sent to the login.
@@ -78,6 +85,14 @@ FAMILY = {
     "espace_famille:calendar": None,
     "espace_famille:calendar_renew": None,
     "espace_facturation:home": None,
+    "espace_facturation:invoices": None,
+    "espace_facturation:operations": None,
+    "espace_facturation:payments": None,
+    "espace_facturation:invoice_detail": lambda f: {"pk": f.invoice.pk},
+    "espace_facturation:invoice_pdf": lambda f: {"pk": f.invoice.pk},
+    "espace_facturation:invoice_pay": lambda f: {"pk": f.invoice.pk},
+    "espace_facturation:payment_return": lambda f: {"order_id": f.online_payment.order_id},
+    "espace_facturation:simulator": lambda f: {"order_id": f.online_payment.order_id},
 }
 
 # Whole URL trees and who may reach them.
@@ -131,7 +146,8 @@ def test_every_classified_name_still_exists():
 
 
 class _Member:
-    """A family with a parent, a guardian and a child (with a photo-less record)."""
+    """A family with a parent, a guardian and a child (with a photo-less record); its invoice and online
+    payment are made when a URL needs them."""
 
     def __init__(self):
         self.user = UserFactory()
@@ -139,6 +155,17 @@ class _Member:
         Subscription.objects.create(user=self.user, family=self.family, method=SubscriptionMethod.CODE)
         self.guardian = GuardianFactory(family=self.family)
         self.child = ChildFactory(family=self.family)
+
+    @cached_property
+    def invoice(self):
+        regie = Regie.objects.first() or Regie.objects.create(
+            name="Regie", service_name="Service", payment_backend="simulator"
+        )
+        return InvoiceFactory(regie=regie, family=self.family, amount=Decimal("8.40"))
+
+    @cached_property
+    def online_payment(self):
+        return online_payment_start(invoice=self.invoice, by=self.user)
 
 
 def _get_or_post(client, url):

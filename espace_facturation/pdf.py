@@ -1,0 +1,175 @@
+"""The invoice (or credit note) as a PDF: an «avis des sommes à payer» with the mentions a public invoice needs.
+
+Rendered when asked, from the issued invoice (which never changes) and what was paid since."""
+
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import cm
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from home.models import SiteIdentity
+from home.templatetags.portail import euros
+
+from .models import Invoice, InvoiceNature
+
+FONT, BOLD = "Helvetica", "Helvetica-Bold"
+GRID = colors.HexColor("#b8c2cc")
+SHADE = colors.HexColor("#e8eef3")
+STYLES = {
+    "title": ParagraphStyle("title", fontName=BOLD, fontSize=16, leading=20, spaceAfter=6),
+    "h2": ParagraphStyle("h2", fontName=BOLD, fontSize=11, leading=14, spaceBefore=8, spaceAfter=4),
+    "body": ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12),
+    "small": ParagraphStyle("small", fontName=FONT, fontSize=7.5, leading=10),
+    "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=11),
+    "head": ParagraphStyle("head", fontName=BOLD, fontSize=8.5, leading=11),
+}
+
+
+def _text(value) -> str:
+    return escape(str(value or "")).replace("\n", "<br/>")
+
+
+def _money(value) -> str:
+    # Helvetica (WinAnsi) has no thin spaces: plain spaces in the PDF.
+    return euros(value).replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def _cell(text: str, style: str):
+    """A plain string is drawn as it is (fast); only text that needs wrapping or markup becomes a Paragraph."""
+    if "<" in text or "&" in text or len(text) > 34:
+        return Paragraph(text, STYLES[style])
+    return text
+
+
+def _grid(rows, widths, *, header=True):
+    cells = [[_cell(text, "head" if header and r == 0 else "cell") for text in row] for r, row in enumerate(rows)]
+    table = Table(cells, colWidths=[w * cm for w in widths], repeatRows=1 if header else 0, hAlign="LEFT")
+    style = [
+        ("FONT", (0, 0), (-1, -1), FONT, 8.5),
+        ("GRID", (0, 0), (-1, -1), 0.5, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if header:
+        style += [("BACKGROUND", (0, 0), (-1, 0), SHADE), ("FONT", (0, 0), (-1, 0), BOLD, 8.5)]
+    table.setStyle(TableStyle(style))
+    return table
+
+
+def _family_block(invoice: Invoice) -> str:
+    family = invoice.family
+    guardian = family.guardians.order_by("position", "pk").first()
+    lines = [f"Famille {family.name}"]
+    if guardian:
+        lines.append(str(guardian))
+    lines += [family.address_line, family.address_complement, f"{family.postcode} {family.city}".strip()]
+    return "<br/>".join(_text(line) for line in lines if line)
+
+
+def _issuer_block(invoice: Invoice, municipality: str) -> str:
+    regie = invoice.regie
+    lines = [regie.municipality or municipality, f"{regie.name} — {regie.service_name}", regie.address]
+    if regie.phone:
+        lines.append(f"Tél. {regie.phone}")
+    if regie.email:
+        lines.append(regie.email)
+    if regie.siret:
+        lines.append(f"SIRET {regie.siret}")
+    return "<br/>".join(_text(line) for line in lines if line)
+
+
+def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
+    """The PDF of an invoice or a credit note. `compress=False` keeps the page text readable in the file."""
+    regie = invoice.regie
+    identity = SiteIdentity.current()
+    municipality = getattr(identity, "municipality_name", "") or ""
+    credit = invoice.nature == InvoiceNature.CREDIT_NOTE
+    title = f"{'Avoir' if credit else 'Facture'} n° {invoice.number}"
+    buffer = BytesIO()
+    document = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=1.8 * cm,
+        rightMargin=1.8 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=title,
+        author=regie.name,
+        subject="Avis des sommes à payer" if not credit else "Avoir",
+        lang="fr-FR",
+        pageCompression=1 if compress else 0,
+    )
+    story = [
+        _grid(
+            [[_issuer_block(invoice, municipality), _family_block(invoice)]],
+            [9, 8.4],
+            header=False,
+        ),
+        Spacer(1, 10),
+        Paragraph(_text(title), STYLES["title"]),
+        Paragraph("Avis des sommes à payer" if not credit else "Avoir (réduction de la somme à payer)", STYLES["body"]),
+        Spacer(1, 6),
+    ]
+    facts = [
+        ["Date d'émission", f"{invoice.issued_on:%d/%m/%Y}"],
+        ["Echéance", f"{invoice.due_on:%d/%m/%Y}" if not credit else "—"],
+    ]
+    if invoice.period_start:
+        facts.append(["Période", f"du {invoice.period_start:%d/%m/%Y} au {invoice.period_end:%d/%m/%Y}"])
+    if invoice.corrects_id:
+        facts.append(["Facture corrigée", _text(invoice.corrects.number)])
+    facts += [
+        ["Code émission", _text(invoice.emission_code)],
+        ["Code personnel", _text(invoice.personal_code)],
+    ]
+    story += [_grid(facts, [5, 12.4], header=False), Paragraph("Détail", STYLES["h2"])]
+    rows = [["Enfant", "Activité", "Période", "Qté", "Prix unitaire", "Montant"]]
+    for line in invoice.lines.all():
+        period = f"{line.period_start:%d/%m} – {line.period_end:%d/%m/%Y}" if line.period_start else ""
+        rows.append(
+            [
+                _text(line.child_name),
+                _text(line.label),
+                period,
+                f"{line.quantity.normalize():f}",
+                _money(line.unit_price),
+                _money(line.amount),
+            ]
+        )
+    story.append(_grid(rows, [3.6, 5.2, 3.4, 1.2, 2, 2]))
+    totals = [["Total", _money(invoice.amount)]]
+    if not credit:
+        totals += [["Déjà réglé", _money(invoice.amount_paid)], ["Reste à payer", _money(invoice.left_to_pay)]]
+    story += [Spacer(1, 6), _grid(totals, [15.4, 2], header=False)]
+    if not credit:
+        story.append(Paragraph("Comment payer", STYLES["h2"]))
+        ways = []
+        if regie.pays_online:
+            ways.append(
+                f"En ligne, par carte bancaire, depuis votre Espace facturation (Mes Factures, « Payer en ligne ») "
+                f"avec la référence {_text(invoice.number)}."
+            )
+        ways.append(
+            f"Au guichet de la régie, par chèque à l'ordre de « {_text(regie.name)} » ou en espèces, "
+            f"en rappelant la référence {_text(invoice.number)}"
+            + (f" : {_text(regie.counter)}" if regie.counter else ".")
+        )
+        story += [Paragraph("• " + way, STYLES["body"]) for way in ways]
+        story.append(Paragraph(f"À régler avant le {invoice.due_on:%d/%m/%Y}.", STYLES["body"]))
+    story.append(Paragraph("Mentions", STYLES["h2"]))
+    story.append(
+        Paragraph(
+            f"Émetteur : {_text(regie.name)} ({_text(regie.municipality or municipality)}), "
+            f"service {_text(regie.service_name)}.",
+            STYLES["small"],
+        )
+    )
+    if regie.mentions:
+        story.append(Paragraph(_text(regie.mentions), STYLES["small"]))
+    document.build(story)
+    return buffer.getvalue()
