@@ -1,30 +1,137 @@
-"""Admin registration of régies and invoices (régisseurs)."""
+"""Admin of billing (régisseurs): régies, invoices, payments, online payments, the invoicing run."""
 
+from django.urls import reverse
+from django.utils.html import format_html
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from .models import Invoice, Regie
+from . import admin_views
+from .models import Invoice, InvoicingRun, OnlinePayment, Payment, Regie
 
 
 class RegieAdmin(ModelAdmin):
     model = Regie
     menu_label = "Régies"
     menu_icon = "site"
-    list_display = ("name", "service_name")
+    list_display = ("name", "service_name", "payment_backend")
     search_fields = ("name", "service_name")
+    panels = [
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("name"), FieldPanel("service_name")]), FieldPanel("municipality")],
+            heading="Régie",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("address"), FieldRowPanel([FieldPanel("phone"), FieldPanel("email")]), FieldPanel("siret")],
+            heading="Coordonnées imprimées sur les factures",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("due_days"), FieldPanel("counter"), FieldPanel("mentions"), FieldPanel("activities")],
+            heading="Factures",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("payment_backend"),
+                FieldRowPanel([FieldPanel("payfip_client_id"), FieldPanel("payfip_test_mode")]),
+            ],
+            heading="Paiement en ligne",
+        ),
+    ]
 
 
 class InvoiceAdmin(ModelAdmin):
     model = Invoice
     menu_label = "Factures"
     menu_icon = "doc-full"
-    list_display = ("number", "family", "regie", "issued_on", "due_on", "amount")
-    list_filter = ("regie",)
+    list_display = (
+        "number",
+        "nature",
+        "family",
+        "regie",
+        "issued_on",
+        "due_on",
+        "amount",
+        "amount_paid",
+        "state",
+        "credit",
+    )
+    list_filter = ("regie", "nature", "state")
     search_fields = ("number", "family__name", "emission_code")
-    # Instructors only view invoices: the inspect page is what they open.
+    # Issued invoices never change: régisseurs look at them and correct them with a credit note.
+    inspect_view_enabled = True
+    inspect_view_fields = (
+        "number",
+        "nature",
+        "family",
+        "regie",
+        "issued_on",
+        "due_on",
+        "period_start",
+        "period_end",
+        "amount",
+        "amount_paid",
+        "state",
+        "corrects",
+        "emission_code",
+        "personal_code",
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("family", "regie")
+
+    def credit(self, invoice):
+        if invoice.nature != "invoice":
+            return ""
+        return format_html(
+            '<a class="button button-small button-secondary" href="{}">Émettre un avoir</a>',
+            reverse("espace_facturation_credit_note", args=[invoice.pk]),
+        )
+
+    credit.short_description = "Avoir"
+
+
+class PaymentAdmin(ModelAdmin):
+    model = Payment
+    menu_label = "Règlements"
+    menu_icon = "tick"
+    list_display = ("operation_number", "paid_on", "kind", "reference", "family", "regie", "amount")
+    list_filter = ("regie", "kind")
+    search_fields = ("operation_number", "reference", "family__name")
     inspect_view_enabled = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("family", "regie")
+
+
+class OnlinePaymentAdmin(ModelAdmin):
+    model = OnlinePayment
+    menu_label = "Paiements en ligne"
+    menu_icon = "form"
+    list_display = ("order_id", "created_at", "invoice", "amount", "backend", "state", "transaction_id")
+    list_filter = ("state", "backend")
+    search_fields = ("order_id", "transaction_id", "invoice__number")
+    inspect_view_enabled = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice")
+
+
+class InvoicingRunAdmin(ModelAdmin):
+    model = InvoicingRun
+    menu_label = "Facturations"
+    menu_icon = "list-ul"
+    list_display = (
+        "regie",
+        "month",
+        "state",
+        "families_done",
+        "families_total",
+        "invoice_count",
+        "total_amount",
+        "created_at",
+    )
+    list_filter = ("regie", "state")
+    inspect_view_enabled = True
 
 
 @modeladmin_register
@@ -32,8 +139,46 @@ class BillingGroup(ModelAdminGroup):
     menu_label = "Facturation"
     menu_icon = "doc-full"
     menu_order = 210
-    items = (RegieAdmin, InvoiceAdmin)
+    items = (RegieAdmin, InvoiceAdmin, PaymentAdmin, OnlinePaymentAdmin, InvoicingRunAdmin)
+
+    def get_submenu_items(self):
+        items = super().get_submenu_items()
+        extra = [
+            admin_views.PermissionMenuItem(
+                "Facturation du mois",
+                reverse("espace_facturation_run_new"),
+                name="facturation-du-mois",
+                icon_name="doc-full",
+                order=1,
+                permission=admin_views.RUN,
+            ),
+            admin_views.PermissionMenuItem(
+                "Enregistrer un règlement",
+                reverse("espace_facturation_payment"),
+                name="enregistrer-un-reglement",
+                icon_name="tick",
+                order=2,
+                permission=admin_views.RECORD_PAYMENT,
+            ),
+        ]
+        return [*extra, *items]
 
 
-# Counter payments (régisseurs) live beside the payments they record.
-from . import payment_admin  # noqa: E402, F401
+hooks.register("register_admin_urls", admin_views.admin_urls)
+
+
+@hooks.register("register_log_actions")
+def register_billing_log_actions(actions):
+    for action, label in (
+        ("portail.invoice.issue", "Facture émise"),
+        ("portail.invoice.credit", "Avoir émis"),
+        ("portail.invoicing.start", "Facturation lancée"),
+        ("portail.invoicing.done", "Facturation terminée"),
+        ("portail.payment.record", "Règlement enregistré"),
+        ("portail.online_payment.start", "Paiement en ligne commencé"),
+        ("portail.online_payment.paid", "Paiement en ligne accepté"),
+        ("portail.online_payment.refused", "Paiement en ligne refusé"),
+        ("portail.online_payment.abandoned", "Paiement en ligne abandonné"),
+        ("portail.online_payment.amount_mismatch", "Paiement en ligne : montant différent"),
+    ):
+        actions.register_action(action, label, label)

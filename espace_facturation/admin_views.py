@@ -1,0 +1,303 @@
+"""Régisseurs' screens in the Wagtail admin: the invoicing run (preview, issue, progress), counter payments
+and credit notes."""
+
+from datetime import date
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.generic import FormView, TemplateView
+from wagtail.admin import messages
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.widgets import AdminDateInput
+
+from espace_famille.models import Family
+
+from . import payments, services
+from .exceptions import BillingError
+from .models import ZERO, Invoice, InvoiceNature, InvoiceState, InvoicingRun, PaymentKind, Regie, RunState
+
+RUN = "espace_facturation.add_invoicingrun"
+RECORD_PAYMENT = "espace_facturation.add_payment"
+CREDIT = "espace_facturation.add_invoice"
+MONTHS = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+]
+
+
+def _month_choices():
+    today = timezone.localdate()
+    choices = []
+    year, month = today.year, today.month
+    for _ in range(13):
+        choices.append((f"{year}-{month:02d}", f"{MONTHS[month - 1]} {year}"))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return choices
+
+
+class RunForm(forms.Form):
+    regie = forms.ModelChoiceField(label="Régie", queryset=Regie.objects.all(), empty_label="Choisissez une régie")
+    month = forms.ChoiceField(label="Mois facturé", choices=_month_choices)
+    issued_on = forms.DateField(
+        label="Date des factures", widget=AdminDateInput, required=False, help_text="Vide : aujourd'hui."
+    )
+
+    def clean_month(self):
+        year, month = self.cleaned_data["month"].split("-")
+        return date(int(year), int(month), 1)
+
+
+class _Permission:
+    permission = ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.has_perm(self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(never_cache, name="dispatch")
+class InvoicingRunView(_Permission, FormView):
+    """«Facturation du mois»: choose a régie and a month, see each family's lines, then issue."""
+
+    permission = RUN
+    template_name = "espace_facturation/admin/run.html"
+    form_class = RunForm
+
+    def get_form_kwargs(self):
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "GET" and "regie" in self.request.GET:
+            kwargs["data"] = self.request.GET
+        return kwargs
+
+    def get(self, request, *args, **kwargs):
+        form = self.get_form()
+        preview = None
+        if form.is_bound and form.is_valid():
+            preview = services.invoicing_preview(regie=form.cleaned_data["regie"], month=form.cleaned_data["month"])
+        return self.render_to_response(self.get_context_data(form=form, preview=preview))
+
+    def form_valid(self, form):
+        run = services.invoicing_run_start(
+            regie=form.cleaned_data["regie"],
+            month=form.cleaned_data["month"],
+            issued_on=form.cleaned_data["issued_on"] or timezone.localdate(),
+            by=self.request.user,
+        )
+        return redirect("espace_facturation_run", pk=run.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        preview = kwargs.get("preview")
+        context.update(
+            page_title="Facturation du mois",
+            header_icon="doc-full",
+            total=sum((family.total for family in preview), ZERO) if preview else ZERO,
+            days=sum(len(line.days) for family in preview for line in family.lines) if preview else 0,
+            runs=InvoicingRun.objects.select_related("regie", "created_by")[:10],
+        )
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class InvoicingRunProgressView(_Permission, TemplateView):
+    """A run's progress; the page refreshes itself (no script) until the run is over."""
+
+    permission = RUN
+    template_name = "espace_facturation/admin/run_progress.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        run = get_object_or_404(InvoicingRun.objects.select_related("regie", "created_by"), pk=kwargs["pk"])
+        percent = round(100 * run.families_done / run.families_total) if run.families_total else 100
+        context.update(
+            run=run,
+            percent=percent,
+            running=run.state == RunState.RUNNING,
+            page_title=f"Facturation {run.month:%m/%Y}",
+            invoices=run.invoices.select_related("family").order_by("number")[:200],
+        )
+        return context
+
+
+class PaymentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Type de règlement",
+        choices=[
+            (PaymentKind.CHEQUE, "Chèque"),
+            (PaymentKind.CASH, "Espèces"),
+            (PaymentKind.DIRECT_DEBIT, "Prélèvement"),
+        ],
+    )
+    reference = forms.CharField(label="N° du chèque ou référence", max_length=60, required=False)
+    paid_on = forms.DateField(label="Date du règlement", widget=AdminDateInput, initial=timezone.localdate)
+    amount = forms.DecimalField(label="Montant reçu", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+
+    def __init__(self, *args, invoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invoices = invoices
+        for invoice in invoices:
+            self.fields[f"invoice_{invoice.pk}"] = forms.DecimalField(
+                label=f"Facture {invoice.number} du {invoice.issued_on:%d/%m/%Y} (reste {invoice.left_to_pay} €)",
+                max_digits=10,
+                decimal_places=2,
+                min_value=Decimal("0"),
+                max_value=invoice.left_to_pay,
+                required=False,
+            )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == PaymentKind.CHEQUE and not data.get("reference"):
+            self.add_error("reference", "Indiquez le numéro du chèque.")
+        shares = [data.get(f"invoice_{invoice.pk}") or ZERO for invoice in self.invoices]
+        if data.get("amount") and sum(shares, ZERO) > data["amount"]:
+            self.add_error("amount", "Les montants affectés aux factures dépassent le montant reçu.")
+        return data
+
+    def allocations(self) -> list[tuple[int, Decimal]] | None:
+        shares = [(invoice.pk, self.cleaned_data.get(f"invoice_{invoice.pk}")) for invoice in self.invoices]
+        chosen = [(pk, share) for pk, share in shares if share]
+        return chosen or None
+
+
+@method_decorator(never_cache, name="dispatch")
+class CounterPaymentView(_Permission, FormView):
+    """«Enregistrer un règlement»: a family's payment at the counter, allocated to its invoices (the oldest
+    first when no amount is given per invoice)."""
+
+    permission = RECORD_PAYMENT
+    template_name = "espace_facturation/admin/payment.html"
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.family = Family.objects.filter(pk=request.GET.get("family") or 0).first()
+        self.regie = Regie.objects.filter(pk=request.GET.get("regie") or 0).first() or Regie.objects.first()
+
+    def open_invoices(self):
+        if not (self.family and self.regie):
+            return []
+        return list(
+            Invoice.objects.filter(family=self.family, regie=self.regie, nature=InvoiceNature.INVOICE)
+            .exclude(state__in=(InvoiceState.PAID, InvoiceState.CANCELLED))
+            .order_by("issued_on", "pk")
+        )
+
+    def get_form(self, form_class=None):
+        return PaymentForm(**self.get_form_kwargs(), invoices=self.open_invoices())
+
+    def form_valid(self, form):
+        if not (self.family and self.regie):
+            return self.form_invalid(form)
+        try:
+            payment = payments.payment_record(
+                regie=self.regie,
+                family=self.family,
+                kind=form.cleaned_data["kind"],
+                amount=form.cleaned_data["amount"],
+                paid_on=form.cleaned_data["paid_on"],
+                reference=form.cleaned_data["reference"],
+                allocations=form.allocations(),
+                by=self.request.user,
+            )
+        except BillingError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Règlement enregistré : opération n° {payment.operation_number}, {payment.amount} €."
+        )
+        return redirect(f"{reverse('espace_facturation_payment')}?family={self.family.pk}&regie={self.regie.pk}")
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            family=self.family,
+            regie=self.regie,
+            regies=Regie.objects.all(),
+            families=Family.objects.filter(invoices__isnull=False, anonymised_at__isnull=True)
+            .distinct()
+            .order_by("name")
+            .only("pk", "name", "subscriber_code"),
+            page_title="Enregistrer un règlement",
+        )
+        return context
+
+
+class CreditNoteForm(forms.Form):
+    amount = forms.DecimalField(label="Montant de l'avoir", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    reason = forms.CharField(label="Motif", max_length=150)
+
+
+@method_decorator(never_cache, name="dispatch")
+class CreditNoteView(_Permission, FormView):
+    """«Émettre un avoir» on an invoice: issued invoices never change, a credit note corrects them."""
+
+    permission = CREDIT
+    template_name = "espace_facturation/admin/credit_note.html"
+    form_class = CreditNoteForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.invoice = get_object_or_404(Invoice.objects.select_related("regie", "family"), pk=kwargs["pk"])
+
+    def form_valid(self, form):
+        try:
+            note = services.credit_note_issue(
+                invoice=self.invoice,
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+                by=self.request.user,
+            )
+        except BillingError as error:
+            form.add_error("amount", error.message)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Avoir {note.number} émis sur la facture {self.invoice.number}.")
+        return redirect("espace_facturation_credit_note", pk=self.invoice.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(invoice=self.invoice, notes=self.invoice.credit_notes.all(), page_title="Émettre un avoir")
+        return context
+
+
+class PermissionMenuItem(MenuItem):
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+def admin_urls() -> list:
+    return [
+        path("facturation/mois/", InvoicingRunView.as_view(), name="espace_facturation_run_new"),
+        path("facturation/mois/<int:pk>/", InvoicingRunProgressView.as_view(), name="espace_facturation_run"),
+        path("facturation/reglement/", CounterPaymentView.as_view(), name="espace_facturation_payment"),
+        path("facturation/factures/<int:pk>/avoir/", CreditNoteView.as_view(), name="espace_facturation_credit_note"),
+    ]

@@ -1,1 +1,0 @@
-"""Admin screens of payments: counter payments recorded by régisseurs, online payments."""

@@ -1,0 +1,15 @@
+"""What billing grants to the staff groups (applied by espace_famille.permissions.ensure_staff_groups)."""
+
+GROUP_PERMISSIONS = {
+    "Régisseurs": [
+        ("wagtailadmin", "access_admin"),
+        *[("espace_facturation", f"{action}_regie") for action in ("view", "change")],
+        # Invoices are issued by the run and corrected by credit notes («add»), never edited.
+        *[("espace_facturation", f"{action}_invoice") for action in ("view", "add")],
+        *[("espace_facturation", f"{action}_payment") for action in ("view", "add")],
+        ("espace_facturation", "view_onlinepayment"),
+        *[("espace_facturation", f"{action}_invoicingrun") for action in ("view", "add")],
+        ("espace_famille", "view_family"),
+        ("espace_famille", "view_activity"),
+    ],
+}
