@@ -215,6 +215,10 @@ def sequential_median(port: int, path: str, cookie: str) -> float:
     return percentile(sorted(latencies[10:]), 50)
 
 
+# What the billing benches printed, shown with the other figures.
+BILLING_LINES: list[str] = []
+
+
 def bulk_on_postgres(env: dict) -> float | None:
     """Accept BULK_DAYS pending days in bulk on a throw-away PostgreSQL database; None without PostgreSQL."""
     name = f"portail_bench_{os.getpid()}"
@@ -231,6 +235,16 @@ def bulk_on_postgres(env: dict) -> float | None:
             pg_env, "shell", "-c", f"from bench.fixtures import bulk_acceptance; bulk_acceptance({BULK_DAYS})"
         )
         check(proc, "bench.fixtures.bulk_acceptance")
+        step("PostgreSQL : facturation d'un mois pour 5 000 familles")
+        run = manage(
+            pg_env,
+            "shell",
+            "-c",
+            "from bench.billing import bench_invoicing_run; bench_invoicing_run(5000)",
+            timeout=900,
+        )
+        check(run, "bench.billing.bench_invoicing_run")
+        BILLING_LINES.append(run.stdout.strip().splitlines()[-1])
         return float(proc.stdout.strip().splitlines()[-1])
     finally:
         subprocess.run(["dropdb", "-h", HOST, "-U", "postgres", "--if-exists", name], capture_output=True)
@@ -476,6 +490,12 @@ def main() -> int:
         digests = manage(env, "shell", "-c", "from bench.digests import bench_digests; bench_digests()", timeout=900)
         check(digests, "bench.digests.bench_digests")
         print(digests.stdout.strip().splitlines()[-1] + " (objectifs ≤ 60 s, ≤ 300 Mo)")
+        step("1 000 PDF de facture, l'un après l'autre")
+        pdfs = manage(env, "shell", "-c", "from bench.billing import bench_pdfs; bench_pdfs(1000)", timeout=900)
+        check(pdfs, "bench.billing.bench_pdfs")
+        print(pdfs.stdout.strip().splitlines()[-1])
+        for line in BILLING_LINES:
+            print(line)
         print(f"\n(durée totale {time.monotonic() - began:.0f} s)")
 
         failed = sum(r.non200 + r.socket_errors for _, r in results)

@@ -46,9 +46,13 @@ def parent_cookie() -> dict:
         "s[SESSION_KEY] = str(u.pk); s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend';"
         "s[HASH_SESSION_KEY] = u.get_session_auth_hash(); s.create(); print(s.session_key)"
     )
-    key = subprocess.run(
-        [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
-    ).stdout.strip().splitlines()[-1]
+    key = (
+        subprocess.run(
+            [PYTHON, "manage.py", "shell", "-c", code], cwd=ROOT, env=ENV, check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
     attributes = {"value": key, "version": 0, "secure": False, "expires": None, "port": None}
     return {"127.0.0.1": {"/": {"sessionid": attributes}}}
 

@@ -1,0 +1,125 @@
+"""Billing at scale, run by bench/run.py through `manage.py shell -c` in a throw-away database (after load_demo).
+
+- `bench_pdfs(count)`: renders `count` invoice PDFs one after the other and prints «N PDF de facture : S s».
+- `bench_invoicing_run(families)`: writes `families` families (a child, a parent account, every school day of
+  a month booked in one activity), then times the invoicing run of that month, e-mails to the families included,
+  and prints «Facturation d'un mois pour N familles : S s, F factures»."""
+
+import time
+from datetime import date, datetime
+from datetime import time as clock
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from espace_facturation import pdf, rules, services
+from espace_facturation.models import Invoice, InvoicingRun, PaymentBackend, Regie
+from espace_famille import rules as famille_rules
+from espace_famille.models import (
+    Activity,
+    Booking,
+    BookingState,
+    Child,
+    Facility,
+    Family,
+    Subscription,
+    SubscriptionMethod,
+    User,
+)
+
+CHUNK = 1_000
+MONTH = date(2027, 3, 1)
+PDF_TARGET = 10
+RUN_TARGET = 60
+
+
+def _regie() -> Regie:
+    regie, _ = Regie.objects.get_or_create(
+        name="Regie du banc d'essai",
+        defaults={
+            "service_name": "Service du banc",
+            "municipality": "Mairie du banc",
+            "mentions": "Voies et délais de recours : deux mois (article L. 1617-5 du CGCT).",
+            "payment_backend": PaymentBackend.SIMULATOR,
+        },
+    )
+    return regie
+
+
+def _activity(regie: Regie) -> Activity:
+    facility = Facility.objects.first() or Facility.objects.create(name="Ecole du banc d'essai")
+    activity, _ = Activity.objects.get_or_create(
+        code="BENCH-BILL", defaults={"facility": facility, "label": "Repas", "price": Decimal("3.10")}
+    )
+    regie.activities.add(activity)
+    return activity
+
+
+def _families(count: int, activity: Activity, prefix: str = "FACT") -> None:
+    days = list(famille_rules.days_between(MONTH, rules.month_bounds(MONTH)[1], {0, 1, 3, 4}))
+    queued = timezone.make_aware(datetime.combine(date(2027, 2, 1), clock(9)))
+    for start in range(0, count, CHUNK):
+        numbers = range(start, min(start + CHUNK, count))
+        with transaction.atomic():
+            families = Family.objects.bulk_create(
+                Family(name=f"{prefix}{n}", subscriber_code=f"{prefix}{n:08d}", quotient=300 + n % 1500)
+                for n in numbers
+            )
+            users = User.objects.bulk_create(
+                User(
+                    email=f"{prefix.lower()}{n}@banc.example.org",
+                    password="!",
+                    first_name="Jean",
+                    last_name=f"{prefix}{n}",
+                )
+                for n in numbers
+            )
+            Subscription.objects.bulk_create(
+                Subscription(user=user, family=family, method=SubscriptionMethod.STAFF)
+                for user, family in zip(users, families, strict=True)
+            )
+            children = Child.objects.bulk_create(
+                Child(family=family, first_name="Léa", last_name=family.name, birth_date=date(2018, 1, 1), sex="F")
+                for family in families
+            )
+            Booking.objects.bulk_create(
+                (
+                    Booking(child=child, activity=activity, day=day, state=BookingState.BOOKED, queued_at=queued)
+                    for child in children
+                    for day in days
+                ),
+                batch_size=5_000,
+            )
+
+
+def bench_pdfs(count: int = 1000) -> None:
+    regie = _regie()
+    activity = _activity(regie)
+    if not Invoice.objects.filter(regie=regie).exists():
+        _families(10, activity, prefix="PDF")
+        services.invoicing_run_execute(
+            run=InvoicingRun.objects.create(regie=regie, month=MONTH, issued_on=date(2027, 4, 5))
+        )
+    invoices = list(Invoice.objects.filter(regie=regie).select_related("regie", "family")[:10])
+    began = time.perf_counter()
+    size = 0
+    for index in range(count):
+        size += len(pdf.render_invoice(invoices[index % len(invoices)]))
+    seconds = time.perf_counter() - began
+    print(f"{count} PDF de facture ({size // count // 1024} ko chacun) : {seconds:.2f} s (objectif ≤ {PDF_TARGET} s)")
+
+
+def bench_invoicing_run(families: int = 5000) -> None:
+    regie = _regie()
+    activity = _activity(regie)
+    _families(families, activity)
+    run = InvoicingRun.objects.create(regie=regie, month=MONTH, issued_on=date(2027, 4, 5))
+    began = time.perf_counter()
+    services.invoicing_run_execute(run=run)
+    seconds = time.perf_counter() - began
+    run.refresh_from_db()
+    print(
+        f"Facturation d'un mois pour {families} familles : {seconds:.1f} s, {run.invoice_count} factures, "
+        f"{run.total_amount} € (objectif ≤ {RUN_TARGET} s)"
+    )
