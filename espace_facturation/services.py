@@ -250,8 +250,11 @@ def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: Use
             amount=amount,
         )
         settled = invoice.amount_paid + amount
+        # Credited in full, the invoice is cancelled; otherwise the credit counts as settled.
+        cancelled = credited + amount == invoice.amount
         Invoice.objects.filter(pk=invoice.pk).update(
-            amount_paid=settled, state=rules.invoice_state(amount=invoice.amount, settled=settled)
+            amount_paid=settled,
+            state=rules.invoice_state(amount=invoice.amount, settled=settled, cancelled=cancelled),
         )
         log(instance=note, action="portail.invoice.credit", user=by, data={"invoice": invoice.number, "reason": reason})
     return note

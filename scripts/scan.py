@@ -18,7 +18,9 @@ OUT = ROOT / "var" / "scan"
 PORT = int(os.environ.get("SCAN_PORT", "8799"))
 BASE = f"http://127.0.0.1:{PORT}/"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
-MAX_SECONDS = os.environ.get("SCAN_SECONDS", "900")
+MAX_SECONDS = os.environ.get("SCAN_SECONDS", "300")
+# Each attack module stops after this long (wapiti would otherwise try every parameter of every form).
+ATTACK_SECONDS = os.environ.get("SCAN_ATTACK_SECONDS", "60")
 # Where the scanner must not go: it would sign itself out, or send e-mails to the demo families.
 EXCLUDED = ["/compte/logout/*", "/admin/*", "/compte/password/reset/*", "/compte/confirmation/renvoyer/*"]
 ENV = {
@@ -87,7 +89,15 @@ def wapiti(name: str, cookie: Path | None) -> dict:
         str(report),
         "--flush-session",
     ]
-    command += ["--max-scan-time", MAX_SECONDS, "-m", "common,http_headers,methods,redirect,csrf", "--no-bugreport"]
+    command += [
+        "--max-scan-time",
+        MAX_SECONDS,
+        "--max-attack-time",
+        ATTACK_SECONDS,
+        "-m",
+        "common,http_headers,methods,redirect,csrf",
+        "--no-bugreport",
+    ]
     for pattern in EXCLUDED:
         command += ["-x", BASE.rstrip("/") + pattern]
     if cookie:

@@ -179,3 +179,11 @@ def test_a_paid_invoice_or_a_regie_without_online_payment_cannot_be_paid_online(
     other, other_parent = billed_household(offline, "AUTRE")
     with pytest.raises(PaymentError, match="ne propose pas"):
         payments.online_payment_start(invoice=other, by=other_parent)
+
+
+def test_an_invoice_credited_in_full_is_cancelled_and_no_longer_to_pay(the_regie):
+    invoice, _ = billed_household(the_regie, days=MONDAYS[:2])
+    services.credit_note_issue(invoice=invoice, amount=D("1.00"), reason="erreur", by=None)
+    services.credit_note_issue(invoice=invoice, amount=D("3.20"), reason="annulation", by=None)
+    invoice.refresh_from_db()
+    assert invoice.state == InvoiceState.CANCELLED and invoice.left_to_pay == 0
