@@ -5,18 +5,32 @@ Each named URL is classified below. A new view that nobody classified makes
 checks it (an anonymous visitor is sent to the login, another family gets 404, a parent never reaches a
 staff page)."""
 
+import io
 import re
 import uuid
 from decimal import Decimal
 from functools import cached_property
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from PIL import Image
 
 from espace_facturation.models import Regie
 from espace_facturation.payments import online_payment_start
 from espace_famille.models import Request, RequestKind, Subscription, SubscriptionMethod
+from justificatifs.models import DocumentType
+from justificatifs.services import document_upload
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
+
+
+def _png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 # Open to everyone: the CMS pages, the account pages (login, signup, password reset...), the anti-robot
 # challenge, and URLs whose secret is in the address itself (the calendar feed token, the e-mail keys).
@@ -93,6 +107,14 @@ FAMILY = {
     "espace_facturation:invoice_pay": lambda f: {"pk": f.invoice.pk},
     "espace_facturation:payment_return": lambda f: {"order_id": f.online_payment.order_id},
     "espace_facturation:simulator": lambda f: {"order_id": f.online_payment.order_id},
+    "justificatifs:list": None,
+    "justificatifs:file": lambda f: {"pk": f.document.pk},
+}
+
+# Family pages whose arguments name something every family shares (a type of document): an anonymous visitor is
+# sent to the login; a parent works on their own family there.
+SHARED_ARGUMENTS = {
+    "justificatifs:upload": lambda f: {"type_pk": f.document_type.pk},
 }
 
 # Whole URL trees and who may reach them.
@@ -135,14 +157,14 @@ def _concrete(route: str) -> str | None:
 
 
 def test_every_url_of_the_portal_is_classified():
-    known = PUBLIC | ACCOUNT | set(FAMILY)
+    known = PUBLIC | ACCOUNT | set(FAMILY) | set(SHARED_ARGUMENTS)
     unclassified = sorted({f"{name or '(sans nom)'} ({route})" for route, name in PORTAL_ROUTES if name not in known})
     assert not unclassified, "Classer ces adresses dans tests/test_authorization_sweep.py : " + ", ".join(unclassified)
 
 
 def test_every_classified_name_still_exists():
     names = {name for _, name in PORTAL_ROUTES}
-    assert not (PUBLIC | ACCOUNT | set(FAMILY)) - names
+    assert not (PUBLIC | ACCOUNT | set(FAMILY) | set(SHARED_ARGUMENTS)) - names
 
 
 class _Member:
@@ -164,6 +186,17 @@ class _Member:
         return InvoiceFactory(regie=regie, family=self.family, amount=Decimal("8.40"))
 
     @cached_property
+    def document_type(self):
+        return DocumentType.objects.first() or DocumentType.objects.create(name="Attestation d'assurance")
+
+    @cached_property
+    def document(self):
+        data = SimpleUploadedFile("a.png", PNG, content_type="image/png")
+        return document_upload(
+            family=self.family, document_type=self.document_type, child=None, upload=data, by=self.user
+        )
+
+    @cached_property
     def online_payment(self):
         return online_payment_start(invoice=self.invoice, by=self.user)
 
@@ -175,10 +208,10 @@ def _get_or_post(client, url):
     return response
 
 
-@pytest.mark.parametrize("name", sorted(set(FAMILY) | ACCOUNT))
+@pytest.mark.parametrize("name", sorted(set(FAMILY) | ACCOUNT | set(SHARED_ARGUMENTS)))
 def test_an_anonymous_visitor_is_sent_to_the_login(client, site, name):
     owner = _Member()
-    build = FAMILY.get(name)
+    build = FAMILY.get(name) or SHARED_ARGUMENTS.get(name)
     url = reverse(name, kwargs=build(owner) if build else None)
     response = _get_or_post(client, url)
     assert response.status_code == 302, url

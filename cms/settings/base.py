@@ -257,11 +257,15 @@ SESSION_COOKIE_HTTPONLY = True
 # No script of ours reads the CSRF cookie (forms carry the token).
 CSRF_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
-# A signed-in session ends after 30 minutes without a request and 8 hours after the login (cms/security.py).
+# Supporting documents: the formats accepted (checked by content) and the largest file; the reminder before expiry.
+DOCUMENT_FORMATS = env_list("DOCUMENT_FORMATS", "pdf,jpeg,png")
+DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+DOCUMENT_REMINDER_DAYS = int(env("DOCUMENT_REMINDER_DAYS", "30"))
 # Retention (manage.py retention, daily): families and accounts unused for three years are anonymised or
 # deleted; the contents of sent e-mails are erased after 90 days.
 RETENTION_INACTIVE_DAYS = int(env("RETENTION_INACTIVE_DAYS", str(3 * 365)))
 RETENTION_OUTBOX_DAYS = int(env("RETENTION_OUTBOX_DAYS", "90"))
+# A signed-in session ends after 30 minutes without a request and 8 hours after the login (cms/security.py).
 SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(8 * 3600)))
 

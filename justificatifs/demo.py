@@ -1,0 +1,69 @@
+"""The demo's supporting documents: the types the service asks for, and documents of the DURANT family in each
+state (validated, waiting, refused). Safe to run twice."""
+
+import io
+from datetime import date
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from reportlab.pdfgen import canvas
+
+from espace_famille.models import Activity, Child, Family, User
+
+from . import services
+from .models import Document, DocumentType, Validity
+
+TYPES = [
+    ("Attestation d'assurance", True, Validity.YEAR, None, True),
+    ("Certificat de vaccination", True, Validity.YEAR, None, True),
+    ("Justificatif de domicile", False, Validity.SEMESTER, None, True),
+    ("Attestation CAF / quotient familial", False, Validity.DATE, date(2026, 12, 31), False),
+]
+
+
+def _pdf(title: str) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, title)
+    page.save()
+    return SimpleUploadedFile(
+        f"{title.lower().replace(' ', '-')}.pdf", buffer.getvalue(), content_type="application/pdf"
+    )
+
+
+def load():
+    for position, (name, per_child, validity, until, mandatory) in enumerate(TYPES):
+        kind, _ = DocumentType.objects.get_or_create(
+            name=name,
+            defaults={
+                "per_child": per_child,
+                "validity": validity,
+                "valid_until": until,
+                "mandatory": mandatory,
+                "position": position,
+            },
+        )
+        if name == "Attestation d'assurance":
+            kind.activities.add(*Activity.objects.all())
+    family = Family.objects.filter(subscriber_code="DURANT2026").first()
+    parent = User.objects.filter(email="jean.durant@example.org").first()
+    instructor = User.objects.filter(email="instructeur@example.org").first()
+    if family is None or parent is None or Document.objects.filter(family=family).exists():
+        return
+    leo = Child.objects.get(family=family, first_name="Léo")
+    insurance = DocumentType.objects.get(name="Attestation d'assurance")
+    home = DocumentType.objects.get(name="Justificatif de domicile")
+    caf = DocumentType.objects.get(name="Attestation CAF / quotient familial")
+    valid = services.document_upload(
+        family=family, document_type=insurance, child=leo, upload=_pdf("Attestation assurance Léo"), by=parent
+    )
+    services.documents_decide(documents=[valid.pk], accept=True, by=instructor, today=date(2026, 9, 1))
+    refused = services.document_upload(
+        family=family, document_type=caf, child=None, upload=_pdf("Attestation CAF"), by=parent
+    )
+    services.documents_decide(
+        documents=[refused.pk],
+        accept=False,
+        by=instructor,
+        message="L'attestation date de 2024 : merci d'envoyer celle de 2026.",
+    )
+    services.document_upload(family=family, document_type=home, child=None, upload=_pdf("Facture EDF"), by=parent)

@@ -1,0 +1,32 @@
+"""django-q2 callables of supporting documents."""
+
+from datetime import datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+from espace_famille.rules import PARIS
+from notifications.schedules import PeriodicTask
+
+from . import services
+
+
+def send_expiry_reminders() -> str:
+    sent = services.expiry_reminders_send(days_before=settings.DOCUMENT_REMINDER_DAYS)
+    return f"{sent} rappel(s) de pièce justificative"
+
+
+def _first_run() -> datetime:
+    now = timezone.now().astimezone(PARIS)
+    at = datetime.combine(now.date(), time(9, 0), tzinfo=PARIS)
+    return at if at > now else at + timedelta(days=1)
+
+
+SCHEDULES = [
+    PeriodicTask(
+        name="Rappels des pièces justificatives (09:00)",
+        func="justificatifs.tasks.send_expiry_reminders",
+        schedule_type="D",
+        first_run=_first_run,
+    )
+]

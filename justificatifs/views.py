@@ -1,0 +1,94 @@
+"""«Espace famille / Pièces justificatives»: the table of documents, adding or replacing one, seeing its file."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from espace_famille import selectors as famille_selectors
+
+from . import selectors, services
+from .exceptions import InvalidDocument
+from .forms import UploadForm
+from .models import DocumentType
+
+ESPACE_FAMILLE = ("Espace famille", "espace_famille:home")
+PIECES = ("Pièces justificatives", "justificatifs:list")
+
+
+def _family(request):
+    family = famille_selectors.current_family(user=request.user, chosen_id=request.session.get("family_id"))
+    if family is None:
+        raise Http404
+    return family
+
+
+@never_cache
+@login_required
+def document_list(request):
+    family = famille_selectors.current_family(user=request.user, chosen_id=request.session.get("family_id"))
+    if family is None:
+        context = {"space": "Espace famille", "breadcrumb": [ESPACE_FAMILLE, (PIECES[0], None)]}
+        return render(request, "espace_famille/not_subscribed.html", context)
+    rows = selectors.table(family=family, today=timezone.localdate())
+    context = {
+        "family": family,
+        "rows": rows,
+        "missing": [row for row in rows if row.missing],
+        "breadcrumb": [ESPACE_FAMILLE, (PIECES[0], None)],
+    }
+    return render(request, "justificatifs/list.html", context)
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def document_upload(request, type_pk):
+    """«Ajouter» or «Remplacer»: the file goes to the service, which validates it."""
+    family = _family(request)
+    document_type = get_object_or_404(DocumentType, pk=type_pk, active=True)
+    child = None
+    if document_type.per_child:
+        child = get_object_or_404(family.children, pk=request.GET.get("enfant") or 0)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.document_upload(
+                    family=family,
+                    document_type=document_type,
+                    child=child,
+                    upload=form.cleaned_data["file"],
+                    by=request.user,
+                )
+            except InvalidDocument as error:
+                form.add_error("file", error.message)
+            else:
+                messages.success(request, "Votre document est envoyé : il est en attente de validation par le service.")
+                return redirect("justificatifs:list")
+        status = 400
+    context = {
+        "family": family,
+        "document_type": document_type,
+        "child": child,
+        "form": form,
+        "breadcrumb": [ESPACE_FAMILLE, PIECES, ("Ajouter un document", None)],
+    }
+    return render(request, "justificatifs/upload.html", context, status=status)
+
+
+@never_cache
+@login_required
+def document_file(request, pk):
+    """«Voir»: the file, as an attachment, never sniffed nor cached; to the family and to staff only."""
+    document = selectors.document_for(user=request.user, pk=pk)
+    name = f"{document.document_type.name}{document.extension}".replace('"', "")
+    response = FileResponse(
+        document.file.open("rb"), as_attachment=True, filename=name, content_type=document.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,312 @@
+"""«Pièces justificatives»: the table with each document's state, uploads checked by their content (hostile
+files refused with a French message and nothing stored), validation in the instructors' queue, expiry and
+reminders, access by another family and by anonymous visitors."""
+
+import io
+import zipfile
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from PIL import Image
+from pypdf import PdfWriter
+from reportlab.pdfgen import canvas
+
+from espace_famille.models import Request, RequestKind, RequestState, Subscription
+from espace_famille.permissions import ensure_staff_groups
+from justificatifs import rules, services
+from justificatifs.models import Document, DocumentState, DocumentType, Validity
+from notifications.models import OutboxMessage
+from tests.espace_facturation.factories import text
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+LIST = "/espace-famille/pieces-justificatives/"
+
+
+def pdf_bytes(text_="Attestation d'assurance") -> bytes:
+    buffer = io.BytesIO()
+    page = canvas.Canvas(buffer)
+    page.drawString(72, 720, text_)
+    page.save()
+    return buffer.getvalue()
+
+
+def png_bytes(size=(40, 30)) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", size, "white").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload(name, data, content_type="application/pdf"):
+    return SimpleUploadedFile(name, data, content_type=content_type)
+
+
+@pytest.fixture
+def family(site):
+    family = FamilyFactory(name="DURANT")
+    GuardianFactory(family=family)
+    return family
+
+
+@pytest.fixture
+def leo(family):
+    return ChildFactory(family=family, first_name="Léo", birth_date=date(2016, 5, 1))
+
+
+@pytest.fixture
+def parent(client, family):
+    user = UserFactory(email="jean.durant@example.org")
+    Subscription.objects.create(user=user, family=family, method="code")
+    client.force_login(user)
+    return user
+
+
+@pytest.fixture
+def insurance():
+    return DocumentType.objects.create(
+        name="Attestation d'assurance", per_child=True, validity=Validity.YEAR, mandatory=True
+    )
+
+
+@pytest.fixture
+def address_proof():
+    return DocumentType.objects.create(name="Justificatif de domicile", validity=Validity.SEMESTER)
+
+
+# Rules --------------------------------------------------------------------------------------------------------------
+
+
+def test_validity_runs_from_the_validation_day():
+    assert rules.valid_until(validity=Validity.SEMESTER, fixed=None, validated_on=date(2026, 8, 31)) == date(
+        2027, 2, 28
+    )
+    assert rules.valid_until(validity=Validity.YEAR, fixed=None, validated_on=date(2024, 2, 29)) == date(2025, 2, 28)
+    assert rules.valid_until(validity=Validity.DATE, fixed=date(2027, 7, 3), validated_on=date(2026, 9, 1)) == date(
+        2027, 7, 3
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "until", "shown"),
+    [
+        (None, None, rules.TO_PROVIDE),
+        (DocumentState.PENDING, None, rules.PENDING),
+        (DocumentState.REFUSED, None, rules.REFUSED),
+        (DocumentState.VALIDATED, date(2026, 12, 1), rules.VALIDATED),
+        (DocumentState.VALIDATED, date(2026, 11, 23), rules.EXPIRED),
+    ],
+)
+def test_the_state_a_family_sees(state, until, shown):
+    assert rules.shown_state(state=state, until=until, today=date(2026, 11, 24)) == shown
+    assert rules.is_missing(shown) == (shown in (rules.TO_PROVIDE, rules.REFUSED, rules.EXPIRED))
+
+
+# The family's screen -------------------------------------------------------------------------------------------------
+
+
+def test_the_table_lists_each_type_per_child_with_what_is_missing(
+    client, parent, family, leo, insurance, address_proof
+):
+    ChildFactory(family=family, first_name="Nathan", birth_date=date(2018, 1, 1))
+    page = text(client.get(LIST))
+    for column in ("Nom du document", "Enfant", "Validité", "Obligatoire", "Fichier", "Actions"):
+        assert f">{column}</th>" in page
+    assert page.count("Attestation d'assurance</td>") == 2 and "Justificatif de domicile</td>" in page
+    assert "2 documents obligatoires manquants" in page and "Semestriel" in page and "Annuel" in page
+    assert page.count("à fournir") >= 3
+
+
+def test_a_parent_uploads_a_pdf_that_becomes_a_request_waiting_for_the_service(client, parent, family, leo, insurance):
+    url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
+    response = client.post(url, {"file": upload("attestation.pdf", pdf_bytes())})
+    assert response.status_code == 302
+    document = Document.objects.get()
+    assert (
+        document.state == DocumentState.PENDING
+        and document.child == leo
+        and document.original_name == "attestation.pdf"
+    )
+    assert document.file.name.startswith(f"pieces/{family.pk}/") and "attestation" not in document.file.name
+    request = document.request
+    assert request.kind == RequestKind.DOCUMENT and request.state == RequestState.PENDING
+    assert "Attestation d'assurance — Léo" in request.subject
+    assert OutboxMessage.objects.filter(kind="request_received", to_email=parent.email).count() == 1
+    page = text(client.get(LIST))
+    assert "en attente de validation" in page and "attestation.pdf" in page and "Remplacer" in page
+    detail = text(client.get(reverse("espace_famille:request_detail", args=[request.pk])))
+    assert "Document envoyé" in detail and "attestation.pdf" in detail
+
+
+def test_the_file_is_served_as_an_attachment_to_the_family_only(client, parent, family, leo, insurance):
+    document = services.document_upload(
+        family=family, document_type=insurance, child=leo, upload=upload("a.png", png_bytes(), "image/png"), by=parent
+    )
+    response = client.get(reverse("justificatifs:file", args=[document.pk]))
+    assert response.status_code == 200 and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"].startswith("attachment") and response["Content-Type"] == "image/png"
+    assert b"".join(response.streaming_content).startswith(b"\x89PNG")
+    stranger = UserFactory()
+    Subscription.objects.create(user=stranger, family=FamilyFactory(), method="code")
+    client.force_login(stranger)
+    assert client.get(reverse("justificatifs:file", args=[document.pk])).status_code == 404
+    assert client.get(reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}").status_code == 404
+    client.logout()
+    for url in (
+        LIST,
+        reverse("justificatifs:file", args=[document.pk]),
+        reverse("justificatifs:upload", args=[insurance.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response["Location"].startswith(reverse("account_login")), url
+
+
+def encrypted_pdf() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(200, 200)
+    writer.encrypt("secret")
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def javascript_pdf() -> bytes:
+    data = pdf_bytes()
+    return data.replace(b"/Type /Catalog", b"/Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >>", 1)
+
+
+def zip_named_pdf() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "bonjour")
+    return buffer.getvalue()
+
+
+def bomb_png() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("1", (20000, 20000)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def polyglot_png() -> bytes:
+    return png_bytes() + b"<html><script>alert(document.cookie)</script></html>"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("virus.pdf", zip_named_pdf(), "Ce fichier n'est pas un PDF, JPEG, PNG"),
+        ("script.pdf", javascript_pdf(), "contenu actif"),
+        ("secret.pdf", encrypted_pdf(), "protégé par un mot de passe"),
+        ("image.png", polyglot_png(), "contient du code"),
+        ("bombe.png", bomb_png(), "trop grande"),
+        ("page.html", b"<html><body>bonjour</body></html>", "Ce fichier n'est pas un PDF, JPEG, PNG"),
+        ("x" * 150 + ".pdf", pdf_bytes(), "Le nom du fichier n'est pas accepté"),
+        ("gros.pdf", pdf_bytes() + b"%" * (5 * 1024 * 1024), "Le fichier dépasse 5 Mo."),
+        ("vide.pdf", b"", "vide"),
+    ],
+)
+def test_hostile_files_are_refused_beside_the_field_and_nothing_is_stored(
+    client, parent, leo, insurance, name, data, message
+):
+    url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
+    storage, folder = Document.file.field.storage, f"pieces/{leo.family_id}"
+
+    def stored():
+        return storage.listdir(folder)[1] if storage.exists(folder) else []
+
+    before = stored()
+    response = client.post(url, {"file": upload(name, data)})
+    assert response.status_code == 400
+    assert message in text(response) and 'id="id_file_error"' in text(response)
+    assert not Document.objects.exists() and not Request.objects.exists()
+    assert stored() == before
+
+
+def test_a_path_in_the_file_name_never_reaches_the_storage(client, parent, family, leo, insurance):
+    url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
+    client.post(url, {"file": upload("../../../etc/passwd.pdf", pdf_bytes())})
+    document = Document.objects.get()
+    assert document.original_name == "passwd.pdf" and ".." not in document.file.name
+    assert document.file.name.startswith(f"pieces/{family.pk}/")
+
+
+# The service --------------------------------------------------------------------------------------------------------
+
+
+def instructor(client):
+    user = UserFactory(email="instructeur@example.org")
+    user.groups.add(next(group for group in ensure_staff_groups() if group.name == "Instructeurs"))
+    client.force_login(user)
+    return user
+
+
+def test_instructors_validate_in_bulk_and_refuse_with_a_message(client, family, leo, insurance, address_proof):
+    parent = UserFactory()
+    Subscription.objects.create(user=parent, family=family, method="code")
+    first = services.document_upload(
+        family=family, document_type=insurance, child=leo, upload=upload("a.pdf", pdf_bytes()), by=parent
+    )
+    second = services.document_upload(
+        family=family, document_type=address_proof, child=None, upload=upload("b.pdf", pdf_bytes()), by=parent
+    )
+    agent = instructor(client)
+    queue = text(client.get("/admin/pieces-justificatives/"))
+    assert "Attestation d'assurance" in queue and "DURANT" in queue and "a.pdf" in queue
+    assert client.get(reverse("justificatifs:file", args=[first.pk])).status_code == 200
+    response = client.post(
+        "/admin/pieces-justificatives/", {"documents": [second.pk], "decision": "refuse", "message": ""}
+    )
+    assert response.status_code == 400 and "Dites à la famille pourquoi" in text(response)
+    client.post(
+        "/admin/pieces-justificatives/",
+        {"documents": [second.pk], "decision": "refuse", "message": "Document illisible."},
+    )
+    client.post("/admin/pieces-justificatives/", {"documents": [first.pk], "decision": "validate", "message": ""})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (
+        first.state == DocumentState.VALIDATED
+        and first.valid_until is not None
+        and first.request.state == RequestState.ACCEPTED
+    )
+    assert second.state == DocumentState.REFUSED and second.request.events.last().message == "Document illisible."
+    assert first.request.decided_by == agent
+
+
+def test_a_parent_cannot_reach_the_queue(client, parent):
+    assert client.get("/admin/pieces-justificatives/").status_code == 403
+
+
+def test_an_expired_document_counts_as_missing_and_the_family_is_reminded_once(client, parent, family, leo, insurance):
+    document = services.document_upload(
+        family=family, document_type=insurance, child=leo, upload=upload("a.pdf", pdf_bytes()), by=parent
+    )
+    services.documents_decide(documents=[document.pk], accept=True, by=None, today=date(2025, 12, 1))
+    document.refresh_from_db()
+    assert document.valid_until == date(2026, 12, 1)
+    assert services.expiry_reminders_send(today=date(2026, 11, 24), days_before=30) == 1
+    services.expiry_reminders_send(today=date(2026, 11, 25), days_before=30)
+    email = OutboxMessage.objects.get(kind="document_expiry")
+    assert "Attestation d'assurance — Léo" in email.subject and "01/12/2026" in email.body_text
+    Document.objects.filter(pk=document.pk).update(valid_until=date(2026, 11, 1))
+    page = text(client.get(LIST))
+    assert "expiré" in page and "1 document obligatoire manquant" in page
+
+
+def test_the_family_page_reads_with_a_fixed_number_of_queries(client, parent, family, leo, insurance, address_proof):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(LIST)
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST)
+    for name in ("Nathan", "Léa", "Tom"):
+        child = ChildFactory(family=family, first_name=name)
+        services.document_upload(
+            family=family, document_type=insurance, child=child, upload=upload("a.pdf", pdf_bytes()), by=parent
+        )
+    with CaptureQueriesContext(connection) as many:
+        client.get(LIST)
+    assert len(many) == len(few)
