@@ -39,9 +39,11 @@ def _money(value) -> str:
 
 
 def _cell(text: str, style: str):
-    """A plain string is drawn as it is (fast); only text that needs wrapping or markup becomes a Paragraph."""
-    if "<" in text or "&" in text or len(text) > 34:
-        return Paragraph(text, STYLES[style])
+    """Short lines are drawn as plain text (fast, one line per «\n»); only a line that needs wrapping makes the
+    cell a Paragraph."""
+    text = str(text)
+    if any(len(line) > 45 for line in text.split("\n")):
+        return Paragraph(_text(text), STYLES[style])
     return text
 
 
@@ -68,7 +70,7 @@ def _family_block(invoice: Invoice) -> str:
     if guardian:
         lines.append(str(guardian))
     lines += [family.address_line, family.address_complement, f"{family.postcode} {family.city}".strip()]
-    return "<br/>".join(_text(line) for line in lines if line)
+    return "\n".join(str(line) for line in lines if line)
 
 
 def _issuer_block(invoice: Invoice, municipality: str) -> str:
@@ -80,7 +82,7 @@ def _issuer_block(invoice: Invoice, municipality: str) -> str:
         lines.append(regie.email)
     if regie.siret:
         lines.append(f"SIRET {regie.siret}")
-    return "<br/>".join(_text(line) for line in lines if line)
+    return "\n".join(str(line) for line in lines if line)
 
 
 def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
@@ -122,10 +124,10 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
     if invoice.period_start:
         facts.append(["Période", f"du {invoice.period_start:%d/%m/%Y} au {invoice.period_end:%d/%m/%Y}"])
     if invoice.corrects_id:
-        facts.append(["Facture corrigée", _text(invoice.corrects.number)])
+        facts.append(["Facture corrigée", invoice.corrects.number])
     facts += [
-        ["Code émission", _text(invoice.emission_code)],
-        ["Code personnel", _text(invoice.personal_code)],
+        ["Code émission", invoice.emission_code],
+        ["Code personnel", invoice.personal_code],
     ]
     story += [_grid(facts, [5, 12.4], header=False), Paragraph("Détail", STYLES["h2"])]
     rows = [["Enfant", "Activité", "Période", "Qté", "Prix unitaire", "Montant"]]
@@ -133,8 +135,8 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
         period = f"{line.period_start:%d/%m} – {line.period_end:%d/%m/%Y}" if line.period_start else ""
         rows.append(
             [
-                _text(line.child_name),
-                _text(line.label),
+                line.child_name,
+                line.label,
                 period,
                 f"{line.quantity.normalize():f}",
                 _money(line.unit_price),
