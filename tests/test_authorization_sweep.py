@@ -108,6 +108,11 @@ FAMILY = {
     "espace_facturation:payment_return": lambda f: {"order_id": f.online_payment.order_id},
     "espace_facturation:simulator": lambda f: {"order_id": f.online_payment.order_id},
     "justificatifs:list": None,
+    # The crèche pre-registration works on the parent's current family: its addresses carry no identifier
+    # (tests/creche/test_preregistration.py checks another family never sees this one's draft).
+    "creche:start": None,
+    "creche:review": None,
+    "creche:submit": None,
     "justificatifs:file": lambda f: {"pk": f.document.pk},
 }
 
@@ -115,6 +120,7 @@ FAMILY = {
 # sent to the login; a parent works on their own family there.
 SHARED_ARGUMENTS = {
     "justificatifs:upload": lambda f: {"type_pk": f.document_type.pk},
+    "creche:step": lambda f: {"number": 2},
 }
 
 # Whole URL trees and who may reach them.

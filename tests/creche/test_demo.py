@@ -1,0 +1,22 @@
+"""The creche demo loads twice without duplicating anything."""
+
+import pytest
+
+from creche import demo
+from creche.models import CrecheApplication, CrecheDraft
+from espace_famille.models import Facility, FacilityKind, Subscription
+from tests.factories import FamilyFactory, GuardianFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_is_idempotent(site):
+    aderno = FamilyFactory(name="ADERNO")
+    GuardianFactory(family=aderno, email="aderno@example.org")
+    Subscription.objects.create(user=UserFactory(email="aderno@example.org"), family=aderno, method="code")
+    FamilyFactory(name="BLMAN")
+    demo.load()
+    demo.load()
+    assert Facility.objects.filter(kind=FacilityKind.CRECHE).count() == 3
+    assert CrecheApplication.objects.get().request.family == aderno
+    assert CrecheDraft.objects.count() == 1
