@@ -52,7 +52,10 @@ def document_upload(request, type_pk):
     document_type = get_object_or_404(DocumentType, pk=type_pk, active=True)
     child = None
     if document_type.per_child:
-        child = get_object_or_404(family.children, pk=request.GET.get("enfant") or 0)
+        chosen = request.GET.get("enfant", "")
+        if not chosen.isdigit() or len(chosen) > 9:
+            raise Http404
+        child = get_object_or_404(family.children, pk=int(chosen))
     form = UploadForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":

@@ -224,6 +224,13 @@ def test_hostile_files_are_refused_beside_the_field_and_nothing_is_stored(
     assert stored() == before
 
 
+@pytest.mark.parametrize("chosen", ["", "abc", "1' OR '1'='1", "99999999999999999999999", "-1"])
+def test_a_strange_child_in_the_address_gives_404_not_an_error(client, parent, leo, insurance, chosen):
+    """Found by `make scan` (wapiti): a non-numeric «enfant» gave a server error."""
+    url = reverse("justificatifs:upload", args=[insurance.pk])
+    assert client.get(url, {"enfant": chosen}).status_code == 404
+
+
 def test_a_path_in_the_file_name_never_reaches_the_storage(client, parent, family, leo, insurance):
     url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
     client.post(url, {"file": upload("../../../etc/passwd.pdf", pdf_bytes())})
