@@ -703,6 +703,21 @@ def load_activities():
             )
 
 
+def _after_school_days(start: date, count: int) -> date:
+    """The day by which `count` school days (Monday, Tuesday, Thursday, Friday, neither public nor school
+    holidays) have passed since `start`: four weeks in term, more across the Christmas or summer holidays."""
+    from espace_famille.calendar import public_holidays, school_holidays, school_zone
+
+    zone, day, seen = school_zone(), start, 0
+    while True:
+        off = day in public_holidays(day.year) or day in school_holidays(day.year, zone)
+        if day.weekday() in {0, 1, 3, 4} and not off:
+            seen += 1
+            if seen >= count:
+                return max(day, start + timedelta(days=27))
+        day += timedelta(days=1)
+
+
 def load_bookings():
     """A lived-in planning for DURANT and ADERNO around today, made through the services as parents and the
     instructor would: booked weeks, a pending request, a refused day, a billed absence, a waiting list.
@@ -714,7 +729,7 @@ def load_bookings():
     parent = User.objects.get(email=DEMO_PARENT)
     today = date.today()
     monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
-    start, end = monday, monday + timedelta(days=27)
+    start, end = monday, _after_school_days(monday, 16)
     leo = Child.objects.get(family__subscriber_code="DURANT2026", first_name="Léo")
     nathan = Child.objects.get(family__subscriber_code="DURANT2026", first_name="Nathan")
     timeo = Child.objects.get(family__subscriber_code="ADERNO2026", first_name="Timéo")
