@@ -21,7 +21,15 @@ class CmsConfig(AppConfig):
     verbose_name = "Portail"
 
     def ready(self):
+        from allauth.account.signals import authentication_step_completed
+        from allauth.mfa.signals import authenticator_removed
+
         from notifications import schedules
+
+        from . import staff_auth
+
+        authentication_step_completed.connect(staff_auth.on_authentication_step, dispatch_uid="portail_2fa_step")
+        authenticator_removed.connect(staff_auth.on_authenticator_removed, dispatch_uid="portail_2fa_removed")
 
         schedules.register(
             schedules.PeriodicTask(

@@ -7,11 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+
+from . import staff_auth
+from .staff_auth import STARTED
 
 EXPIRED = "Votre session a expiré : connectez-vous à nouveau."
-# The session's first and latest moments, in seconds since the epoch.
-STARTED, SEEN = "_portail_started", "_portail_seen"
+# The session's latest moment, in seconds since the epoch (its first one: staff_auth.STARTED).
+SEEN = "_portail_seen"
 # Write the latest moment at most once a minute, not at every request.
 SEEN_RESOLUTION = 60
 
@@ -22,9 +25,20 @@ class PortalCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if not report_only and request.path.startswith(settings.ADMIN_PATH_PREFIX) and parts.update is None:
+        if report_only or parts.update is not None:
+            return parts
+        if request.path.startswith(settings.ADMIN_PATH_PREFIX):
             parts.update = settings.CSP_ADMIN_UPDATE
+        elif settings.FRANCECONNECT_CLIENT_ID:
+            # The FranceConnect buttons post to the portal, which sends the browser on to FranceConnect: the
+            # form-action directive covers that redirection.
+            parts.update = {"form-action": [_origin(settings.FRANCECONNECT_ISSUER)]}
         return parts
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/')[0]}"
 
 
 class SessionExpiryMiddleware:
@@ -56,10 +70,19 @@ def _login_url(request) -> str:
 # The admin's own sign-in pages and assets stay open: a staff member signs in there.
 ADMIN_OPEN_PATHS = ("login/", "logout/", "password_reset/", "jsi18n/", "sprite/")
 
+SECOND_FACTOR_SETUP = (
+    "L'administration du portail demande une double authentification : activez une application "
+    "d'authentification ou ajoutez une clé de sécurité pour continuer."
+)
+SECOND_FACTOR_LOGIN = "Connectez-vous avec votre mot de passe et votre second facteur pour accéder à l'administration."
+
 
 class StaffOnlyAdminMiddleware:
     """A signed-in person who is not staff (a parent) gets a clear 403 on every admin page, instead of being sent
-    to the admin's login form as if another account could help."""
+    to the admin's login form as if another account could help.
+
+    Staff reach the admin only with a session where a second factor was used: one who has none yet is sent to set
+    one up; one who has one but signed in without it (another way in) signs in again."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -68,10 +91,18 @@ class StaffOnlyAdminMiddleware:
         path = request.path
         prefix = settings.ADMIN_PATH_PREFIX
         if (
-            path.startswith(prefix)
-            and not path[len(prefix) :].startswith(ADMIN_OPEN_PATHS)
-            and request.user.is_authenticated
-            and not request.user.has_perm("wagtailadmin.access_admin")
+            not path.startswith(prefix)
+            or path[len(prefix) :].startswith(ADMIN_OPEN_PATHS)
+            or not request.user.is_authenticated
         ):
+            return self.get_response(request)
+        if not request.user.has_perm("wagtailadmin.access_admin"):
             return render(request, "403_admin.html", status=403)
+        if not staff_auth.second_factor_used(request):
+            if staff_auth.has_second_factor(request.user):
+                logout(request)
+                messages.info(request, SECOND_FACTOR_LOGIN)
+                return redirect_to_login(request.get_full_path(), _login_url(request))
+            messages.info(request, SECOND_FACTOR_SETUP)
+            return redirect(staff_auth.setup_url())
         return self.get_response(request)

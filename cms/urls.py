@@ -6,12 +6,21 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.staff_auth import StaffLoginView
 from espace_famille.views import account as famille_views
+from espace_famille.views import franceconnect as franceconnect_views
 
 urlpatterns = [
+    # Before the admin's own login: staff sign in through allauth (rate limits, second factor).
+    path("admin/login/", StaffLoginView.as_view(), name="staff_login"),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/confirmation/renvoyer/", famille_views.resend_confirmation, name="resend_confirmation"),
+    path("compte/franceconnect/connexion/", franceconnect_views.start, name="franceconnect_login"),
+    path("compte/franceconnect/retour/", franceconnect_views.callback, name="franceconnect_callback"),
+    path("compte/franceconnect/premiere-connexion/", franceconnect_views.link, name="franceconnect_link"),
+    path("compte/franceconnect/delier/", franceconnect_views.unlink, name="franceconnect_unlink"),
+    path("compte/franceconnect/deconnecte/", franceconnect_views.logout_return, name="franceconnect_logout_return"),
     path("compte/", include("allauth.urls")),
     path("altcha/", include("altcha_django.urls")),
     path("", include("espace_famille.urls")),

@@ -1,13 +1,17 @@
 """allauth adapter: account emails go through the outbox, rendered from the municipality's templates."""
 
+import logging
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
+from requests import RequestException
 
 from notifications import services as notifications
 
-from . import services
+from . import franceconnect, services
+
+logger = logging.getLogger(__name__)
 
 # allauth's security notices, by template, as the sentence the person reads.
 NOTICES = {
@@ -19,6 +23,25 @@ NOTICES = {
     ),
     "account/email/email_changed": ("adresse e-mail modifiée", "L'adresse e-mail de votre compte a été modifiée."),
     "account/email/email_confirm": ("adresse e-mail confirmée", "Votre adresse e-mail a été confirmée."),
+    "franceconnect/email/linked": (
+        "compte lié à FranceConnect",
+        "Votre compte peut désormais être ouvert avec FranceConnect. Si vous n'êtes pas à l'origine de ce lien, "
+        "changez votre mot de passe et prévenez le service.",
+    ),
+    "mfa/email/totp_activated": (
+        "double authentification activée",
+        "Une application d'authentification protège désormais votre compte.",
+    ),
+    "mfa/email/totp_deactivated": (
+        "double authentification désactivée",
+        "L'application d'authentification de votre compte a été retirée.",
+    ),
+    "mfa/email/webauthn_added": ("clé de sécurité ajoutée", "Une clé de sécurité a été ajoutée à votre compte."),
+    "mfa/email/webauthn_removed": ("clé de sécurité retirée", "Une clé de sécurité a été retirée de votre compte."),
+    "mfa/email/recovery_codes_generated": (
+        "nouveaux codes de récupération",
+        "De nouveaux codes de récupération ont été créés pour votre compte ; les anciens ne servent plus.",
+    ),
 }
 
 
@@ -43,6 +66,17 @@ class AccountAdapter(DefaultAccountAdapter):
             if code:
                 services.signup_code_store(user=user, code=code)
         return user
+
+    def get_logout_redirect_url(self, request):
+        """A person signed in with FranceConnect leaves FranceConnect too: its end-session address, which comes
+        back to the portal."""
+        id_token = request.session.get(franceconnect.ID_TOKEN)
+        if id_token and franceconnect.enabled():
+            try:
+                return franceconnect.logout_url(id_token)
+            except (RequestException, RuntimeError, ValueError):  # unreachable: the portal's own logout still happens
+                logger.warning("Déconnexion FranceConnect impossible", exc_info=True)
+        return super().get_logout_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         kind, extra, key = self._email_for(template_prefix, context)

@@ -44,3 +44,10 @@ class StaleRequest(ValidationError):
 class InvalidPhoto(ValidationError):
     def __init__(self, message):
         super().__init__(message, code="invalid_photo")
+
+
+class FranceConnectConflict(ValidationError):
+    """The FranceConnect identity or the account is already linked elsewhere."""
+
+    def __init__(self, message):
+        super().__init__(message, code="franceconnect_conflict")

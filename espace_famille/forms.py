@@ -2,10 +2,13 @@
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.account.models import EmailAddress
+from allauth.mfa.utils import is_mfa_enabled
 from altcha_django.forms import AltchaField
 from django import forms
+from django.contrib.auth import authenticate
 
-from . import rules
+from . import rules, throttling
 from .models import Civility, User
 
 
@@ -75,6 +78,67 @@ class LoginForm(AllauthLoginForm):
         self.fields["password"].help_text = ""
         for field in self.fields.values():
             field.widget.attrs.pop("placeholder", None)
+
+
+WRONG_CREDENTIALS = "L’adresse e-mail ou le mot de passe sont incorrects."
+
+
+class FranceConnectLinkForm(forms.Form):
+    """«J'ai déjà un compte citoyen»: the account's e-mail and password, checked (and throttled) before the
+    FranceConnect identity is linked to it."""
+
+    email = forms.EmailField(label="E-mail (identifiant)")
+    password = forms.CharField(label="Mot de passe", strip=False, widget=forms.PasswordInput)
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = None
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        if throttling.password_confirmation_blocked(self.request):
+            raise forms.ValidationError(
+                "Trop de tentatives infructueuses. Par sécurité, réessayez dans une heure.", code="throttled"
+            )
+        user = authenticate(self.request, email=data["email"].lower(), password=data["password"])
+        if user is None:
+            throttling.password_confirmation_failed(self.request)
+            raise forms.ValidationError(WRONG_CREDENTIALS, code="invalid")
+        if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
+            raise forms.ValidationError(
+                "Confirmez d'abord l'adresse e-mail de ce compte (lien reçu à l'inscription), puis revenez.",
+                code="unverified",
+            )
+        if is_mfa_enabled(user):
+            raise forms.ValidationError(
+                "Ce compte est protégé par une double authentification : connectez-vous avec votre e-mail, votre "
+                "mot de passe et votre second facteur.",
+                code="mfa",
+            )
+        self.user = user
+        return data
+
+
+class FranceConnectCreateForm(forms.Form):
+    """«Créer mon compte avec FranceConnect»: the names come from FranceConnect; the person confirms the
+    e-mail address (FranceConnect's, unless it gave none) and accepts the terms."""
+
+    email = forms.EmailField(label="E-mail (identifiant)")
+    accept_terms = SignupForm.base_fields["accept_terms"]
+
+    def __init__(self, *args, identity, **kwargs):
+        super().__init__(*args, initial={"email": identity.email}, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        if identity.email:
+            self.fields["email"].disabled = True
+
+    def clean_email(self):
+        return self.cleaned_data["email"].lower()
 
 
 class ProfileForm(forms.ModelForm):

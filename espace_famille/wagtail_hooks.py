@@ -69,6 +69,11 @@ def register_family_log_actions(actions):
             return f"Données de santé consultées — {(log_entry.data or {}).get('screen', '')}"
 
     actions.register_action(
+        "portail.franceconnect.create", "Compte créé avec FranceConnect", "Compte créé avec FranceConnect"
+    )
+    actions.register_action("portail.franceconnect.link", "Lié à FranceConnect", "Compte lié à FranceConnect")
+    actions.register_action("portail.franceconnect.unlink", "Délié de FranceConnect", "Compte délié de FranceConnect")
+    actions.register_action(
         "portail.data.export", "Données téléchargées par la famille", "Données téléchargées par la famille"
     )
 

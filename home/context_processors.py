@@ -1,5 +1,6 @@
 """What every page's layout needs: the portal's navigation."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from .models import SiteIdentity
@@ -21,6 +22,7 @@ def portal(request):
             ("plan", "Plan du site", page_url(identity.sitemap_page)),
             ("contact", "Nous contacter", page_url(identity.contact_page)),
         ],
+        "franceconnect_enabled": bool(settings.FRANCECONNECT_CLIENT_ID),
         "terms_url": page_url(identity.terms_page),
         "privacy_url": page_url(identity.privacy_page),
     }

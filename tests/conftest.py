@@ -1,5 +1,7 @@
 """Fixtures shared by the whole suite."""
 
+import time
+
 import pytest
 from altcha.v2 import Payload, solve_challenge
 from altcha_django.challenge import build_challenge
@@ -7,6 +9,7 @@ from django.core.cache import cache
 from django.test import Client, TestCase
 
 from cms.demo import loader
+from cms.staff_auth import SECOND_FACTOR
 
 
 @pytest.fixture(autouse=True)
@@ -44,6 +47,15 @@ class CommittingClient(Client):
     def request(self, **request):
         with TestCase.captureOnCommitCallbacks(execute=True):
             return super().request(**request)
+
+    def force_login(self, user, backend=None):
+        """Signs in as the person would: staff, through their second factor (tests/test_staff_second_factor.py
+        goes through the real steps)."""
+        super().force_login(user, backend)
+        if user.is_staff or user.is_superuser or user.groups.exists():
+            session = self.session
+            session[SECOND_FACTOR] = time.time()
+            session.save()
 
 
 @pytest.fixture

@@ -7,11 +7,13 @@ staff page)."""
 
 import io
 import re
+import time
 import uuid
 from decimal import Decimal
 from functools import cached_property
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
@@ -52,6 +54,17 @@ PUBLIC = {
     "account_reset_password_from_key",
     "account_reset_password_from_key_done",
     "account_confirm_login_code",
+    # Staff sign in there (then give their second factor).
+    "staff_login",
+    # The second step of a login: without the password step it sends back to the login
+    # (tests/test_staff_second_factor.py).
+    "mfa_authenticate",
+    # FranceConnect: the button, its return and the first login work on what the session holds, nothing
+    # from the address (tests/espace_famille/test_franceconnect.py); they give 404 while it is not configured.
+    "franceconnect_login",
+    "franceconnect_callback",
+    "franceconnect_link",
+    "franceconnect_logout_return",
     # A secret token stands for the login; an unknown token gives 404 (tests/espace_famille/test_calendar_feed.py).
     "espace_famille:calendar_feed",
     # PayFiP's server-to-server notification: it only makes the portal ask PayFiP the result
@@ -65,7 +78,22 @@ ACCOUNT = {
     "account_email",
     "account_change_password",
     "account_set_password",
+    "franceconnect_unlink",
+    # The account's second factors (allauth.mfa).
+    "mfa_index",
+    "mfa_reauthenticate",
+    "mfa_activate_totp",
+    "mfa_deactivate_totp",
+    "mfa_view_recovery_codes",
+    "mfa_generate_recovery_codes",
+    "mfa_download_recovery_codes",
+    "mfa_add_webauthn",
+    "mfa_list_webauthn",
+    "mfa_reauthenticate_webauthn",
 }
+
+# A signed-in person's own security keys: another account's key gives 404.
+ACCOUNT_OBJECTS = {"mfa_edit_webauthn", "mfa_remove_webauthn"}
 
 
 def _request_of(family, user):
@@ -163,14 +191,14 @@ def _concrete(route: str) -> str | None:
 
 
 def test_every_url_of_the_portal_is_classified():
-    known = PUBLIC | ACCOUNT | set(FAMILY) | set(SHARED_ARGUMENTS)
+    known = PUBLIC | ACCOUNT | ACCOUNT_OBJECTS | set(FAMILY) | set(SHARED_ARGUMENTS)
     unclassified = sorted({f"{name or '(sans nom)'} ({route})" for route, name in PORTAL_ROUTES if name not in known})
     assert not unclassified, "Classer ces adresses dans tests/test_authorization_sweep.py : " + ", ".join(unclassified)
 
 
 def test_every_classified_name_still_exists():
     names = {name for _, name in PORTAL_ROUTES}
-    assert not (PUBLIC | ACCOUNT | set(FAMILY) | set(SHARED_ARGUMENTS)) - names
+    assert not (PUBLIC | ACCOUNT | ACCOUNT_OBJECTS | set(FAMILY) | set(SHARED_ARGUMENTS)) - names
 
 
 class _Member:
@@ -205,6 +233,27 @@ class _Member:
     @cached_property
     def online_payment(self):
         return online_payment_start(invoice=self.invoice, by=self.user)
+
+
+def _security_key(user) -> int:
+    return Authenticator.objects.create(
+        user=user, type=Authenticator.Type.WEBAUTHN, data={"name": "Clé USB", "credential": {}}
+    ).pk
+
+
+@pytest.mark.parametrize("name", sorted(ACCOUNT_OBJECTS))
+def test_another_accounts_security_key_is_not_found(client, site, name):
+    owner, stranger = _Member(), _Member()
+    url = reverse(name, kwargs={"pk": _security_key(owner.user)})
+    assert _get_or_post(client, url)["Location"].startswith(reverse("account_login")), url
+    for member, status in ((owner, 200), (stranger, 404)):
+        client.force_login(member.user)
+        session = client.session
+        # A recent password: the key pages ask for it again before anything else.
+        session["account_authentication_methods"] = [{"method": "password", "at": time.time(), "reauthenticated": True}]
+        session["account_authentication_methods_user"] = str(member.user.pk)
+        session.save()
+        assert client.get(url).status_code == status, url
 
 
 def _get_or_post(client, url):

@@ -8,6 +8,8 @@ from decimal import Decimal
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -619,6 +621,11 @@ def load_families():
             famille_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
 
 
+# The demo's staff have an authenticator app already set up with this key: add it to yours, or ask
+# `oathtool --totp -b <key>` for the current code.
+STAFF_TOTP_SECRET = "PORTAILFAMILLEDEMOPORTAILFAMILLE"
+
+
 def load_staff():
     from espace_famille.permissions import ensure_staff_groups
 
@@ -634,6 +641,8 @@ def load_staff():
         )
         if group_name:
             user.groups.add(groups[group_name])
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, STAFF_TOTP_SECRET)
 
 
 def load_requests():

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "altcha_django",
     "django_q",
     "django_filters",
@@ -190,6 +191,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 # Changing the e-mail address asks for the password again (the password change asks for the old one).
 ACCOUNT_REAUTHENTICATION_REQUIRED = True
+# The person is told by e-mail when the password, the e-mail or a second factor of the account changes.
+ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/15m/key",
@@ -199,6 +202,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
 }
+# Second factor (allauth.mfa): an authenticator app (TOTP), security keys (WebAuthn) and recovery codes. Everyone
+# who reaches the Wagtail admin must have one and have used it to sign in (cms/staff_auth.py); parents may add one.
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Portail Famille")
+MFA_PASSKEY_LOGIN_ENABLED = False
+# WebAuthn refuses plain HTTP except on the developer's own machine (dev settings turn this on).
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
+# The admin's own password reset is not throttled: staff reset theirs through the portal's, which is.
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 # Wrong subscriber codes or invoice references, counted per account and per address.
 SUBSCRIPTION_RATE = env("SUBSCRIPTION_RATE", "5/h")
 
@@ -269,6 +281,16 @@ RETENTION_OUTBOX_DAYS = int(env("RETENTION_OUTBOX_DAYS", "90"))
 SESSION_IDLE_SECONDS = int(env("SESSION_IDLE_SECONDS", str(30 * 60)))
 SESSION_ABSOLUTE_SECONDS = int(env("SESSION_ABSOLUTE_SECONDS", str(8 * 3600)))
 
+# FranceConnect (OpenID Connect, platform v2): off until the municipality's client is set. The issuer is the
+# platform's address that FranceConnect's partner space gives (its discovery document is read from it).
+FRANCECONNECT_CLIENT_ID = env("FRANCECONNECT_CLIENT_ID", "")
+FRANCECONNECT_CLIENT_SECRET = env("FRANCECONNECT_CLIENT_SECRET", "")
+FRANCECONNECT_ISSUER = env("FRANCECONNECT_ISSUER", "https://oidc.franceconnect.gouv.fr/api/v2")
+# Only what the account needs: names, civility and the e-mail address.
+FRANCECONNECT_SCOPE = env("FRANCECONNECT_SCOPE", "openid given_name family_name gender email")
+FRANCECONNECT_ACR = env("FRANCECONNECT_ACR", "eidas1")
+
+
 # Content security policy (django-csp): no inline script or style anywhere on the portal; scripts, styles,
 # fonts and images come from the site itself. Embeds in CMS pages come from the hosts listed in CSP_FRAME_SRC.
 ADMIN_PATH_PREFIX = "/admin/"
@@ -284,6 +306,7 @@ CONTENT_SECURITY_POLICY = {
         "worker-src": ["'self'", "blob:"],
         "frame-src": ["'self'", *env_list("CSP_FRAME_SRC")],
         "frame-ancestors": ["'none'"],
+        # FranceConnect's origin is added when it is configured (cms/security.py).
         "form-action": ["'self'", *env_list("CSP_FORM_ACTION")],
         "base-uri": ["'self'"],
         "object-src": ["'none'"],

@@ -1,6 +1,6 @@
 """Models of the family space: accounts, family files, subscriptions and requests."""
 
-from .accounts import Civility, User
+from .accounts import Civility, FranceConnectIdentity, User
 from .activities import (
     Activity,
     ActivityPrice,
@@ -46,6 +46,7 @@ from .requests import (
 )
 
 __all__ = [
+    "FranceConnectIdentity",
     "Activity",
     "ActivityPrice",
     "ActivitySlot",

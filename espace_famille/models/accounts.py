@@ -56,3 +56,19 @@ class User(AbstractUser):
         """«M. Jean DURANT», as the guide greets people."""
         parts = [self.civility, self.first_name, self.last_name.upper()]
         return " ".join(part for part in parts if part)
+
+
+class FranceConnectIdentity(models.Model):
+    """A citizen account's FranceConnect identity: the `sub` FranceConnect gives this portal for the person."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="franceconnect")
+    sub = models.CharField("identifiant FranceConnect", max_length=255, unique=True)
+    linked_at = models.DateTimeField("lié le", auto_now_add=True)
+    last_login_at = models.DateTimeField("dernière connexion", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "identité FranceConnect"
+        verbose_name_plural = "identités FranceConnect"
+
+    def __str__(self):
+        return f"FranceConnect de {self.user}"

@@ -1,16 +1,18 @@
 """Writes of the family space: one function per action, atomic, locked and audited."""
 
+from allauth.account.models import EmailAddress
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
 from .. import acknowledgements, images, rules, selectors
 from .. import changes as file_changes
-from ..exceptions import InvalidTransition, StaleRequest, SubscriptionNotFound
+from ..exceptions import FranceConnectConflict, InvalidTransition, StaleRequest, SubscriptionNotFound
 from ..models import (
     Child,
     EventKind,
     Family,
+    FranceConnectIdentity,
     Guardian,
     Request,
     RequestEvent,
@@ -97,6 +99,57 @@ def profile_update(*, user: User, civility: str, first_name: str, last_name: str
         locked.save(update_fields=["civility", "first_name", "last_name"])
         log(instance=locked, action="wagtail.edit", user=user, data={"before": before})
     return locked
+
+
+# FranceConnect -----------------------------------------------------------------------------------
+
+
+def franceconnect_account_create(*, identity, email: str) -> User:
+    """A citizen account opened with FranceConnect: names and civility from the identity, no password (the
+    person can set one later with «Mot de passe oublié ?»), the address given by FranceConnect counted as
+    confirmed."""
+    with transaction.atomic():
+        if FranceConnectIdentity.objects.filter(sub=identity.sub).exists():
+            raise FranceConnectConflict("Cette identité FranceConnect est déjà liée à un compte.")
+        if User.objects.filter(email__iexact=email).exists():
+            raise FranceConnectConflict("Un compte citoyen existe déjà avec cette adresse e-mail.")
+        user = User.objects.create_user(
+            email=email,
+            password=None,
+            first_name=identity.given_name[:150],
+            last_name=identity.family_name[:150],
+            civility=identity.civility,
+        )
+        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        FranceConnectIdentity.objects.create(user=user, sub=identity.sub, last_login_at=timezone.now())
+        log(instance=user, action="portail.franceconnect.create", user=user)
+    return user
+
+
+def franceconnect_link(*, user: User, sub: str) -> FranceConnectIdentity:
+    """Links an existing account to a FranceConnect identity; the caller has checked the account's password."""
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if FranceConnectIdentity.objects.filter(user=locked).exclude(sub=sub).exists():
+            raise FranceConnectConflict("Ce compte est déjà lié à une autre identité FranceConnect.")
+        if FranceConnectIdentity.objects.filter(sub=sub).exclude(user=locked).exists():
+            raise FranceConnectConflict("Cette identité FranceConnect est déjà liée à un autre compte.")
+        link, _ = FranceConnectIdentity.objects.update_or_create(
+            user=locked, defaults={"sub": sub, "last_login_at": timezone.now()}
+        )
+        log(instance=locked, action="portail.franceconnect.link", user=locked)
+    return link
+
+
+def franceconnect_login_record(*, link: FranceConnectIdentity) -> None:
+    FranceConnectIdentity.objects.filter(pk=link.pk).update(last_login_at=timezone.now())
+
+
+def franceconnect_unlink(*, user: User) -> None:
+    with transaction.atomic():
+        locked = User.objects.select_for_update().get(pk=user.pk)
+        if FranceConnectIdentity.objects.filter(user=locked).delete()[0]:
+            log(instance=locked, action="portail.franceconnect.unlink", user=locked)
 
 
 # Family-file requests --------------------------------------------------------------------------

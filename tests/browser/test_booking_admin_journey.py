@@ -7,8 +7,9 @@ import pytest
 
 from espace_famille.models import Booking, Request, RequestEvent, RequestState
 from espace_famille.permissions import INSTRUCTORS
+from tests.browser.staff import staff_log_in
 from tests.espace_famille.test_booking_admin import MONDAY, TUESDAY, ask, household, staff
-from tests.factories import PASSWORD, ActivityFactory, FacilityFactory
+from tests.factories import ActivityFactory, FacilityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -25,11 +26,7 @@ def test_an_instructor_accepts_in_bulk_decides_per_day_and_prints_the_day_sheet(
     instructor = staff(INSTRUCTORS, email="instructeur@example.org")
     url = live_server.url
 
-    page.goto(url + "/admin/login/")
-    page.get_by_label("E-mail (identifiant)").fill(instructor.email)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="S'identifier").click()
+    staff_log_in(page, url, instructor)
 
     page.goto(url + "/admin/snippets/espace_famille/demandes-planning/")
     assert "Demandes de réservation et d'absence" in page.content()

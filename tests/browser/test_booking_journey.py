@@ -11,6 +11,7 @@ from django.utils import timezone
 from espace_famille.models import Booking, Request, RequestState, Subscription
 from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.rules import PARIS
+from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,11 +78,7 @@ def test_a_parent_books_february_and_march_and_an_instructor_accepts_in_bulk(liv
 
     # The instructor accepts the request in bulk.
     page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(url + "/admin/login/")
-    page.get_by_label("E-mail (identifiant)").fill(instructor.email)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="S'identifier").click()
+    staff_log_in(page, url, instructor)
     page.goto(url + "/admin/snippets/espace_famille/demandes-planning/")
     request = Request.objects.get(child=leo)
     page.locator(f'input[data-bulk-action-checkbox][data-object-id="{request.pk}"]').check()

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from espace_famille.models import FacilityKind, RequestState, Subscription
 from espace_famille.permissions import ensure_staff_groups
+from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, FacilityFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,8 +78,7 @@ def test_a_parent_preregisters_a_child_and_an_instructor_accepts(live_server, pa
 
     page.goto(url + "/compte/logout/")
     page.context.clear_cookies()
-    log_in(page, url, instructor.email)
-    page.wait_for_load_state()
+    staff_log_in(page, url, instructor)
     application = petits.creche_applications.get()
     page.goto(url + f"/admin/snippets/creche/crecheapplication/inspect/{application.pk}/")
     page.locator("#id_message").fill("Bienvenue à la crèche")

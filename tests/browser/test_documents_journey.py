@@ -10,6 +10,7 @@ from reportlab.pdfgen import canvas
 from espace_famille.models import Subscription
 from espace_famille.permissions import ensure_staff_groups
 from justificatifs.models import Document, DocumentState, DocumentType, Validity
+from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -53,11 +54,7 @@ def test_a_parent_uploads_a_document_and_an_instructor_validates_it(live_server,
 
     admin = page.context.browser.new_context(locale="fr-FR")
     staff_page = admin.new_page()
-    staff_page.goto(url + "/admin/login/")
-    staff_page.get_by_label("E-mail (identifiant)").fill(instructor.email)
-    staff_page.locator("#id_password").fill(PASSWORD)
-    with staff_page.expect_navigation():
-        staff_page.get_by_role("button", name="S'identifier").click()
+    staff_log_in(staff_page, url, instructor)
     staff_page.goto(url + "/admin/pieces-justificatives/")
     assert "attestation.pdf" in staff_page.content() and "DURANT" in staff_page.content()
     staff_page.get_by_label("Choisir Attestation d'assurance — Léo (DURANT)").check()

@@ -7,6 +7,7 @@ import pytest
 
 from espace_famille.models import Guardian, Request, RequestState, Subscription
 from espace_famille.permissions import ensure_staff_groups
+from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -68,11 +69,7 @@ def test_a_parent_changes_a_phone_and_adds_a_vaccine_and_an_instructor_accepts(l
 
     # The instructor, in the Wagtail admin.
     page.get_by_role("button", name="Se déconnecter").click()
-    page.goto(url + "/admin/login/")
-    page.get_by_label("E-mail (identifiant)").fill(instructor.email)
-    page.locator("#id_password").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="S'identifier").click()
+    staff_log_in(page, url, instructor)
     for request in Request.objects.filter(state=RequestState.PENDING).order_by("pk"):
         page.goto(url + f"/admin/snippets/espace_famille/request/inspect/{request.pk}/")
         page.get_by_label("Message pour la famille").fill("Merci, c'est à jour.")

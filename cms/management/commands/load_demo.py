@@ -22,3 +22,7 @@ class Command(BaseCommand):
             )
         for email, _, _, group, superuser in loader.STAFF:
             self.stdout.write(f"  Administration /admin/ : {email} ({'administrateur' if superuser else group})")
+        self.stdout.write(
+            "  Second facteur des agents : application d'authentification avec la clé "
+            f"{loader.STAFF_TOTP_SECRET} (code du moment : oathtool --totp -b {loader.STAFF_TOTP_SECRET})"
+        )

@@ -1,0 +1,149 @@
+"""FranceConnect: the button's redirection, FranceConnect's return, the first login (link an account with its
+password, or open one), unlinking, and the return from FranceConnect's logout."""
+
+from allauth.account.adapter import get_adapter
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .. import franceconnect, services
+from ..exceptions import FranceConnectConflict
+from ..forms import FranceConnectCreateForm, FranceConnectLinkForm
+from ..models import FranceConnectIdentity, User
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+FAILED = (
+    "La connexion avec FranceConnect n'a pas abouti. Réessayez, ou connectez-vous avec votre e-mail et votre "
+    "mot de passe."
+)
+CANCELLED = "Vous avez annulé la connexion avec FranceConnect."
+
+
+def _enabled():
+    if not franceconnect.enabled():
+        raise Http404
+
+
+@require_POST
+def start(request):
+    _enabled()
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        request.session[franceconnect.NEXT] = target
+    try:
+        return franceconnect.authorize_redirect(request)
+    except franceconnect.FranceConnectError:
+        return _failure(request)
+
+
+@require_GET
+@never_cache
+def callback(request):
+    _enabled()
+    try:
+        identity = franceconnect.identity_from_callback(request)
+    except franceconnect.FranceConnectError:
+        return _failure(request, cancelled=request.GET.get("error") == "access_denied")
+    link = FranceConnectIdentity.objects.select_related("user").filter(sub=identity.sub).first()
+    if link is not None:
+        if not link.user.is_active:
+            return _failure(request)
+        services.franceconnect_login_record(link=link)
+        return _sign_in(request, link.user, identity.id_token)
+    request.session[franceconnect.PENDING] = identity.as_session()
+    return redirect("franceconnect_link")
+
+
+@require_http_methods(["GET", "POST"])
+@never_cache
+def link(request):
+    """«Première connexion avec FranceConnect»: the identity is linked to an existing account only once that
+    account's password is given, never on the e-mail alone; otherwise the person opens an account."""
+    _enabled()
+    pending = request.session.get(franceconnect.PENDING)
+    if not pending:
+        messages.info(request, "Connectez-vous d'abord avec FranceConnect.")
+        return redirect("account_login")
+    identity = franceconnect.Identity(**pending)
+    existing = bool(identity.email) and User.objects.filter(email__iexact=identity.email).exists()
+    action = request.POST.get("action") if request.method == "POST" else None
+    link_form = FranceConnectLinkForm(
+        request.POST if action == "lier" else None,
+        request=request,
+        initial={"email": identity.email},
+        prefix="lier",
+    )
+    create_form = (
+        None
+        if existing
+        else FranceConnectCreateForm(request.POST if action == "creer" else None, identity=identity, prefix="creer")
+    )
+    status = 200
+    if action == "lier":
+        if link_form.is_valid():
+            user = link_form.user
+            try:
+                services.franceconnect_link(user=user, sub=identity.sub)
+            except FranceConnectConflict as error:
+                link_form.add_error(None, error)
+            else:
+                get_adapter(request).send_notification_mail("franceconnect/email/linked", user)
+                messages.success(request, "Votre compte est désormais lié à FranceConnect.")
+                return _sign_in(request, user, identity.id_token)
+        status = 400
+    elif action == "creer" and create_form is not None:
+        if create_form.is_valid():
+            try:
+                user = services.franceconnect_account_create(identity=identity, email=create_form.cleaned_data["email"])
+            except FranceConnectConflict as error:
+                create_form.add_error("email", error)
+            else:
+                messages.success(request, "Votre compte citoyen est créé : il s'ouvre avec FranceConnect.")
+                return _sign_in(request, user, identity.id_token)
+        status = 400
+    elif action is not None:
+        status = 400
+    context = {"identity": identity, "existing": existing, "link_form": link_form, "create_form": create_form}
+    return render(request, "account/franceconnect_link.html", context, status=status)
+
+
+@login_required
+@require_POST
+def unlink(request):
+    if not request.user.has_usable_password():
+        messages.error(
+            request,
+            "Votre compte n'a pas encore de mot de passe : définissez-en un avant de le délier de FranceConnect, "
+            "sinon vous ne pourriez plus vous connecter.",
+        )
+    else:
+        services.franceconnect_unlink(user=request.user)
+        request.session.pop(franceconnect.ID_TOKEN, None)
+        messages.success(request, "Votre compte n'est plus lié à FranceConnect.")
+    return redirect("espace_famille:profile")
+
+
+@require_GET
+def logout_return(request):
+    return render(request, "account/franceconnect_logged_out.html")
+
+
+def _sign_in(request, user, id_token: str):
+    target = request.session.pop(franceconnect.NEXT, None)
+    request.session.pop(franceconnect.PENDING, None)
+    login(request, user, backend=BACKEND)
+    # Kept for the logout, which also ends the person's FranceConnect session.
+    request.session[franceconnect.ID_TOKEN] = id_token
+    return redirect(target or settings.LOGIN_REDIRECT_URL)
+
+
+def _failure(request, *, cancelled: bool = False):
+    request.session.pop(franceconnect.PENDING, None)
+    message = CANCELLED if cancelled else FAILED
+    return render(request, "account/franceconnect_error.html", {"message": message}, status=400)
