@@ -126,7 +126,7 @@ def unlink(request):
         services.franceconnect_unlink(user=request.user)
         request.session.pop(franceconnect.ID_TOKEN, None)
         messages.success(request, "Votre compte n'est plus lié à FranceConnect.")
-    return redirect("espace_famille:profile")
+    return redirect("espace_famille:mon_espace")
 
 
 @require_GET
