@@ -106,8 +106,8 @@ def profile_update(*, user: User, civility: str, first_name: str, last_name: str
 
 def franceconnect_account_create(*, identity, email: str) -> User:
     """A citizen account opened with FranceConnect: names and civility from the identity, no password (the
-    person can set one later with «Mot de passe oublié ?»), the address given by FranceConnect counted as
-    confirmed."""
+    person can set one later with «Mot de passe oublié ?»). The address FranceConnect gave counts as confirmed;
+    one the person typed (FranceConnect gave none) waits for its confirmation e-mail."""
     with transaction.atomic():
         if FranceConnectIdentity.objects.filter(sub=identity.sub).exists():
             raise FranceConnectConflict("Cette identité FranceConnect est déjà liée à un compte.")
@@ -120,7 +120,7 @@ def franceconnect_account_create(*, identity, email: str) -> User:
             last_name=identity.family_name[:150],
             civility=identity.civility,
         )
-        EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+        EmailAddress.objects.create(user=user, email=user.email, verified=email == identity.email, primary=True)
         FranceConnectIdentity.objects.create(user=user, sub=identity.sub, last_login_at=timezone.now())
         log(instance=user, action="portail.franceconnect.create", user=user)
     return user

@@ -2,6 +2,7 @@
 password, or open one), unlinking, and the return from FranceConnect's logout."""
 
 from allauth.account.adapter import get_adapter
+from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
@@ -105,6 +106,8 @@ def link(request):
                 create_form.add_error("email", error)
             else:
                 messages.success(request, "Votre compte citoyen est créé : il s'ouvre avec FranceConnect.")
+                if user.email != identity.email:
+                    EmailAddress.objects.get(user=user).send_confirmation(request, signup=True)
                 return _sign_in(request, user, identity.id_token)
         status = 400
     elif action is not None:

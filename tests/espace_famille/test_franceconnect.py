@@ -103,6 +103,16 @@ def test_a_first_login_opens_an_account_with_the_identity_of_franceconnect(clien
     assert signed_in(client) == user
 
 
+def test_an_address_typed_because_franceconnect_gave_none_waits_for_its_confirmation(client, provider):
+    provider.person.pop("email")
+    through_franceconnect(client, provider)
+    response = client.post(LINK, {"action": "creer", "creer-email": "Angela.D@example.org", "creer-accept_terms": "on"})
+    assert response.status_code == 302
+    address = EmailAddress.objects.get(email="angela.d@example.org")
+    assert not address.verified and address.user.franceconnect.sub == PERSON["sub"]
+    assert [m.subject for m in mail.outbox] == ["Portail citoyen : confirmation de création de compte"]
+
+
 def test_a_known_identity_opens_its_account_directly(client, provider):
     user = UserFactory(email="autre.adresse@example.org")
     FranceConnectIdentity.objects.create(user=user, sub=PERSON["sub"])
