@@ -81,6 +81,11 @@ def _rows(rows, names) -> list[dict]:
     return [_fields(row, names) for row in rows]
 
 
+def _franceconnect_link(user):
+    link = getattr(user, "franceconnect", None)
+    return link.linked_at if link else None
+
+
 def family_export(*, family: Family) -> dict:
     """The family's own data, complete and machine-readable (8 queries, whatever the size of the family).
 
@@ -93,7 +98,7 @@ def family_export(*, family: Family) -> dict:
             Prefetch("contacts", queryset=AuthorizedContact.objects.all()),
         )
     )
-    subscriptions = list(Subscription.objects.filter(family=family).select_related("user"))
+    subscriptions = list(Subscription.objects.filter(family=family).select_related("user", "user__franceconnect"))
     requests = list(
         Request.objects.filter(family=family)
         .select_related("guardian", "child")
@@ -131,6 +136,7 @@ def family_export(*, family: Family) -> dict:
                 "email": subscription.user.email,
                 "method": subscription.method,
                 "created_at": _json(subscription.created_at),
+                "franceconnect_linked_at": _json(_franceconnect_link(subscription.user)),
             }
             for subscription in subscriptions
         ],
@@ -301,10 +307,15 @@ def _subscriptions_part(doc: _Builder, data: dict):
     doc.para("Comptes citoyens abonnés au dossier", "h2")
     methods = dict(Subscription._meta.get_field("method").flatchoices)
     rows = [
-        [escape(row["email"]), escape(str(methods.get(row["method"], row["method"]))), _when(row["created_at"])]
+        [
+            escape(row["email"]),
+            escape(str(methods.get(row["method"], row["method"]))),
+            _when(row["created_at"]),
+            f"lié le {_when(row['franceconnect_linked_at'])}" if row.get("franceconnect_linked_at") else "non",
+        ]
         for row in data["subscriptions"]
     ]
-    doc.listing(["Compte", "Moyen", "Depuis le"], rows, (8, 5, 4), empty="Aucun abonnement.")
+    doc.listing(["Compte", "Moyen", "Depuis le", "FranceConnect"], rows, (6, 4, 3.5, 3.5), empty="Aucun abonnement.")
 
 
 def _requests_part(doc: _Builder, data: dict):

@@ -71,6 +71,8 @@ def register_family_log_actions(actions):
     actions.register_action(
         "portail.franceconnect.create", "Compte créé avec FranceConnect", "Compte créé avec FranceConnect"
     )
+    actions.register_action("portail.mfa.add", "Second facteur ajouté", "Second facteur ajouté au compte")
+    actions.register_action("portail.mfa.remove", "Second facteur retiré", "Second facteur retiré du compte")
     actions.register_action("portail.franceconnect.link", "Lié à FranceConnect", "Compte lié à FranceConnect")
     actions.register_action("portail.franceconnect.unlink", "Délié de FranceConnect", "Compte délié de FranceConnect")
     actions.register_action(

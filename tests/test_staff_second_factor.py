@@ -6,6 +6,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 from django.core import mail
 from django.test import Client
+from wagtail.models import ModelLogEntry
 
 from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
 from tests.factories import PASSWORD, UserFactory
@@ -118,6 +119,9 @@ def test_an_instructor_without_a_second_factor_sets_one_up_before_the_admin(clie
     # Recovery codes come with the app, and the instructor is told by e-mail.
     assert Authenticator.objects.filter(user=instructor, type=Authenticator.Type.RECOVERY_CODES).exists()
     assert any("double authentification activée" in message.subject for message in mail.outbox)
+    # And the audit log says who added which second factor.
+    entry = ModelLogEntry.objects.get(action="portail.mfa.add", data__type="totp")
+    assert entry.user_id == instructor.pk and entry.object_id == str(instructor.pk)
 
 
 def test_a_staff_session_opened_without_the_second_factor_signs_in_again(instructor):
@@ -135,6 +139,7 @@ def test_removing_the_last_second_factor_closes_the_admin(client, instructor):
     assert client.get("/admin/").status_code == 200
     client.post("/compte/2fa/totp/deactivate/")
     assert not has_totp(instructor)
+    assert ModelLogEntry.objects.filter(action="portail.mfa.remove", user=instructor, data__type="totp").exists()
     assert client.get("/admin/")["Location"] == "/compte/2fa/"
 
 
@@ -159,3 +164,14 @@ def test_a_parent_may_protect_their_account_with_an_app_too(client, site):
     client.post("/compte/2fa/authenticate/", {"code": totp_code(secret)})
     assert "_auth_user_id" in client.session
     assert client.get("/admin/").status_code == 403
+
+
+def test_wrong_codes_are_throttled_then_even_the_right_one_is_refused(client, instructor):
+    enrol_totp(instructor)
+    sign_in(client, instructor)
+    wrong = "000000" if totp_code() != "000000" else "111111"
+    for _ in range(5):
+        client.post("/compte/2fa/authenticate/", {"code": wrong})
+    response = client.post("/compte/2fa/authenticate/", {"code": totp_code()})
+    assert response.status_code in (200, 429) and "_auth_user_id" not in client.session
+    assert "Trop de tentatives" in text(response) or response.status_code == 429

@@ -207,6 +207,10 @@ ACCOUNT_RATE_LIMITS = {
 MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Portail Famille")
 MFA_PASSKEY_LOGIN_ENABLED = False
+MFA_FORMS = {
+    "add_webauthn": "espace_famille.mfa_forms.AddSecurityKeyForm",
+    "edit_webauthn": "espace_famille.mfa_forms.EditSecurityKeyForm",
+}
 # WebAuthn refuses plain HTTP except on the developer's own machine (dev settings turn this on).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # The admin's own password reset is not throttled: staff reset theirs through the portal's, which is.

@@ -71,7 +71,12 @@ def test_json_holds_the_childs_vaccine_and_contact_and_the_full_iban(client, par
     assert lea["allergies"] == "Arachide" and lea["has_photo"] is False
     assert data["guardians"][0]["mobile"] == "06 12 34 56 78"
     assert data["subscriptions"] == [
-        {"email": "jean.durant@example.org", "method": "staff", "created_at": data["subscriptions"][0]["created_at"]}
+        {
+            "email": "jean.durant@example.org",
+            "method": "staff",
+            "created_at": data["subscriptions"][0]["created_at"],
+            "franceconnect_linked_at": None,
+        }
     ]
 
 
@@ -237,3 +242,22 @@ def test_the_export_holds_the_familys_invoices_and_payments(family, parent):
 
     text = "\n".join(page.extract_text() for page in PdfReader(BytesIO(export_pdf(data))).pages)
     assert "Factures" in text and invoice.number in text and "Chèque 564654646" in text
+
+
+def test_the_export_says_which_accounts_open_with_franceconnect(family, parent):
+    import io
+
+    from pypdf import PdfReader
+
+    from espace_famille.models import FranceConnectIdentity
+
+    FranceConnectIdentity.objects.create(user=parent, sub="sub-de-test")
+    data = family_export(family=family)
+    assert data["subscriptions"][0]["franceconnect_linked_at"] is not None
+    other = UserFactory(email="claire.durant@example.org")
+    services.subscription_create(user=other, family=family, method=SubscriptionMethod.STAFF)
+    rows = {row["email"]: row["franceconnect_linked_at"] for row in family_export(family=family)["subscriptions"]}
+    assert rows["claire.durant@example.org"] is None
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(export_pdf(data))).pages)
+    assert "FranceConnect" in text and "lié le" in text
