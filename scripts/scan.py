@@ -145,8 +145,9 @@ def main() -> int:
                 level = item.get("level", 0)
                 high += level >= 3
                 print(f"  [{who}] {category} (niveau {level}) {item.get('path', '')} {item.get('info', '')[:160]}")
-        crawled = len(report.get("infos", {}).get("crawled_pages", []) or [])
-        print(f"  [{who}] {crawled} pages parcourues")
+        paths = {item.get("path") for items in report.get("vulnerabilities", {}).values() for item in items}
+        # wapiti 3.0.4 does not report the pages it crawled: the addresses it found something on stand for them.
+        print(f"  [{who}] {len(paths - {None})} adresses avec un constat")
     print(f"Constats de sévérité haute : {high}")
     return 1 if high else 0
 
