@@ -3,12 +3,13 @@ password, or open one), unlinking, and the return from FranceConnect's logout.""
 
 from allauth.account.adapter import get_adapter
 from allauth.account.models import EmailAddress
+from allauth.account.utils import perform_login
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,7 +19,6 @@ from ..exceptions import FranceConnectConflict
 from ..forms import FranceConnectCreateForm, FranceConnectLinkForm
 from ..models import FranceConnectIdentity, User
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 FAILED = (
     "La connexion avec FranceConnect n'a pas abouti. Réessayez, ou connectez-vous avec votre e-mail et votre "
     "mot de passe."
@@ -53,8 +53,6 @@ def callback(request):
         return _failure(request, cancelled=request.GET.get("error") == "access_denied")
     link = FranceConnectIdentity.objects.select_related("user").filter(sub=identity.sub).first()
     if link is not None:
-        if not link.user.is_active:
-            return _failure(request)
         services.franceconnect_login_record(link=link)
         return _sign_in(request, link.user, identity.id_token)
     request.session[franceconnect.PENDING] = identity.as_session()
@@ -138,12 +136,17 @@ def logout_return(request):
 
 
 def _sign_in(request, user, id_token: str):
+    """Signs the person in through allauth's login, so that its steps apply: an inactive account is refused, and
+    an account protected by a second factor asks for it before it opens."""
     target = request.session.pop(franceconnect.NEXT, None)
     request.session.pop(franceconnect.PENDING, None)
-    login(request, user, backend=BACKEND)
+    if request.user.is_authenticated and request.user != user:
+        logout(request)
     # Kept for the logout, which also ends the person's FranceConnect session.
     request.session[franceconnect.ID_TOKEN] = id_token
-    return redirect(target or settings.LOGIN_REDIRECT_URL)
+    return perform_login(
+        request, user, email_verification="optional", redirect_url=target or resolve_url(settings.LOGIN_REDIRECT_URL)
+    )
 
 
 def _failure(request, *, cancelled: bool = False):

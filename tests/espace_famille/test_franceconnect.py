@@ -12,7 +12,7 @@ from espace_famille.models import FranceConnectIdentity, User
 from espace_famille.views.franceconnect import CANCELLED, FAILED
 from tests.factories import PASSWORD, UserFactory
 from tests.franceconnect_provider import CLIENT_ID, CLIENT_SECRET, PERSON, Provider
-from tests.second_factor import enrol_totp
+from tests.second_factor import enrol_totp, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -120,6 +120,23 @@ def test_a_known_identity_opens_its_account_directly(client, provider):
     assert response.status_code == 302 and response["Location"] == "/mon-espace/"
     assert signed_in(client) == user
     assert FranceConnectIdentity.objects.get(user=user).last_login_at is not None
+
+
+def test_an_account_with_a_second_factor_asks_for_it_after_franceconnect(client, provider):
+    user = UserFactory()
+    enrol_totp(user)
+    FranceConnectIdentity.objects.create(user=user, sub=PERSON["sub"])
+    response = through_franceconnect(client, provider)
+    assert response["Location"] == "/compte/2fa/authenticate/" and signed_in(client) is None
+    response = client.post("/compte/2fa/authenticate/", {"code": totp_code()})
+    assert response["Location"] == "/mon-espace/" and signed_in(client) == user
+    assert client.session["_franceconnect_id_token"]
+
+
+def test_a_deactivated_account_does_not_open_with_franceconnect(client, provider):
+    FranceConnectIdentity.objects.create(user=UserFactory(is_active=False), sub=PERSON["sub"])
+    response = through_franceconnect(client, provider)
+    assert response["Location"] == "/compte/inactive/" and signed_in(client) is None
 
 
 def test_the_login_goes_back_to_the_page_asked_for(client, provider):
