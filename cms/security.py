@@ -1,6 +1,7 @@
 """Security middleware: the content security policy by part of the site, and sessions that expire."""
 
 import time
+from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
@@ -37,8 +38,8 @@ class PortalCSPMiddleware(CSPMiddleware):
 
 
 def _origin(url: str) -> str:
-    scheme, _, rest = url.partition("://")
-    return f"{scheme}://{rest.split('/')[0]}"
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 class SessionExpiryMiddleware:

@@ -46,8 +46,9 @@ class InvalidPhoto(ValidationError):
         super().__init__(message, code="invalid_photo")
 
 
-class FranceConnectConflict(ValidationError):
-    """The FranceConnect identity or the account is already linked elsewhere."""
+class FranceConnectRefused(ValidationError):
+    """The FranceConnect identity cannot be linked to this account, or the account cannot be opened: already
+    linked elsewhere, an address not confirmed, a second factor the password alone must not bypass."""
 
     def __init__(self, message):
-        super().__init__(message, code="franceconnect_conflict")
+        super().__init__(message, code="franceconnect_refused")

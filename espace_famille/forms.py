@@ -2,8 +2,6 @@
 
 from allauth.account.forms import LoginForm as AllauthLoginForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
-from allauth.account.models import EmailAddress
-from allauth.mfa.utils import is_mfa_enabled
 from altcha_django.forms import AltchaField
 from django import forms
 from django.contrib.auth import authenticate
@@ -109,17 +107,6 @@ class FranceConnectLinkForm(forms.Form):
         if user is None:
             throttling.password_confirmation_failed(self.request)
             raise forms.ValidationError(WRONG_CREDENTIALS, code="invalid")
-        if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
-            raise forms.ValidationError(
-                "Confirmez d'abord l'adresse e-mail de ce compte (lien reçu à l'inscription), puis revenez.",
-                code="unverified",
-            )
-        if is_mfa_enabled(user):
-            raise forms.ValidationError(
-                "Ce compte est protégé par une double authentification : connectez-vous avec votre e-mail, votre "
-                "mot de passe et votre second facteur.",
-                code="mfa",
-            )
         self.user = user
         return data
 

@@ -20,10 +20,10 @@ from joserfc.jwk import KeySet
 from joserfc.jws import JWSRegistry
 from requests import RequestException
 
+from . import rules
+
 logger = logging.getLogger(__name__)
 
-# eIDAS levels, from the lowest; the portal asks for FRANCECONNECT_ACR and accepts it or higher.
-EIDAS_LEVELS = ("eidas1", "eidas2", "eidas3")
 # The session keys: the identity waiting to be linked, and the id_token kept for the logout.
 PENDING = "_franceconnect_pending"
 ID_TOKEN = "_franceconnect_id_token"
@@ -45,7 +45,7 @@ class Identity:
 
     @property
     def civility(self) -> str:
-        return {"male": "M.", "female": "Mme"}.get(self.gender, "")
+        return rules.civility_from_gender(self.gender)
 
     def as_session(self) -> dict:
         return self.__dict__.copy()
@@ -111,7 +111,7 @@ def identity_from_callback(request) -> Identity:
         claims = token.get("userinfo")
         if not claims:
             raise FranceConnectError("Réponse sans id_token.")
-        if not _level_ok(claims.get("acr")):
+        if not rules.eidas_level_enough(claims.get("acr"), wanted=settings.FRANCECONNECT_ACR):
             raise FranceConnectError(f"Niveau eIDAS insuffisant : {claims.get('acr')!r}.")
         info = _userinfo(app, token["access_token"], sub=claims["sub"])
     except FranceConnectError as error:
@@ -128,11 +128,6 @@ def identity_from_callback(request) -> Identity:
         gender=info.get("gender", ""),
         id_token=token["id_token"],
     )
-
-
-def _level_ok(acr) -> bool:
-    wanted = EIDAS_LEVELS.index(settings.FRANCECONNECT_ACR)
-    return acr in EIDAS_LEVELS and EIDAS_LEVELS.index(acr) >= wanted
 
 
 def _userinfo(app, access_token: str, *, sub: str) -> dict:

@@ -317,3 +317,19 @@ WEEKDAY_ABBREVIATIONS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 def day_label(day: date) -> str:
     """«lun. 19/11», as the planning's columns say it."""
     return f"{WEEKDAY_ABBREVIATIONS[day.weekday()]} {day:%d/%m}"
+
+
+# FranceConnect ------------------------------------------------------------------------------------
+
+# eIDAS levels of guarantee, from the lowest.
+EIDAS_LEVELS = ("eidas1", "eidas2", "eidas3")
+
+
+def eidas_level_enough(given, *, wanted: str) -> bool:
+    """Whether the level FranceConnect vouches for (its `acr` claim) is the one asked for or a higher one."""
+    return given in EIDAS_LEVELS and EIDAS_LEVELS.index(given) >= EIDAS_LEVELS.index(wanted)
+
+
+def civility_from_gender(gender: str) -> str:
+    """The account's civility from FranceConnect's `gender` claim; none when it says neither."""
+    return {"male": "M.", "female": "Mme"}.get(gender, "")

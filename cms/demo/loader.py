@@ -715,11 +715,11 @@ def load_activities():
 def _after_school_days(start: date, count: int) -> date:
     """The day by which `count` school days (Monday, Tuesday, Thursday, Friday, neither public nor school
     holidays) have passed since `start`: four weeks in term, more across the Christmas or summer holidays."""
-    from espace_famille.calendar import public_holidays, school_holidays, school_zone
+    from espace_famille.calendar import Calendar, school_zone
 
-    zone, day, seen = school_zone(), start, 0
+    calendar, day, seen = Calendar(start=start, end=start, zone=school_zone()), start, 0
     while True:
-        off = day in public_holidays(day.year) or day in school_holidays(day.year, zone)
+        off = calendar.public_holiday(day) or calendar.school_holiday(day)
         if day.weekday() in {0, 1, 3, 4} and not off:
             seen += 1
             if seen >= count:

@@ -1,13 +1,14 @@
 """Writes of the family space: one function per action, atomic, locked and audited."""
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.utils import is_mfa_enabled
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
 from .. import acknowledgements, images, rules, selectors
 from .. import changes as file_changes
-from ..exceptions import FranceConnectConflict, InvalidTransition, StaleRequest, SubscriptionNotFound
+from ..exceptions import FranceConnectRefused, InvalidTransition, StaleRequest, SubscriptionNotFound
 from ..models import (
     Child,
     EventKind,
@@ -108,32 +109,47 @@ def franceconnect_account_create(*, identity, email: str) -> User:
     """A citizen account opened with FranceConnect: names and civility from the identity, no password (the
     person can set one later with «Mot de passe oublié ?»). The address FranceConnect gave counts as confirmed;
     one the person typed (FranceConnect gave none) waits for its confirmation e-mail."""
-    with transaction.atomic():
-        if FranceConnectIdentity.objects.filter(sub=identity.sub).exists():
-            raise FranceConnectConflict("Cette identité FranceConnect est déjà liée à un compte.")
-        if User.objects.filter(email__iexact=email).exists():
-            raise FranceConnectConflict("Un compte citoyen existe déjà avec cette adresse e-mail.")
-        user = User.objects.create_user(
-            email=email,
-            password=None,
-            first_name=identity.given_name[:150],
-            last_name=identity.family_name[:150],
-            civility=identity.civility,
-        )
-        EmailAddress.objects.create(user=user, email=user.email, verified=email == identity.email, primary=True)
-        FranceConnectIdentity.objects.create(user=user, sub=identity.sub, last_login_at=timezone.now())
-        log(instance=user, action="portail.franceconnect.create", user=user)
+    taken = "Un compte citoyen existe déjà avec cette adresse e-mail."
+    if FranceConnectIdentity.objects.filter(sub=identity.sub).exists():
+        raise FranceConnectRefused("Cette identité FranceConnect est déjà liée à un compte.")
+    if User.objects.filter(email__iexact=email).exists():
+        raise FranceConnectRefused(taken)
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=None,
+                first_name=identity.given_name[:150],
+                last_name=identity.family_name[:150],
+                civility=identity.civility,
+            )
+            EmailAddress.objects.create(user=user, email=user.email, verified=email == identity.email, primary=True)
+            FranceConnectIdentity.objects.create(user=user, sub=identity.sub, last_login_at=timezone.now())
+            log(instance=user, action="portail.franceconnect.create", user=user)
+    except IntegrityError as error:  # the same identity or address, opened a moment earlier in another request
+        raise FranceConnectRefused(taken) from error
     return user
 
 
 def franceconnect_link(*, user: User, sub: str) -> FranceConnectIdentity:
-    """Links an existing account to a FranceConnect identity; the caller has checked the account's password."""
+    """Links an existing account to a FranceConnect identity; the caller has checked the account's password.
+
+    An account whose address is not confirmed, or that a second factor protects, is not linked on a password."""
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if not EmailAddress.objects.filter(user=locked, email__iexact=locked.email, verified=True).exists():
+            raise FranceConnectRefused(
+                "Confirmez d'abord l'adresse e-mail de ce compte (lien reçu à l'inscription), puis revenez."
+            )
+        if is_mfa_enabled(locked):
+            raise FranceConnectRefused(
+                "Ce compte est protégé par une double authentification : connectez-vous avec votre e-mail, votre "
+                "mot de passe et votre second facteur."
+            )
         if FranceConnectIdentity.objects.filter(user=locked).exclude(sub=sub).exists():
-            raise FranceConnectConflict("Ce compte est déjà lié à une autre identité FranceConnect.")
+            raise FranceConnectRefused("Ce compte est déjà lié à une autre identité FranceConnect.")
         if FranceConnectIdentity.objects.filter(sub=sub).exclude(user=locked).exists():
-            raise FranceConnectConflict("Cette identité FranceConnect est déjà liée à un autre compte.")
+            raise FranceConnectRefused("Cette identité FranceConnect est déjà liée à un autre compte.")
         link, _ = FranceConnectIdentity.objects.update_or_create(
             user=locked, defaults={"sub": sub, "last_login_at": timezone.now()}
         )
@@ -146,8 +162,14 @@ def franceconnect_login_record(*, link: FranceConnectIdentity) -> None:
 
 
 def franceconnect_unlink(*, user: User) -> None:
+    """Unlinks the account from FranceConnect; refused while the account has no password to sign in with."""
     with transaction.atomic():
         locked = User.objects.select_for_update().get(pk=user.pk)
+        if not locked.has_usable_password():
+            raise FranceConnectRefused(
+                "Votre compte n'a pas encore de mot de passe : définissez-en un avant de le délier de FranceConnect, "
+                "sinon vous ne pourriez plus vous connecter."
+            )
         if FranceConnectIdentity.objects.filter(user=locked).delete()[0]:
             log(instance=locked, action="portail.franceconnect.unlink", user=locked)
 

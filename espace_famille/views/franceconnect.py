@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from .. import franceconnect, services
-from ..exceptions import FranceConnectConflict
+from ..exceptions import FranceConnectRefused
 from ..forms import FranceConnectCreateForm, FranceConnectLinkForm
 from ..models import FranceConnectIdentity, User
 
@@ -89,7 +89,7 @@ def link(request):
             user = link_form.user
             try:
                 services.franceconnect_link(user=user, sub=identity.sub)
-            except FranceConnectConflict as error:
+            except FranceConnectRefused as error:
                 link_form.add_error(None, error)
             else:
                 get_adapter(request).send_notification_mail("franceconnect/email/linked", user)
@@ -100,7 +100,7 @@ def link(request):
         if create_form.is_valid():
             try:
                 user = services.franceconnect_account_create(identity=identity, email=create_form.cleaned_data["email"])
-            except FranceConnectConflict as error:
+            except FranceConnectRefused as error:
                 create_form.add_error("email", error)
             else:
                 messages.success(request, "Votre compte citoyen est créé : il s'ouvre avec FranceConnect.")
@@ -117,14 +117,11 @@ def link(request):
 @login_required
 @require_POST
 def unlink(request):
-    if not request.user.has_usable_password():
-        messages.error(
-            request,
-            "Votre compte n'a pas encore de mot de passe : définissez-en un avant de le délier de FranceConnect, "
-            "sinon vous ne pourriez plus vous connecter.",
-        )
-    else:
+    try:
         services.franceconnect_unlink(user=request.user)
+    except FranceConnectRefused as error:
+        messages.error(request, error.message)
+    else:
         request.session.pop(franceconnect.ID_TOKEN, None)
         messages.success(request, "Votre compte n'est plus lié à FranceConnect.")
     return redirect("espace_famille:mon_espace")
