@@ -33,6 +33,7 @@ PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "cms",
+    "commun",
     "home",
     "espace_famille",
     "espace_facturation",

@@ -1,0 +1,1 @@
+"""What every app shares and nothing else: the upload policy, intents, the personal-data registry."""

@@ -1,0 +1,9 @@
+"""The shared bottom layer: no domain app, imported by all."""
+
+from django.apps import AppConfig
+
+
+class CommunConfig(AppConfig):
+    name = "commun"
+    verbose_name = "Commun"
+    default_auto_field = "django.db.models.BigAutoField"
