@@ -81,7 +81,13 @@ def consume(token: str | None, *, action: str, subject: str = "", user=None) -> 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("An intent is consumed in the transaction of the action it confirms.")
     intent = read(token, user=user)
-    if intent.action != action or intent.subject != str(subject):
+    if intent.action != action:
+        raise IntentInvalid
+    if intent.subject != str(subject):
+        # A page naming a set by a query («all the pending requests») names another set once it is carried out:
+        # its repeat is still a repeat.
+        if UsedIntent.objects.filter(nonce=intent.nonce).exists():
+            raise AlreadyDone
         raise IntentInvalid
     try:
         with transaction.atomic():

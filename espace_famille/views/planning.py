@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 
+from commun import intents
 from home.templatetags.portail import MONTHS, jour_court
 
 from .. import rules, selectors, services
@@ -217,55 +218,97 @@ def _confirm_target(request, family):
     return entry, view
 
 
+def _day_subject(entry) -> str:
+    return f"{entry.child.pk}:{entry.activity.pk}:{entry.day.isoformat()}"
+
+
+def _confirmed_action(token: str | None, user) -> str:
+    """The action the page showed («booking», «absence», «cancellation»), as its intent carries it."""
+    action = intents.read(token, user=user).action.removeprefix("planning.")
+    if action not in QUESTIONS:
+        raise intents.IntentInvalid
+    return action
+
+
 @never_cache
 @login_required
 @require_http_methods(["GET", "POST"])
 def planning_confirm(request):
-    """A click on a cell: GET asks to confirm, POST sends the request. Nothing changes on GET."""
+    """A click on a cell: GET asks to confirm, POST sends the request. Nothing changes on GET.
+
+    The POST carries out the action the page showed, as its intent names it, never the one today's state
+    would suggest: a repeated «Réserver» must not turn into «Annuler la demande»."""
     family = _family_or_none(request)
     if family is None:
         raise Http404
     entry, view = _confirm_target(request, family)
     back = f"{reverse('espace_famille:planning')}?vue={view}&date={entry.day.isoformat()}"
     words = {"day": jour_court(entry.day), "child": entry.child.first_name, "activity": entry.activity.name}
-    if entry.action is None:
+
+    def page(action: str, form, status: int = 200, refused: str = ""):
+        context = {
+            "refused": refused,
+            "entry": entry,
+            "action": action,
+            "form": form,
+            "view": view,
+            "back": back,
+            "question": QUESTIONS[action].format(**words),
+            "intent": intents.issue(action=f"planning.{action}", subject=_day_subject(entry), user=request.user),
+            "breadcrumb": [ESPACE_FAMILLE, PLANNING, ("Confirmation", None)],
+        }
+        return render(request, "espace_famille/planning_confirm.html", context, status=status)
+
+    def unavailable():
         messages.error(
             request, f"{words['child']} — {words['activity']}, {words['day']} : {entry.reason or entry.state_label}."
         )
         return redirect(back)
-    form = DayConfirmForm(request.POST or None, request.FILES or None, allow_justification=entry.action == "absence")
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                result = services.booking_request_submit(
-                    family=family,
-                    by=request.user,
-                    children=[entry.child],
-                    activity=entry.activity,
-                    kind=entry.action,
-                    days=[entry.day],
-                    justification=form.cleaned_data.get("justification"),
-                )
-            except ValidationError as error:  # BookingNotAllowed: the activity closed to bookings meanwhile
-                messages.error(request, " ".join(error.messages))
-                return redirect(back)
-            if result.requested:
-                messages.success(request, DONE[entry.action].format(**words))
-            else:
-                reasons = ", ".join(reason for _child, _day, reason in result.skipped)
-                messages.error(request, f"Demande non enregistrée pour le {words['day']} : {reasons}.")
-            return redirect(back)
-        status = 400
-    context = {
-        "entry": entry,
-        "form": form,
-        "view": view,
-        "back": back,
-        "question": QUESTIONS[entry.action].format(**words),
-        "breadcrumb": [ESPACE_FAMILLE, PLANNING, ("Confirmation", None)],
-    }
-    return render(request, "espace_famille/planning_confirm.html", context, status=status)
+
+    if request.method == "GET":
+        if entry.action is None:
+            return unavailable()
+        return page(entry.action, DayConfirmForm(allow_justification=entry.action == "absence"))
+    token = request.POST.get(intents.FIELD)
+    try:
+        action = _confirmed_action(token, request.user)
+    except intents.IntentInvalid as error:
+        if entry.action is None:
+            return unavailable()
+        form = DayConfirmForm(allow_justification=entry.action == "absence")
+        return page(entry.action, form, status=400, refused=error.message)
+    form = DayConfirmForm(request.POST, request.FILES, allow_justification=action == "absence")
+    if not form.is_valid():
+        return page(action, form, status=400)
+    try:
+        with intents.once(token, action=f"planning.{action}", subject=_day_subject(entry), user=request.user):
+            result = services.booking_request_submit(
+                family=family,
+                by=request.user,
+                children=[entry.child],
+                activity=entry.activity,
+                kind=action,
+                days=[entry.day],
+                justification=form.cleaned_data.get("justification"),
+            )
+    except intents.AlreadyDone as error:
+        messages.info(request, error.message)
+        return redirect(back)
+    except intents.IntentInvalid as error:  # a page of another day
+        return page(action, form, status=400, refused=error.message)
+    except ValidationError as error:  # BookingNotAllowed: the activity closed to bookings meanwhile
+        messages.error(request, " ".join(error.messages))
+        return redirect(back)
+    if result.requested:
+        messages.success(request, DONE[action].format(**words))
+    else:
+        reasons = ", ".join(reason for _child, _day, reason in result.skipped)
+        messages.error(request, f"Demande non enregistrée pour le {words['day']} : {reasons}.")
+    return redirect(back)
+
+
+def _period_subject(children, activity) -> str:
+    return f"{activity.pk}:{','.join(str(pk) for pk in sorted(child.pk for child in children))}"
 
 
 @never_cache
@@ -312,10 +355,19 @@ def planning_long(request, kind):
                     )
                 )
                 try:
-                    result = services.booking_request_submit(
-                        family=family, by=request.user, children=chosen, activity=activity, kind=action, days=days
-                    )
-                except ValidationError as error:
+                    with intents.once(
+                        request.POST.get(intents.FIELD),
+                        action=f"planning.period.{action}",
+                        subject=_period_subject(chosen, activity),
+                        user=request.user,
+                    ):
+                        result = services.booking_request_submit(
+                            family=family, by=request.user, children=chosen, activity=activity, kind=action, days=days
+                        )
+                except intents.AlreadyDone as error:
+                    messages.info(request, error.message)
+                    return redirect("espace_famille:planning_list")
+                except ValidationError as error:  # IntentInvalid (a stale page) or BookingNotAllowed
                     form.add_error(None, error)
             if result is not None:
                 context = {
@@ -339,6 +391,11 @@ def planning_long(request, kind):
         "enrolments": enrolments,
         "periods": sorted({(e.start_date, e.end_date) for e in enrolments or []}),
         "form": form,
+        "intent": intents.issue(
+            action=f"planning.period.{action}", subject=_period_subject(chosen, activity), user=request.user
+        )
+        if form
+        else "",
         "missing_selection": request.method == "POST" and activity is None,
         "breadcrumb": [ESPACE_FAMILLE, PLANNING, (title, None)],
     }

@@ -105,3 +105,16 @@ def test_two_submissions_of_one_intent_racing_run_the_action_once():
 
     at_the_same_moment(submit, submit)
     assert (len(ran), len(refused)) == (1, 1)
+
+
+def test_the_repeat_of_a_used_intent_is_already_done_even_when_its_object_now_reads_differently():
+    user = UserFactory()
+    token = intents.issue(action="requests.accept", subject="3 demandes", user=user)
+    with intents.once(token, action="requests.accept", subject="3 demandes", user=user):
+        pass
+    with pytest.raises(intents.AlreadyDone):
+        with intents.once(token, action="requests.accept", subject="0 demande", user=user):
+            pytest.fail("must not run")
+    with pytest.raises(intents.IntentInvalid):
+        with intents.once(token, action="requests.refuse", subject="0 demande", user=user):
+            pytest.fail("must not run")

@@ -27,6 +27,7 @@ from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
     text,
 )
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory
+from tests.intents import intent_in
 
 pytestmark = pytest.mark.django_db
 PLANNING = reverse("espace_famille:planning")
@@ -39,6 +40,13 @@ def cells(grid, day):
 
 def confirm_query(child, activity, day, view="semaine"):
     return {"enfant": child.pk, "activite": activity.pk, "jour": day.isoformat(), "vue": view}
+
+
+def confirm(client, query, **files):
+    """Open the confirmation page of a cell, then press «Confirmer» (with a file, if given)."""
+    page = client.get(CONFIRM, query)
+    assert page.status_code == 200
+    return client.post(CONFIRM, {**query, **files, "intent": intent_in(page)})
 
 
 # --- The selector -----------------------------------------------------------------------------------------------
@@ -179,7 +187,7 @@ def test_a_click_on_a_free_day_asks_to_confirm_then_books(client, parent, enroll
     assert "Confirmer la demande de réservation du lun. 19/11 pour Léo — 4/Péri SOIR ?" in page
     assert not Booking.objects.exists() and not Request.objects.exists()
 
-    response = client.post(CONFIRM, query)
+    response = confirm(client, query)
     assert response.status_code == 302
     assert response["Location"] == f"{PLANNING}?vue=semaine&date=2018-11-19"
     booking = Booking.objects.get()
@@ -201,7 +209,7 @@ def test_a_pending_day_can_be_withdrawn(client, parent, family, enrolled, activi
     assert "Confirmer l'annulation de la demande du lun. 19/11 pour Léo — 4/Péri SOIR ?" in text(
         client.get(CONFIRM, query)
     )
-    client.post(CONFIRM, query)
+    confirm(client, query)
     assert Booking.objects.get().state == "cancelled"
 
 
@@ -233,13 +241,13 @@ def test_an_absence_with_a_justification(client, parent, family, enrolled, activ
     assert "sans justificatif est facturée" in page and 'enctype="multipart/form-data"' in page
 
     fake = SimpleUploadedFile("certificat.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
-    response = client.post(CONFIRM, {**query, "justification": fake})
+    response = confirm(client, query, justification=fake)
     assert response.status_code == 400
     assert "Le justificatif doit être un fichier PDF ou une image" in text(response)
     assert Booking.objects.get().state == "booked" and not Request.objects.exists()
 
     upload = SimpleUploadedFile("certificat médical Léo.pdf", _pdf(), content_type="application/pdf")
-    assert client.post(CONFIRM, {**query, "justification": upload}).status_code == 302
+    assert confirm(client, query, justification=upload).status_code == 302
     booking = Booking.objects.get()
     assert booking.state == "abs_pending" and booking.justified
     request = Request.objects.get()
@@ -253,10 +261,10 @@ def test_an_image_justification_is_accepted_and_a_big_one_refused(client, parent
     Booking.objects.create(child=leo, activity=morning, day=MONDAY, state="booked", queued_at=NOW)
     query = confirm_query(leo, morning, MONDAY)
     big = SimpleUploadedFile("scan.pdf", _pdf() + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
-    response = client.post(CONFIRM, {**query, "justification": big})
+    response = confirm(client, query, justification=big)
     assert response.status_code == 400 and "Le justificatif dépasse 5 Mo" in text(response)
     image = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
-    assert client.post(CONFIRM, {**query, "justification": image}).status_code == 302
+    assert confirm(client, query, justification=image).status_code == 302
     assert Request.objects.get().justification.name.endswith(".jpg")
 
 
@@ -340,7 +348,7 @@ def test_a_photo_justification_loses_its_metadata(client, parent, enrolled, acti
     Booking.objects.create(child=leo, activity=morning, day=MONDAY, state="booked", queued_at=NOW)
     photo = SimpleUploadedFile("IMG_0001.jpg", _jpeg_with_gps(), content_type="image/jpeg")
     assert Image.open(io.BytesIO(_jpeg_with_gps())).getexif()
-    assert client.post(CONFIRM, {**confirm_query(leo, morning, MONDAY), "justification": photo}).status_code == 302
+    assert confirm(client, confirm_query(leo, morning, MONDAY), justification=photo).status_code == 302
     with Request.objects.get().justification.open("rb") as stored:
         image = Image.open(io.BytesIO(stored.read()))
         assert image.size == (40, 20) and not image.getexif()

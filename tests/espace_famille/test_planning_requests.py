@@ -2,6 +2,7 @@
 # ruff: noqa: F811 (the planning fixtures are imported, then named as test arguments)
 
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
@@ -21,6 +22,7 @@ from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
     text,
 )
 from tests.factories import UserFactory
+from tests.intents import submit
 
 pytestmark = pytest.mark.django_db
 LONG = reverse("espace_famille:planning_long", args=["reservations"])
@@ -36,6 +38,12 @@ def period(children, activity, start, end, weekdays):
         "end": end,
         "weekdays": weekdays,
     }
+
+
+def send(client, url, data):
+    """Steps 1 and 2 answered in the address, then «Demander» on the page they show."""
+    chosen = urlencode({"enfant": data["enfant"], "activite": data["activite"]}, doseq=True)
+    return submit(client, url, data, page=f"{url}?{chosen}")
 
 
 def test_the_form_goes_step_by_step_without_javascript(client, parent, enrolled, activities, frozen_now):
@@ -67,7 +75,7 @@ def test_a_long_period_request_lists_requested_and_skipped_days(client, parent, 
     _, evening = activities
     Closure.objects.create(label="Journée pédagogique", start_date=date(2018, 11, 26), end_date=date(2018, 11, 26))
     Booking.objects.create(child=maeva, activity=evening, day=MONDAY, state="booked", queued_at=NOW)
-    response = client.post(LONG, period([leo, maeva], evening, "2018-11-19", "2018-11-30", [0, 1]))
+    response = send(client, LONG, period([leo, maeva], evening, "2018-11-19", "2018-11-30", [0, 1]))
     assert response.status_code == 200
     page = text(response)
     assert "Jours demandés" in page and "Jours non demandés" in page
@@ -99,7 +107,7 @@ def test_bad_input_is_refused_beside_the_field_and_nothing_is_saved(
 ):
     leo, _ = enrolled
     _, evening = activities
-    response = client.post(LONG, period([leo], evening, start, end, weekdays))
+    response = send(client, LONG, period([leo], evening, start, end, weekdays))
     assert response.status_code == 400
     page = text(response)
     assert field_error in page and 'class="errors"' in page
@@ -119,7 +127,7 @@ def test_absences_over_a_period_skip_the_days_not_booked(client, parent, enrolle
     Booking.objects.create(child=leo, activity=morning, day=MONDAY, state="booked", queued_at=NOW)
     page = text(client.get(ABSENCES, {"enfant": [leo.pk], "activite": morning.pk}))
     assert "3. Déclarez l'absence" in page
-    response = client.post(ABSENCES, period([leo], morning, "2018-11-19", "2018-11-20", [0, 1]))
+    response = send(client, ABSENCES, period([leo], morning, "2018-11-19", "2018-11-20", [0, 1]))
     page = text(response)
     assert "lun. 19/11/2018 — Léo" in page and "mar. 20/11/2018 — Léo : pas de réservation ce jour" in page
     assert Booking.objects.get().state == "abs_pending"
