@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import account, data, family, planning, requests
+from .views import account, data, family, feed, planning, requests
 
 app_name = "espace_famille"
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("espace-famille/planning/confirmer/", planning.planning_confirm, name="planning_confirm"),
     path("espace-famille/planning/demande/<str:kind>/", planning.planning_long, name="planning_long"),
     path("espace-famille/planning/liste/", planning.planning_list, name="planning_list"),
-    path("espace-famille/planning/calendrier/", planning.calendar_page, name="calendar"),
-    path("espace-famille/planning/calendrier/renouveler/", planning.calendar_renew, name="calendar_renew"),
-    path("espace-famille/planning/calendrier/<str:token>.ics", planning.calendar_feed, name="calendar_feed"),
+    path("espace-famille/planning/calendrier/", feed.calendar_page, name="calendar"),
+    path("espace-famille/planning/calendrier/renouveler/", feed.calendar_renew, name="calendar_renew"),
+    path("espace-famille/planning/calendrier/<str:token>.ics", feed.calendar_feed, name="calendar_feed"),
 ]
