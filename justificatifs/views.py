@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from commun import intents
 from espace_famille import selectors as famille_selectors
 
 from . import selectors, services
@@ -57,17 +58,26 @@ def document_upload(request, type_pk):
             raise Http404
         child = get_object_or_404(family.children, pk=int(chosen))
     form = UploadForm(request.POST or None, request.FILES or None)
+    subject = f"{document_type.pk}:{child.pk if child else ''}"
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                services.document_upload(
-                    family=family,
-                    document_type=document_type,
-                    child=child,
-                    upload=form.cleaned_data["file"],
-                    by=request.user,
-                )
+                with intents.once(
+                    request.POST.get(intents.FIELD), action="documents.upload", subject=subject, user=request.user
+                ):
+                    services.document_upload(
+                        family=family,
+                        document_type=document_type,
+                        child=child,
+                        upload=form.cleaned_data["file"],
+                        by=request.user,
+                    )
+            except intents.AlreadyDone as error:
+                messages.info(request, error.message)
+                return redirect("justificatifs:list")
+            except intents.IntentInvalid as error:
+                form.add_error(None, error.message)
             except InvalidDocument as error:
                 form.add_error("file", error.message)
             else:
@@ -79,6 +89,7 @@ def document_upload(request, type_pk):
         "document_type": document_type,
         "child": child,
         "form": form,
+        "intent": intents.issue(action="documents.upload", subject=subject, user=request.user),
         "breadcrumb": [ESPACE_FAMILLE, PIECES, ("Ajouter un document", None)],
     }
     return render(request, "justificatifs/upload.html", context, status=status)

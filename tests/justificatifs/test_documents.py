@@ -20,6 +20,7 @@ from justificatifs.models import Document, DocumentState, DocumentType, Validity
 from notifications.models import OutboxMessage
 from tests.espace_facturation.factories import text
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
 LIST = "/espace-famille/pieces-justificatives/"
@@ -120,7 +121,7 @@ def test_the_table_lists_each_type_per_child_with_what_is_missing(
 
 def test_a_parent_uploads_a_pdf_that_becomes_a_request_waiting_for_the_service(client, parent, family, leo, insurance):
     url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
-    response = client.post(url, {"file": upload("attestation.pdf", pdf_bytes())})
+    response = submit(client, url, {"file": upload("attestation.pdf", pdf_bytes())})
     assert response.status_code == 302
     document = Document.objects.get()
     assert (
@@ -217,11 +218,35 @@ def test_hostile_files_are_refused_beside_the_field_and_nothing_is_stored(
         return storage.listdir(folder)[1] if storage.exists(folder) else []
 
     before = stored()
-    response = client.post(url, {"file": upload(name, data)})
+    response = submit(client, url, {"file": upload(name, data)})
     assert response.status_code == 400
     assert message in text(response) and 'id="id_file_error"' in text(response)
     assert not Document.objects.exists() and not Request.objects.exists()
     assert stored() == before
+
+
+def test_a_document_sent_twice_is_one_document_and_one_request(client, parent, family, leo, insurance):
+    url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
+    token = intent_in(client.get(url))
+    client.post(url, {"file": upload("attestation.pdf", pdf_bytes()), "intent": token})
+    again = client.post(url, {"file": upload("attestation.pdf", pdf_bytes()), "intent": token})
+
+    assert again.status_code == 302 and again["Location"] == LIST
+    assert "Cette demande est déjà enregistrée." in text(client.get(LIST))
+    assert Document.objects.count() == 1
+    assert Request.objects.filter(kind=RequestKind.DOCUMENT).count() == 1
+
+
+def test_an_upload_page_names_its_document_type_and_child(client, parent, family, leo, insurance):
+    nathan = ChildFactory(family=family, first_name="Nathan", birth_date=date(2018, 1, 1))
+    leo_page = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
+    nathan_page = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={nathan.pk}"
+    response = client.post(
+        nathan_page, {"file": upload("attestation.pdf", pdf_bytes()), "intent": intent_in(client.get(leo_page))}
+    )
+    assert response.status_code == 400
+    assert "Cette page a expiré ou ne correspond pas à votre demande" in text(response)
+    assert not Document.objects.exists()
 
 
 @pytest.mark.parametrize("chosen", ["", "abc", "1' OR '1'='1", "99999999999999999999999", "-1"])
@@ -233,7 +258,7 @@ def test_a_strange_child_in_the_address_gives_404_not_an_error(client, parent, l
 
 def test_a_path_in_the_file_name_never_reaches_the_storage(client, parent, family, leo, insurance):
     url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
-    client.post(url, {"file": upload("../../../etc/passwd.pdf", pdf_bytes())})
+    submit(client, url, {"file": upload("../../../etc/passwd.pdf", pdf_bytes())})
     document = Document.objects.get()
     assert document.original_name == "passwd.pdf" and ".." not in document.file.name
     assert document.file.name.startswith(f"pieces/{family.pk}/")
