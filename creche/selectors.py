@@ -1,6 +1,6 @@
 """Reads of the pre-registration."""
 
-from espace_famille.models import Family
+from espace_famille.models import Family, Request, RequestKind
 
 from .models import CrecheDraft
 
@@ -37,3 +37,8 @@ def prefill(*, family: Family) -> dict:
 def wizard_values(*, family: Family) -> dict:
     """The draft over the family file's values."""
     return {**prefill(family=family), **draft_data(family=family)}
+
+
+def latest_application(*, family: Family) -> Request | None:
+    """The family's last pre-registration sent, where a repeated «Envoyer» leads."""
+    return Request.objects.filter(family=family, kind=RequestKind.CRECHE).order_by("-created_at", "-pk").first()

@@ -2,16 +2,19 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from commun import intents
 from espace_famille.models import Facility
 from espace_famille.selectors import current_family
 
 from . import forms, rules, selectors, services
 
 TITLES = ["Informations", "Famille", "Type de garde"]
+SUBMIT = "creche.submit"
 
 
 def _family(request):
@@ -99,20 +102,35 @@ def review(request):
     missing = _complete(values)
     if missing:
         return redirect("creche:step", number=missing)
-    return render(
-        request,
-        "creche/review.html",
-        {"sections": review_rows(values), "breadcrumb": [("Pré-inscription en crèche", "creche:start")]},
-    )
+    context = {
+        "sections": review_rows(values),
+        "intent": intents.issue(action=SUBMIT, subject=str(family.pk), user=request.user),
+        "breadcrumb": [("Pré-inscription en crèche", "creche:start")],
+    }
+    return render(request, "creche/review.html", context)
 
 
 @login_required
 @require_POST
 def submit(request):
+    """«Envoyer ma demande». The steps' POSTs need no intent: each merges the same answers into the draft again."""
     family = _family(request)
-    missing = _complete(selectors.draft_data(family=family))
-    if missing:
-        return redirect("creche:step", number=missing)
-    created = services.application_submit(family=family, by=request.user)
+    try:
+        with intents.once(request.POST.get(intents.FIELD), action=SUBMIT, subject=str(family.pk), user=request.user):
+            missing = _complete(selectors.draft_data(family=family))
+            if missing:
+                transaction.set_rollback(True)  # nothing sent: the intent stays usable once the step is completed
+                return redirect("creche:step", number=missing)
+            created = services.application_submit(family=family, by=request.user)
+    except intents.AlreadyDone as error:
+        messages.info(request, error.message)
+        sent = selectors.latest_application(family=family)
+        return redirect("espace_famille:request_detail", pk=sent.pk) if sent else redirect("espace_famille:requests")
+    except intents.IntentInvalid as error:
+        messages.error(request, error.message)
+        return redirect("creche:review")
+    except services.IncompleteApplication as error:  # the draft went with a submission from another page
+        messages.error(request, error.message)
+        return redirect("creche:review")
     messages.success(request, "Votre demande de pré-inscription en crèche a bien été enregistrée.")
     return redirect("espace_famille:request_detail", pk=created.pk)

@@ -4,6 +4,8 @@ from datetime import timedelta
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -13,7 +15,9 @@ from espace_famille.exceptions import InvalidTransition
 from espace_famille.models import FacilityKind, RequestEvent, RequestKind, RequestState, Subscription
 from espace_famille.models.notices import DecisionNotice
 from notifications.models import OutboxMessage
+from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.factories import FacilityFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
 STEP = [None] + [reverse("creche:step", args=[n]) for n in (1, 2, 3)]
@@ -171,7 +175,7 @@ def test_the_review_page_sends_back_to_an_unfinished_step(client, parent, creche
 
 def test_the_submission_creates_the_request_the_application_and_the_acknowledgement(client, parent, family, creches):
     fill(client, creches)
-    response = client.post(SUBMIT)
+    response = submit(client, SUBMIT, page=REVIEW)
     application = CrecheApplication.objects.get()
     request = application.request
     assert response.url == reverse("espace_famille:request_detail", args=[request.pk])
@@ -189,8 +193,50 @@ def test_the_submission_creates_the_request_the_application_and_the_acknowledgem
 @pytest.fixture
 def submitted(client, parent, family, creches):
     fill(client, creches)
-    client.post(SUBMIT)
+    submit(client, SUBMIT, page=REVIEW)
     return CrecheApplication.objects.get().request
+
+
+def test_an_application_sent_twice_is_one_application_and_the_repeat_leads_to_it(client, parent, family, creches):
+    fill(client, creches)
+    form = {"intent": intent_in(client.get(REVIEW))}
+    first = client.post(SUBMIT, form)
+    again = client.post(SUBMIT, form)
+
+    assert again.status_code == 302 and again.url == first.url
+    assert "Cette demande est déjà enregistrée." in text(client.get(again.url))
+    assert CrecheApplication.objects.count() == 1
+    assert OutboxMessage.objects.filter(to_email="annette@example.org").count() == 1
+
+
+def test_a_send_without_its_intent_sends_nothing_and_says_so(client, parent, family, creches):
+    fill(client, creches)
+    response = client.post(SUBMIT)
+    assert response.url == REVIEW and not CrecheApplication.objects.exists()
+    assert "Cette page a expiré" in text(client.get(REVIEW, follow=True))
+    assert CrecheDraft.objects.exists()
+
+
+def test_a_step_sent_twice_leaves_the_same_draft(client, parent, creches):
+    client.post(STEP[1], STEP1)
+    once = CrecheDraft.objects.get().data
+    assert client.post(STEP[1], STEP1).status_code == 302
+    assert CrecheDraft.objects.get().data == once
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections racing need PostgreSQL")
+def test_two_review_pages_sent_at_the_same_moment_make_one_application_and_no_server_error(parent, creches):
+    browsers = [Client(), Client()]
+    for browser in browsers:
+        browser.force_login(parent)
+    fill(browsers[0], creches)
+    forms = [{"intent": intent_in(browser.get(REVIEW))} for browser in browsers]
+    answers = []
+    sends = zip(browsers, forms, strict=True)
+    at_the_same_moment(*(lambda b=b, f=f: answers.append(b.post(SUBMIT, f).status_code) for b, f in sends))
+    assert answers == [302, 302]
+    assert CrecheApplication.objects.count() == 1
 
 
 def test_an_instructor_puts_on_the_waiting_list_then_accepts(submitted):
