@@ -97,6 +97,16 @@ def consume(token: str | None, *, action: str, subject: str = "", user=None) -> 
     return intent
 
 
+def carried_out(token: str | None, *, user=None) -> bool:
+    """Whether this form was already carried out: for a view that must answer a repeat before it can name the
+    object (a decided request has no values left to compare). `once` stays the check that counts."""
+    try:
+        intent = read(token, user=user)
+    except IntentInvalid:
+        return False
+    return UsedIntent.objects.filter(nonce=intent.nonce).exists()
+
+
 @contextmanager
 def once(token: str | None, *, action: str, subject: str = "", user=None) -> Iterator[Intent]:
     """`with once(...):` runs the action in one transaction with the intent's consumption, or not at all."""

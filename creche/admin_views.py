@@ -13,6 +13,8 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
+from commun import intents
+from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
 from espace_famille.admin_views import BulkMessageForm, DecisionForm, _when
 from espace_famille.exceptions import InvalidTransition
 from espace_famille.models import Facility, FacilityKind, RequestState
@@ -95,10 +97,11 @@ class ApplicationIndexView(IndexView):
         return context
 
 
-class ApplicationDecisionView(InspectView):
+class ApplicationDecisionView(IntentDecisionMixin, InspectView):
     """The frozen application, then «Accepter», «Mettre sur liste d'attente» or «Refuser» with a message."""
 
     template_name = "creche/admin/decision.html"
+    intent_action = "creche.decide"
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -108,6 +111,7 @@ class ApplicationDecisionView(InspectView):
             application=self.object,
             sections=review_rows(self.object.data),
             decision_form=kwargs.get("decision_form") or DecisionForm(),
+            intent=self.issue_intent(),
             can_decide=can_decide(self.object) and self.user_has_permission(DECIDE),
             decisions=[
                 (key, label)
@@ -126,9 +130,18 @@ class ApplicationDecisionView(InspectView):
         if not form.is_valid() or decision is None:
             return self.render_to_response(self.get_context_data(decision_form=form), status=400)
         try:
-            services.decide(
-                request=self.object.request, by=request.user, decision=decision[0], message=form.cleaned_data["message"]
-            )
+            with self.intent_once():
+                services.decide(
+                    request=self.object.request,
+                    by=request.user,
+                    decision=decision[0],
+                    message=form.cleaned_data["message"],
+                )
+        except intents.AlreadyDone as error:
+            messages.info(request, error.message)
+        except intents.IntentInvalid as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
         except InvalidTransition:
             messages.error(request, "Cette demande a déjà été traitée.")
         else:
@@ -136,7 +149,8 @@ class ApplicationDecisionView(InspectView):
         return redirect(self.index_url_name)
 
 
-class ApplicationBulkDecision(SnippetBulkAction):
+class ApplicationBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
+    intent_prefix = "creche"
     models = [CrecheApplication]
     form_class = BulkMessageForm
     template_name = "espace_famille/admin/bulk_decision.html"

@@ -23,6 +23,9 @@ from wagtail.admin.widgets import AdminDateInput, Button, ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import HistoryView, IndexView, InspectView
 
+from commun import intents
+from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
+
 from . import audit, changes, rules, services
 from .exceptions import InvalidTransition, StaleRequest
 from .models import FAMILY_FILE_KINDS, EventKind, Request, RequestKind, RequestState
@@ -191,7 +194,7 @@ def file_fingerprint(current: dict) -> str:
 
 
 @method_decorator(never_cache, name="dispatch")
-class RequestDecisionView(InspectView):
+class RequestDecisionView(IntentDecisionMixin, InspectView):
     """«Champ / Valeur actuelle / Valeur demandée», then «Accepter» or «Refuser» with a message for the family.
 
     Health data and bank details are on this page: it is never cached."""
@@ -199,6 +202,7 @@ class RequestDecisionView(InspectView):
     page_title = "Demande"
     template_name = "espace_famille/admin/request_decision.html"
     history_url_name = None
+    intent_action = "requests.decide"
 
     def get_object(self, queryset=None):
         queryset = queue_queryset().select_related("family", "guardian", "child", "author", "decided_by")
@@ -291,6 +295,7 @@ class RequestDecisionView(InspectView):
             fresh_form=kwargs.get("fresh_form"),
             fingerprint=file_fingerprint(current) if current is not None else "",
             errors=kwargs.get("errors", []),
+            intent=self.issue_intent(),
             decision=decision,
             decided_by=_person(self.object.decided_by),
             decided_at=_when(self.object.decided_at),
@@ -323,17 +328,22 @@ class RequestDecisionView(InspectView):
         decision_form.is_valid()
         message = decision_form.cleaned_data.get("message", "")
         decision = request.POST.get("decision")
+        if decision == "accept_values":
+            return self.accept_with_values(decision_form, message)
+        if decision not in ("accept", "refuse"):
+            return redirect(request.path)
         try:
-            if decision == "refuse":
-                services.request_refuse(request=self.object, by=request.user, message=message)
-                messages.success(request, f"Demande refusée : {self.object}.")
-            elif decision == "accept":
-                services.request_accept(request=self.object, by=request.user, message=message)
-                messages.success(request, f"Demande acceptée : {self.object}. Le dossier est à jour.")
-            elif decision == "accept_values":
-                return self.accept_with_values(decision_form, message)
-            else:
-                return redirect(request.path)
+            with self.intent_once():
+                if decision == "refuse":
+                    services.request_refuse(request=self.object, by=request.user, message=message)
+                else:
+                    services.request_accept(request=self.object, by=request.user, message=message)
+        except intents.AlreadyDone as error:
+            messages.info(request, error.message)
+            return redirect(reverse(self.index_url_name))
+        except intents.IntentInvalid as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
         except StaleRequest as error:
             return self.render_stale(decision_form, error.message)
         except InvalidTransition as error:
@@ -341,11 +351,18 @@ class RequestDecisionView(InspectView):
             return redirect(request.path)
         except ValidationError as error:
             return self.render_invalid(decision_form, error)
+        if decision == "refuse":
+            messages.success(request, f"Demande refusée : {self.object}.")
+        else:
+            messages.success(request, f"Demande acceptée : {self.object}. Le dossier est à jour.")
         return redirect(reverse(self.index_url_name))
 
     def accept_with_values(self, decision_form: DecisionForm, message: str):
         current = self.current_values()
         if current is None:
+            if intents.carried_out(self.request.POST.get(intents.FIELD), user=self.request.user):
+                messages.info(self.request, intents.ALREADY_DONE)
+                return redirect(reverse(self.index_url_name))
             messages.error(self.request, InvalidTransition().message)
             return redirect(self.request.path)
         if not constant_time_compare(self.request.POST.get("fingerprint", ""), file_fingerprint(current)):
@@ -360,9 +377,16 @@ class RequestDecisionView(InspectView):
                 self.get_context_data(current=current, decision_form=decision_form, fresh_form=fresh_form)
             )
         try:
-            services.request_accept(
-                request=self.object, by=self.request.user, message=message, values=fresh_form.values()
-            )
+            with self.intent_once():
+                services.request_accept(
+                    request=self.object, by=self.request.user, message=message, values=fresh_form.values()
+                )
+        except intents.AlreadyDone as error:
+            messages.info(self.request, error.message)
+            return redirect(reverse(self.index_url_name))
+        except intents.IntentInvalid as error:
+            messages.error(self.request, error.message)
+            return redirect(self.request.path)
         except InvalidTransition as error:
             messages.error(self.request, error.message)
             return redirect(self.request.path)
@@ -403,8 +427,10 @@ class BulkMessageForm(forms.Form):
     )
 
 
-class RequestBulkDecision(SnippetBulkAction):
+class RequestBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
     """Decide several family-file requests at once, each through the same service as one by one."""
+
+    intent_prefix = "requests"
 
     models = [Request]
     form_class = BulkMessageForm

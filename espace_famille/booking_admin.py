@@ -37,6 +37,9 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
+from commun import intents
+from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
+
 from . import audit, rules, services
 from .admin_filters import BookingRequestFilterSet
 from .admin_views import DecisionQueueMixin, RequestHistoryView
@@ -549,12 +552,13 @@ def day_occupancy(activity: Activity, days) -> tuple[dict[date, int], dict[int, 
 
 
 @method_decorator(never_cache, name="dispatch")
-class BookingRequestDecisionView(InspectView):
+class BookingRequestDecisionView(IntentDecisionMixin, InspectView):
     """One request, one row per day: the day's current state, whether it is full, the waiting rank,
     and a decision per day (accept / refuse), with a message for the family."""
 
     page_title = "Demande"
     template_name = "espace_famille/admin/booking_request_decision.html"
+    intent_action = "bookings.decide"
 
     def get_object(self, queryset=None):
         queryset = planning_queryset().select_related("family", "child", "activity__facility", "author", "decided_by")
@@ -610,6 +614,7 @@ class BookingRequestDecisionView(InspectView):
             rows=rows,
             can_decide=self.can_decide,
             decision_form=DayDecisionForm(),
+            intent=self.issue_intent(),
             index_url=reverse(self.index_url_name),
             history_url=reverse(f"{BookingRequestViewSet.url_namespace}:history", args=[self.object.pk]),
             justification_url=reverse(f"{BookingRequestViewSet.url_namespace}:justification", args=[self.object.pk]),
@@ -627,6 +632,9 @@ class BookingRequestDecisionView(InspectView):
         return context
 
     def post(self, request, *args, **kwargs):
+        if intents.carried_out(request.POST.get(intents.FIELD), user=request.user):
+            messages.info(request, intents.ALREADY_DONE)  # a decided request is no longer one to decide
+            return redirect(reverse(self.index_url_name))
         if not self.can_decide:
             raise PermissionDenied
         form = DayDecisionForm(request.POST)
@@ -645,9 +653,16 @@ class BookingRequestDecisionView(InspectView):
             messages.error(request, "Choisissez « Accepter » ou « Refuser » pour au moins un jour.")
             return redirect(request.path)
         try:
-            services.booking_request_decide(
-                request=self.object, by=request.user, accept=accept, refuse=refuse, message=message
-            )
+            with self.intent_once():
+                services.booking_request_decide(
+                    request=self.object, by=request.user, accept=accept, refuse=refuse, message=message
+                )
+        except intents.AlreadyDone as error:
+            messages.info(request, error.message)
+            return redirect(reverse(self.index_url_name))
+        except intents.IntentInvalid as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
         except InvalidTransition as error:
             messages.error(request, error.message)
             return redirect(request.path)
@@ -724,8 +739,10 @@ class BookingBulkMessageForm(forms.Form):
     )
 
 
-class BookingBulkDecision(SnippetBulkAction):
+class BookingBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
     """Accept or refuse every pending day of the selected requests at once (one set-based service call)."""
+
+    intent_prefix = "bookings"
 
     models = [Request]
     form_class = BookingBulkMessageForm

@@ -9,12 +9,16 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 from wagtail.admin import messages
 
+from commun import intents
 from espace_famille.exceptions import InvalidTransition
 
 from . import services
 from .models import Document, DocumentState, DocumentType
 
 DECIDE = "justificatifs.change_document"
+# The page lets the instructor tick the documents: its intent names the queue, each document's state is checked
+# under its lock by the service.
+INTENT = "documents.decide"
 
 
 class DecisionForm(forms.Form):
@@ -53,13 +57,28 @@ class DocumentQueueView(FormView):
             documents = documents.filter(document_type_id=kind)
         return documents.order_by("uploaded_at", "pk")
 
+    def post(self, request, *args, **kwargs):
+        # Before the form: the documents decided by this very form are no longer choices it accepts.
+        if intents.carried_out(request.POST.get(intents.FIELD), user=request.user):
+            messages.info(request, intents.ALREADY_DONE)
+            return redirect("justificatifs_queue")
+        return super().post(request, *args, **kwargs)
+
     def form_valid(self, form):
         ids = [document.pk for document in form.cleaned_data["documents"]]
         accept = form.cleaned_data["decision"] == "validate"
+        token = self.request.POST.get(intents.FIELD)
         try:
-            count = services.documents_decide(
-                documents=ids, accept=accept, by=self.request.user, message=form.cleaned_data["message"]
-            )
+            with intents.once(token, action=INTENT, subject="queue", user=self.request.user):
+                count = services.documents_decide(
+                    documents=ids, accept=accept, by=self.request.user, message=form.cleaned_data["message"]
+                )
+        except intents.AlreadyDone as error:
+            messages.info(self.request, error.message)
+            return redirect("justificatifs_queue")
+        except intents.IntentInvalid as error:
+            messages.error(self.request, error.message)
+            return redirect("justificatifs_queue")
         except InvalidTransition:
             messages.error(self.request, "Un de ces documents a déjà été traité : rien n'a été changé.")
             return redirect("justificatifs_queue")
@@ -73,7 +92,10 @@ class DocumentQueueView(FormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            pending=self.pending(), types=DocumentType.objects.all(), page_title="Pièces justificatives à vérifier"
+            pending=self.pending(),
+            types=DocumentType.objects.all(),
+            page_title="Pièces justificatives à vérifier",
+            intent=intents.issue(action=INTENT, subject="queue", user=self.request.user),
         )
         return context
 

@@ -118,3 +118,13 @@ def test_the_repeat_of_a_used_intent_is_already_done_even_when_its_object_now_re
     with pytest.raises(intents.IntentInvalid):
         with intents.once(token, action="requests.refuse", subject="0 demande", user=user):
             pytest.fail("must not run")
+
+
+def test_a_view_can_ask_whether_a_form_was_already_carried_out():
+    user = UserFactory()
+    token = intents.issue(action="a", subject="s", user=user)
+    assert not intents.carried_out(token, user=user)
+    with intents.once(token, action="a", subject="s", user=user):
+        pass
+    assert intents.carried_out(token, user=user)
+    assert not intents.carried_out(token, user=UserFactory()) and not intents.carried_out("forged", user=user)

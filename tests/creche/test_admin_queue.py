@@ -11,6 +11,7 @@ from espace_famille.models.notices import DecisionNotice
 from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
 from tests.creche.factories import creche, submitted_application
 from tests.factories import UserFactory
+from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
 QUEUE = "/admin/snippets/creche/crecheapplication/"
@@ -66,10 +67,10 @@ def test_an_instructor_decides_one_application_with_a_message(client, instructor
     # The family's answers read with the labels of the form, not the names of the fields.
     assert "Etape 3 Type de garde" in page and "Date d'entrée souhaitée" in page
     assert "entry_date" not in page and "child_first_name" not in page
-    client.post(url, {"decision": "waiting", "message": "Pas de place en janvier"})
+    submit(client, url, {"decision": "waiting", "message": "Pas de place en janvier"})
     application.request.refresh_from_db()
     assert application.request.state == RequestState.WAITING
-    client.post(url, {"decision": "accept", "message": "Une place s'est libérée"})
+    submit(client, url, {"decision": "accept", "message": "Une place s'est libérée"})
     application.request.refresh_from_db()
     assert application.request.state == RequestState.ACCEPTED
     assert RequestEvent.objects.filter(request=application.request, message="Une place s'est libérée").exists()
@@ -82,10 +83,33 @@ def test_an_instructor_decides_one_application_with_a_message(client, instructor
 def test_bulk_decisions_go_through_the_service(client, instructor, applications):
     confirm = text(client.get(bulk_url("waiting", *applications)))
     assert "Mettre 2 pré-inscriptions sur liste d'attente ?" in confirm
-    client.post(bulk_url("waiting", *applications), {"message": "Complet"})
+    submit(client, bulk_url("waiting", *applications), {"message": "Complet"})
     assert {a.request.__class__.objects.get(pk=a.request.pk).state for a in applications} == {RequestState.WAITING}
-    client.post(bulk_url("refuse", *applications), {"message": "Désolés"})
+    submit(client, bulk_url("refuse", *applications), {"message": "Désolés"})
     assert {a.request.__class__.objects.get(pk=a.request.pk).state for a in applications} == {RequestState.REFUSED}
+
+
+def test_a_decision_sent_twice_is_taken_once(client, instructor, applications):
+    url = f"{QUEUE}inspect/{applications[0].pk}/"
+    form = {"decision": "waiting", "message": "Complet", "intent": intent_in(client.get(url))}
+    client.post(url, form)
+    again = client.post(url, form)
+
+    assert again.status_code == 302
+    assert "Cette demande est déjà enregistrée." in text(client.get(again.url))
+    assert RequestEvent.objects.filter(request=applications[0].request, message="Complet").count() == 1
+    assert DecisionNotice.objects.filter(request=applications[0].request).count() == 1
+
+
+def test_a_bulk_decision_sent_twice_decides_once(client, instructor, applications):
+    url = bulk_url("accept", *applications)
+    form = {"message": "Bienvenue", "intent": intent_in(client.get(url))}
+    client.post(url, form)
+    again = client.post(url, form)
+
+    page = text(client.get(again.url))
+    assert "Cette demande est déjà enregistrée." in page and "déjà traitée" not in page
+    assert RequestEvent.objects.filter(message="Bienvenue").count() == 2
 
 
 def test_a_family_cannot_reach_the_queue(client, applications):

@@ -20,6 +20,7 @@ from espace_famille.models import (
     ActivityPrice,
     AuthorizedContact,
     Booking,
+    BookingHistory,
     Closure,
     Diet,
     Enrolment,
@@ -42,6 +43,7 @@ from tests.factories import (
     GuardianFactory,
     UserFactory,
 )
+from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -448,7 +450,9 @@ def test_bulk_accept_with_a_message(client, instructor, queue, evening, morning)
     page = text(confirm)
     assert "Accepter 2 demandes (3 jours) ?" in page and "Message pour la famille" in page
 
-    response = client.post(bulk_url("booking-accept", queue["durant"], queue["martin"]), {"message": "Bonne rentrée !"})
+    response = submit(
+        client, bulk_url("booking-accept", queue["durant"], queue["martin"]), {"message": "Bonne rentrée !"}
+    )
 
     assert response.status_code == 302
     assert "2 demandes acceptées (3 jours)." in page_messages(response)
@@ -463,8 +467,8 @@ def test_bulk_accept_with_a_message(client, instructor, queue, evening, morning)
 
 
 def test_bulk_refuse_with_a_message_and_already_decided_requests_untouched(client, instructor, queue, evening):
-    response = client.post(
-        bulk_url("booking-refuse", queue["durant"], queue["booked"], queue["absence"]), {"message": "Complet."}
+    response = submit(
+        client, bulk_url("booking-refuse", queue["durant"], queue["booked"], queue["absence"]), {"message": "Complet."}
     )
 
     assert response.status_code == 302
@@ -482,7 +486,8 @@ def test_bulk_refuse_with_a_message_and_already_decided_requests_untouched(clien
 
 
 def test_bulk_on_all_the_filtered_listing(client, instructor, queue, morning):
-    response = client.post(
+    response = submit(
+        client,
         f"/admin/bulk/espace_famille/request/booking-accept/?activity={morning.pk}&id=all&next={QUEUE}",
         {"message": ""},
     )
@@ -497,6 +502,41 @@ def test_a_family_file_request_cannot_go_through_the_planning_bulk_actions(clien
     client.post(bulk_url("booking-accept", queue["file"]), {"message": ""})
     queue["file"].refresh_from_db()
     assert queue["file"].state == RequestState.PENDING
+
+
+def test_a_bulk_decision_sent_twice_decides_once(client, instructor, queue, evening):
+    url = bulk_url("booking-accept", queue["durant"], queue["martin"])
+    form = {"message": "Bonne rentrée !", "intent": intent_in(client.get(url))}
+    logged = ModelLogEntry.objects.filter(action="portail.request.accept").count()
+    client.post(url, form)
+    again = client.post(url, form)
+
+    assert again.status_code == 302 and "Cette demande est déjà enregistrée." in page_messages(again)
+    assert RequestEvent.objects.filter(kind=EventKind.ACCEPTED, message="Bonne rentrée !").count() == 2
+    assert ModelLogEntry.objects.filter(action="portail.request.accept").count() == logged + 2
+
+
+def test_a_bulk_decision_on_all_the_listing_sent_twice_says_so(client, instructor, queue, morning):
+    url = f"/admin/bulk/espace_famille/request/booking-refuse/?activity={morning.pk}&id=all&next={QUEUE}"
+    form = {"message": "", "intent": intent_in(client.get(url))}
+    logged = ModelLogEntry.objects.filter(action="portail.request.refuse").count()
+    client.post(url, form)
+    again = client.post(url, form)  # «all» now names no pending request: still the same form, sent again
+
+    assert "Cette demande est déjà enregistrée." in page_messages(again)
+    assert ModelLogEntry.objects.filter(action="portail.request.refuse").count() == logged + 1
+
+
+def test_a_day_decision_sent_twice_is_taken_once(client, instructor, queue, evening):
+    request = queue["durant"]
+    monday = request.lines.get(day=MONDAY)
+    form = {f"jour-{monday.pk}": "accept", "message": "", "intent": intent_in(client.get(decision_url(request)))}
+    client.post(decision_url(request), form)
+    again = client.post(decision_url(request), form)
+
+    assert again.status_code == 302 and "Cette demande est déjà enregistrée." in page_messages(again)
+    assert BookingHistory.objects.filter(request=request, to_state="booked").count() == 1
+    assert state(queue["lea"], evening, MONDAY) == "booked" and state(queue["lea"], evening, TUESDAY) == "pending"
 
 
 # One request, day by day ------------------------------------------------------------------------------------------
@@ -530,7 +570,8 @@ def test_a_decision_per_day(client, instructor, queue, evening):
     request = queue["durant"]
     monday, tuesday = request.lines.get(day=MONDAY), request.lines.get(day=TUESDAY)
 
-    response = client.post(
+    response = submit(
+        client,
         decision_url(request),
         {f"jour-{monday.pk}": "accept", f"jour-{tuesday.pk}": "refuse", "message": "Mardi est complet."},
     )
@@ -552,7 +593,7 @@ def test_some_days_can_wait(client, instructor, queue, evening):
     request = queue["durant"]
     monday = request.lines.get(day=MONDAY)
 
-    response = client.post(decision_url(request), {f"jour-{monday.pk}": "accept", "message": ""})
+    response = submit(client, decision_url(request), {f"jour-{monday.pk}": "accept", "message": ""})
 
     assert response.status_code == 302 and response.url == decision_url(request)
     request.refresh_from_db()
@@ -564,7 +605,7 @@ def test_some_days_can_wait(client, instructor, queue, evening):
 
 
 def test_accept_every_pending_day_of_one_request(client, instructor, queue, evening):
-    response = client.post(decision_url(queue["absence"]), {"decision": "accept", "message": ""})
+    response = submit(client, decision_url(queue["absence"]), {"decision": "accept", "message": ""})
     assert response.status_code == 302 and response.url == QUEUE
     assert state(queue["ugo"], evening, MONDAY) == "absent"
 

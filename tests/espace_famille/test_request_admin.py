@@ -21,6 +21,7 @@ from espace_famille.models import (
 )
 from espace_famille.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -138,7 +139,7 @@ def test_decision_page_shows_current_and_asked_values(client, instructor, parent
 def test_accepting_applies_the_values_and_logs_the_instructor(client, instructor, parent):
     guardian, request = guardian_change(parent, phone="0611223344", email="nouveau@example.org")
 
-    response = client.post(decision_url(request), {"decision": "accept", "message": "Dossier à jour."})
+    response = submit(client, decision_url(request), {"decision": "accept", "message": "Dossier à jour."})
 
     assert response.status_code == 302 and response["Location"] == QUEUE
     guardian.refresh_from_db()
@@ -157,7 +158,7 @@ def test_accepting_applies_the_values_and_logs_the_instructor(client, instructor
 def test_refusing_keeps_the_file_and_the_message_reaches_the_family(client, instructor, parent):
     guardian, request = guardian_change(parent, phone="0611223344")
 
-    client.post(decision_url(request), {"decision": "refuse", "message": "Justificatif manquant."})
+    submit(client, decision_url(request), {"decision": "refuse", "message": "Justificatif manquant."})
 
     guardian.refresh_from_db()
     request.refresh_from_db()
@@ -175,7 +176,7 @@ def test_a_file_changed_since_the_request_is_accepted_only_with_fresh_values(cli
     before = text(client.get(decision_url(request)))
     assert "Modifié depuis la demande" in before and "Lors de la demande : 0102030405" in before
 
-    warned = client.post(decision_url(request), {"decision": "accept", "message": "Vu."})
+    warned = submit(client, decision_url(request), {"decision": "accept", "message": "Vu."})
 
     page = text(warned)
     assert warned.status_code == 200
@@ -187,7 +188,8 @@ def test_a_file_changed_since_the_request_is_accepted_only_with_fresh_values(cli
     assert request.state == RequestState.PENDING and guardian.phone == "0799887766"
 
     fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
-    client.post(
+    submit(
+        client,
         decision_url(request),
         {"decision": "accept_values", "fingerprint": fingerprint, "valeur-phone": "0655443322", "message": "Vu."},
     )
@@ -201,12 +203,14 @@ def test_a_file_changed_since_the_request_is_accepted_only_with_fresh_values(cli
 def test_a_file_changed_again_while_deciding_is_shown_again(client, instructor, parent):
     guardian, request = guardian_change(parent, phone="0611223344")
     Guardian.objects.filter(pk=guardian.pk).update(phone="0799887766")
-    page = text(client.post(decision_url(request), {"decision": "accept"}))
+    page = text(submit(client, decision_url(request), {"decision": "accept"}))
     fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
     Guardian.objects.filter(pk=guardian.pk).update(phone="0788888888")
 
-    response = client.post(
-        decision_url(request), {"decision": "accept_values", "fingerprint": fingerprint, "valeur-phone": "0655443322"}
+    response = submit(
+        client,
+        decision_url(request),
+        {"decision": "accept_values", "fingerprint": fingerprint, "valeur-phone": "0655443322"},
     )
 
     assert "Le dossier a encore été modifié pendant votre vérification" in text(response)
@@ -222,19 +226,22 @@ def test_fresh_bank_details_are_checked_before_they_are_applied(client, instruct
         family=family, kind=RequestKind.BANK_CHANGE, values={"iban": "FR7610107001011234567890129"}, by=parent
     )
     Family.objects.filter(pk=family.pk).update(iban="FR7630004000031234567890143")
-    page = text(client.post(decision_url(request), {"decision": "accept"}))
+    page = text(submit(client, decision_url(request), {"decision": "accept"}))
     assert "FR76 •••• •••• •••• •••• •••• 143" in page and "FR7630004000031234567890143" not in page.split("<form")[0]
     fingerprint = re.search(r'name="fingerprint" value="([0-9a-f]+)"', page).group(1)
 
-    refused = client.post(
-        decision_url(request), {"decision": "accept_values", "fingerprint": fingerprint, "valeur-iban": "FR76 1234"}
+    refused = submit(
+        client,
+        decision_url(request),
+        {"decision": "accept_values", "fingerprint": fingerprint, "valeur-iban": "FR76 1234"},
     )
 
     assert refused.status_code == 200
     assert 'aria-describedby="id_valeur-iban_error"' in text(refused) and 'value="FR76 1234"' in text(refused)
     assert Request.objects.get(pk=request.pk).state == RequestState.PENDING
 
-    client.post(
+    submit(
+        client,
         decision_url(request),
         {"decision": "accept_values", "fingerprint": fingerprint, "valeur-iban": "FR76 1010 7001 0112 3456 7890 129"},
     )
@@ -264,7 +271,7 @@ def test_a_new_child_is_shown_with_its_tables(client, instructor, parent):
     assert "Ajout d'un enfant" in page and "04/05/2019" in page and "Fille" in page
     assert "Vaccin" in page and "DTP" in page and "01/07/2019" in page
 
-    client.post(decision_url(request), {"decision": "accept"})
+    submit(client, decision_url(request), {"decision": "accept"})
 
     request.refresh_from_db()
     assert request.child.first_name == "Zoé"
@@ -284,7 +291,7 @@ def test_bulk_accept_skips_stale_and_decided_requests_and_says_so(client, instru
     assert "Accepter 3 demandes ?" in confirm and "Message pour les familles" in confirm
     assert "déjà traitée : Refusée" in confirm
 
-    response = client.post(bulk_url("accept", *selected), {"message": "Bonne journée."})
+    response = submit(client, bulk_url("accept", *selected), {"message": "Bonne journée."})
 
     assert response.status_code == 302
     fresh_guardian.refresh_from_db()
@@ -308,7 +315,7 @@ def test_bulk_accept_skips_stale_and_decided_requests_and_says_so(client, instru
 def test_bulk_refuse_keeps_the_files_and_sends_the_message(client, instructor, parent):
     requests = [guardian_change(parent, name) for name in ("DURANT", "MARTIN")]
 
-    response = client.post(bulk_url("refuse", *(r for _, r in requests)), {"message": "Pièces manquantes."})
+    response = submit(client, bulk_url("refuse", *(r for _, r in requests)), {"message": "Pièces manquantes."})
 
     assert "2 demandes refusées." in page_messages(response)
     for guardian, request in requests:
@@ -364,7 +371,7 @@ def test_an_anonymous_visitor_is_sent_to_the_admin_login(client, parent):
 
 def test_the_journal_reads_decisions_in_french(client, instructor, parent):
     _, request = guardian_change(parent)
-    client.post(decision_url(request), {"decision": "refuse", "message": "Pièce manquante."})
+    submit(client, decision_url(request), {"decision": "refuse", "message": "Pièce manquante."})
 
     journal = text(client.get(f"{QUEUE}history/{request.pk}/"))
 
@@ -427,3 +434,38 @@ def test_a_childs_vaccines_open_from_the_children_list(client, instructor):
 
     vaccines = text(client.get("/admin/espace_famille/vaccination/", {"child": child.pk}))
     assert "DTP" in vaccines and "ROR" not in vaccines
+
+
+def test_a_decision_sent_twice_is_taken_once(client, instructor, parent):
+    guardian, request = guardian_change(parent, phone="0611223344")
+    form = {"decision": "accept", "message": "Dossier à jour.", "intent": intent_in(client.get(decision_url(request)))}
+    client.post(decision_url(request), form)
+    again = client.post(decision_url(request), {**form, "decision": "refuse"})
+
+    assert again.status_code == 302 and again["Location"] == QUEUE
+    assert "Cette demande est déjà enregistrée." in page_messages(again)
+    assert Request.objects.get(pk=request.pk).state == RequestState.ACCEPTED
+    assert RequestEvent.objects.filter(request=request, kind=EventKind.ACCEPTED).count() == 1
+
+
+def test_a_bulk_decision_sent_twice_decides_once_and_says_so(client, instructor, parent):
+    requests = [request for _, request in (guardian_change(parent, name) for name in ("DURANT", "MARTIN"))]
+    url = bulk_url("accept", *requests)
+    form = {"message": "Bonne journée.", "intent": intent_in(client.get(url))}
+    first = client.post(url, form)
+    again = client.post(url, form)
+
+    assert "2 demandes acceptées." in page_messages(first)
+    assert again.status_code == 302  # the first page's message was not read: the repeat adds only its own
+    assert page_messages(again) == ["2 demandes acceptées.", "Cette demande est déjà enregistrée."]
+    assert RequestEvent.objects.filter(kind=EventKind.ACCEPTED).count() == 2
+    assert ModelLogEntry.objects.filter(action="portail.request.accept").count() == 2
+
+
+def test_a_bulk_confirmation_names_its_requests(client, instructor, parent):
+    shown, other = (request for _, request in (guardian_change(parent, name) for name in ("DURANT", "MARTIN")))
+    token = intent_in(client.get(bulk_url("refuse", shown)))
+    response = client.post(bulk_url("refuse", shown, other), {"message": "", "intent": token})
+
+    assert response.status_code == 302 and "Cette page a expiré" in " ".join(page_messages(response))
+    assert set(Request.objects.values_list("state", flat=True)) == {RequestState.PENDING}

@@ -264,6 +264,25 @@ def test_a_path_in_the_file_name_never_reaches_the_storage(client, parent, famil
     assert document.file.name.startswith(f"pieces/{family.pk}/")
 
 
+def test_a_document_decision_sent_twice_is_taken_once(client, family, leo, insurance):
+    parent = UserFactory()
+    Subscription.objects.create(user=parent, family=family, method="code")
+    document = services.document_upload(
+        family=family, document_type=insurance, child=leo, upload=upload("a.pdf", pdf_bytes()), by=parent
+    )
+    instructor(client)
+    form = {"documents": [document.pk], "decision": "validate", "message": ""}
+    form["intent"] = intent_in(client.get("/admin/pieces-justificatives/"))
+    client.post("/admin/pieces-justificatives/", form)
+    again = client.post("/admin/pieces-justificatives/", form)
+
+    assert again.status_code == 302
+    page = text(client.get(again.url))
+    assert "Cette demande est déjà enregistrée." in page and "déjà été traité" not in page
+    document.refresh_from_db()
+    assert document.state == DocumentState.VALIDATED
+
+
 # The service --------------------------------------------------------------------------------------------------------
 
 
@@ -287,15 +306,16 @@ def test_instructors_validate_in_bulk_and_refuse_with_a_message(client, family, 
     queue = text(client.get("/admin/pieces-justificatives/"))
     assert "Attestation d'assurance" in queue and "DURANT" in queue and "a.pdf" in queue
     assert client.get(reverse("justificatifs:file", args=[first.pk])).status_code == 200
-    response = client.post(
-        "/admin/pieces-justificatives/", {"documents": [second.pk], "decision": "refuse", "message": ""}
+    response = submit(
+        client, "/admin/pieces-justificatives/", {"documents": [second.pk], "decision": "refuse", "message": ""}
     )
     assert response.status_code == 400 and "Dites à la famille pourquoi" in text(response)
-    client.post(
+    submit(
+        client,
         "/admin/pieces-justificatives/",
         {"documents": [second.pk], "decision": "refuse", "message": "Document illisible."},
     )
-    client.post("/admin/pieces-justificatives/", {"documents": [first.pk], "decision": "validate", "message": ""})
+    submit(client, "/admin/pieces-justificatives/", {"documents": [first.pk], "decision": "validate", "message": ""})
     first.refresh_from_db()
     second.refresh_from_db()
     assert (
