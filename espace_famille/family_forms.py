@@ -259,17 +259,19 @@ class ContactForm(forms.Form):
 
 
 class RowsFormSet(forms.BaseFormSet):
-    """A table of the child's file; rows left empty are ignored, rows ticked «Supprimer» are removed."""
+    """A table of the child's file, as the parent leaves it: every row shown stays, changed or not, unless its
+    «Supprimer» is ticked; a row added counts once filled in (an added row left empty is ignored)."""
 
     name = ""
 
     def rows(self) -> list[dict]:
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        return changes.normalise_rows(self.name, [{k: v for k, v in row.items() if k != "DELETE"} for row in kept])
+        kept = []
+        for index, form in enumerate(self.forms):
+            shown = index < self.initial_form_count()
+            if self._should_delete_form(form) or not (shown or form.has_changed()):
+                continue
+            kept.append({name: value for name, value in form.cleaned_data.items() if name != "DELETE"})
+        return changes.normalise_rows(self.name, kept)
 
 
 class VaccinationFormSet(forms.formset_factory(VaccinationForm, formset=RowsFormSet, extra=0, can_delete=True)):
