@@ -5,12 +5,15 @@ from html import unescape
 
 import pytest
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from commun import intents
 from espace_famille.models import Request, RequestKind, Subscription
+from tests.conftest import CommittingClient
 from tests.espace_famille.page_form import edited
+from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.espace_famille.test_photos import image_file
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
@@ -48,6 +51,9 @@ def parent(client, family):
     Subscription.objects.create(user=user, family=family, method="code")
     client.force_login(user)
     return user
+
+
+NATHAN = {"child-last_name": "DURANT", "child-first_name": "Nathan", "child-birth_date": "2015-11-24", "child-sex": "M"}
 
 
 def twice(client, url: str, edits: dict):
@@ -91,13 +97,7 @@ def test_a_childs_page_sent_twice_asks_once(client, parent, child):
 
 
 def test_adding_a_child_sent_twice_asks_once(client, parent, family):
-    edits = {
-        "child-last_name": "DURANT",
-        "child-first_name": "Nathan",
-        "child-birth_date": "2015-11-24",
-        "child-sex": "M",
-    }
-    first, again = twice(client, reverse("espace_famille:child_add"), edits)
+    first, again = twice(client, reverse("espace_famille:child_add"), NATHAN)
 
     assert first.redirect_chain and intents.ALREADY_DONE not in said(first)
     assert said(again) == [intents.ALREADY_DONE]
@@ -132,3 +132,22 @@ def test_a_form_without_its_page_is_refused_beside_it_and_can_be_sent_again(clie
     assert not Request.objects.exists()
     client.post(url, edited(refused))
     assert Request.objects.get().changes["mobile"]["after"] == "06 98 76 54 32"
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="a race between two connections needs PostgreSQL")
+def test_adding_a_child_double_clicked_at_the_same_moment_asks_once(site):
+    family = FamilyFactory(name="DURANT")
+    parent = UserFactory()
+    Subscription.objects.create(user=parent, family=family, method="code")
+    first, second = CommittingClient(), CommittingClient()
+    first.force_login(parent)
+    second.cookies = first.cookies  # one browser, two clicks
+    url = reverse("espace_famille:child_add")
+    data = edited(first.get(url), NATHAN)
+    answers = []
+
+    at_the_same_moment(*(lambda c=c: answers.append(c.post(url, data, follow=True)) for c in (first, second)))
+
+    assert Request.objects.filter(kind=RequestKind.CHILD_ADD).count() == 1
+    assert sorted(intents.ALREADY_DONE in said(answer) for answer in answers) == [False, True]
