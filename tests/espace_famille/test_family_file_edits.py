@@ -93,8 +93,9 @@ def accept_in_the_admin(instructor, request: Request):
     admin = CommittingClient()
     admin.force_login(instructor)
     url = f"/admin/snippets/espace_famille/request/inspect/{request.pk}/"
-    assert admin.get(url).status_code == 200
-    admin.post(url, {"decision": "accept", "message": ""})
+    page = admin.get(url)
+    assert page.status_code == 200
+    admin.post(url, edited(page, {"decision": "accept"}))
     request.refresh_from_db()
     assert request.state == RequestState.ACCEPTED
 
