@@ -68,16 +68,29 @@ def apply(instance: models.Model, values: dict) -> list[tuple[str, list[dict]]]:
     return tables
 
 
-def replace_rows(child: Child, name: str, rows: list[dict]) -> None:
+def apply_rows(child: Child, name: str, rows: list[dict]) -> None:
+    """Make the child's table hold `rows`, touching only the rows that differ: a row asked that the table already
+    holds (same values) keeps its record; the others are added, and the table's rows not asked are removed."""
     model = LIST_MODELS[name]
-    model.objects.filter(child=child).delete()
-    objects = []
-    for row in rows:
+    fields = rules.CHILD_LIST_FIELDS[name]
+    kept: dict[tuple, list] = {}
+    for obj in model.objects.filter(child=child).order_by("pk"):
+        key = tuple(normalise_rows(name, [{field: getattr(obj, field) for field in fields}])[0].values())
+        kept.setdefault(key, []).append(obj)
+    added = []
+    for row in normalise_rows(name, rows):
+        same = kept.get(tuple(row.values()))
+        if same:
+            same.pop(0)
+            continue
         obj = model(child=child)
         for field, value in row.items():
             setattr(obj, field, from_json(model._meta.get_field(field), value))
-        objects.append(obj)
-    model.objects.bulk_create(objects)
+        added.append(obj)
+    removed = [obj.pk for objs in kept.values() for obj in objs]
+    if removed:
+        model.objects.filter(pk__in=removed).delete()
+    model.objects.bulk_create(added)
 
 
 @dataclass

@@ -41,7 +41,11 @@ class FileForm(forms.Form):
     """A form over some fields of the file: initial values are the file's, or the pending ones where asked.
 
     `pending` is {field: {"before", "after"}} of the request awaiting the service; those fields are
-    marked and their current value is said in their help text (read by screen readers too)."""
+    marked and their current value is said in their help text (read by screen readers too).
+
+    The page carries, hidden, the value each field showed: what the parent edited is what differs from it, not
+    from the file as it is when the form comes back (the service may have changed a field meanwhile, or the file
+    may write a phone number another way than the form does)."""
 
     model: type = None
 
@@ -51,14 +55,21 @@ class FileForm(forms.Form):
         initial = {**current, **{name: change["after"] for name, change in self.pending.items()}}
         super().__init__(*args, initial={k: v for k, v in initial.items() if k in self.base_fields}, **kwargs)
         for name, field in self.fields.items():
+            field.show_hidden_initial = True
             field.pending = name in self.pending
             if field.pending:
                 shown = changes.show(self.model, name, current.get(name)).text
                 field.help_text = f"En demande de modification. Valeur actuelle : {shown}"
 
+    def edited(self) -> list[str]:
+        return [name for name in self.changed_data if name in self.cleaned_data]
+
     def values(self) -> dict:
-        """The cleaned values, JSON-ready like a snapshot of the file."""
-        return {name: changes.to_json(value) for name, value in self.cleaned_data.items()}
+        """The values to ask, JSON-ready like a snapshot of the file: those the parent edited, and those still
+        pending as they are on the server (an untouched field is never taken from what the browser sent)."""
+        values = {name: change["after"] for name, change in self.pending.items() if name in self.fields}
+        values.update({name: changes.to_json(self.cleaned_data[name]) for name in self.edited()})
+        return values
 
 
 class FiscalForm(FileForm):
@@ -139,7 +150,7 @@ class BankForm(FileForm):
         data = super().clean()
         if data.get("iban") and not data.get("bic"):
             self.add_error("bic", "Indiquez le BIC de la banque du nouveau compte.")
-        if not self.errors and rules.changes_between(self.current, self.values()):
+        if not self.errors and set(self.edited()) - {"password"}:
             password = data.get("password") or ""
             if not password:
                 self.add_error(
@@ -153,8 +164,8 @@ class BankForm(FileForm):
 
     def values(self) -> dict:
         values = {name: value for name, value in super().values().items() if name != "password"}
-        if not values.get("iban"):
-            values["iban"] = self.pending.get("iban", {}).get("after") or self.current.get("iban") or ""
+        if "iban" in values and not values["iban"]:  # left empty: the account shown is kept
+            del values["iban"]
         return values
 
 
@@ -259,17 +270,19 @@ class ContactForm(forms.Form):
 
 
 class RowsFormSet(forms.BaseFormSet):
-    """A table of the child's file; rows left empty are ignored, rows ticked «Supprimer» are removed."""
+    """A table of the child's file, as the parent leaves it: every row shown stays, changed or not, unless its
+    «Supprimer» is ticked; a row added counts once filled in (an added row left empty is ignored)."""
 
     name = ""
 
     def rows(self) -> list[dict]:
-        kept = [
-            form.cleaned_data
-            for form in self.forms
-            if form.has_changed() and form.cleaned_data and not form.cleaned_data.get("DELETE")
-        ]
-        return changes.normalise_rows(self.name, [{k: v for k, v in row.items() if k != "DELETE"} for row in kept])
+        kept = []
+        for index, form in enumerate(self.forms):
+            shown = index < self.initial_form_count()
+            if self._should_delete_form(form) or not (shown or form.has_changed()):
+                continue
+            kept.append({name: value for name, value in form.cleaned_data.items() if name != "DELETE"})
+        return changes.normalise_rows(self.name, kept)
 
 
 class VaccinationFormSet(forms.formset_factory(VaccinationForm, formset=RowsFormSet, extra=0, can_delete=True)):

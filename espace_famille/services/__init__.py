@@ -315,7 +315,7 @@ def request_accept(*, request: Request, by: User, message: str = "", values: dic
         target.full_clean(exclude=["family", "photo"])
         target.save()
         for name, rows in tables:
-            file_changes.replace_rows(target, name, rows)
+            file_changes.apply_rows(target, name, rows)
         if request.kind == RequestKind.CHILD_ADD:
             request.child = target
             request.save(update_fields=["child"])

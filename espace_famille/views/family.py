@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
+
+from commun import intents
 
 from .. import changes, rules, selectors, services, throttling
 from ..exceptions import InvalidPhoto
@@ -29,6 +30,11 @@ SUBMITTED = (
     "jusqu'à son traitement ; vous la suivez dans « Mes demandes »."
 )
 NOTHING_CHANGED = "Aucune modification à transmettre : les valeurs saisies sont celles du dossier."
+# What each family-file form confirms, as its intent names it (commun.intents): a resubmitted page does nothing.
+GUARDIAN_ACTION = "family_file.guardian"
+CHILD_ACTION = "family_file.child"
+CHILD_ADD_ACTION = "family_file.child_add"
+PHOTO_ACTION = "family_file.photo"
 
 
 def _pending(family, kind, **target) -> dict:
@@ -79,21 +85,31 @@ def guardian_edit(request, pk):
                 else {}
             ),
         )
-    status = 200
+    status, intent_error = 200, None
     if data is not None:
         if all(form.is_valid() for form in forms.values()):
-            with transaction.atomic():
-                made = [
-                    services.family_file_submit(
-                        family=family, kind=kind, values=forms[prefix].values(), by=request.user, **who
-                    )
-                    for kind, _, prefix, _, who in sections
-                ]
-            if any(made):
-                messages.success(request, SUBMITTED)
+            # The four sections are asked together, under one intent: all of them once, or none.
+            try:
+                with intents.once(
+                    request.POST.get(intents.FIELD), action=GUARDIAN_ACTION, subject=guardian.pk, user=request.user
+                ):
+                    made = [
+                        services.family_file_submit(
+                            family=family, kind=kind, values=forms[prefix].values(), by=request.user, **who
+                        )
+                        for kind, _, prefix, _, who in sections
+                    ]
+            except intents.AlreadyDone:
+                messages.info(request, intents.ALREADY_DONE)
+                return redirect("espace_famille:guardian_edit", pk=guardian.pk)
+            except intents.IntentInvalid as error:
+                intent_error = error.message
             else:
-                messages.info(request, NOTHING_CHANGED)
-            return redirect("espace_famille:guardian_edit", pk=guardian.pk)
+                if any(made):
+                    messages.success(request, SUBMITTED)
+                else:
+                    messages.info(request, NOTHING_CHANGED)
+                return redirect("espace_famille:guardian_edit", pk=guardian.pk)
         if BankForm.WRONG in forms["bank"].errors.get("password", []):
             throttling.password_confirmation_failed(request)
         status = 400
@@ -104,13 +120,20 @@ def guardian_edit(request, pk):
         "forms": forms,
         "any_pending": any(form.pending for form in forms.values()),
         "current_iban": rules.mask_iban(family.iban),
+        "intent": intents.issue(action=GUARDIAN_ACTION, subject=guardian.pk, user=request.user),
+        "intent_error": intent_error,
         "breadcrumb": [ESPACE_FAMILLE, MA_FAMILLE, ("Responsables", None)],
     }
     return render(request, "espace_famille/guardian_edit.html", context, status=status)
 
 
 def _child_screen(request, *, child: Child | None, family, kind, pending: dict):
-    """Shared by «Modifier» and «Ajouter un enfant»: the general form and the vaccines and contacts tables."""
+    """Shared by «Modifier» and «Ajouter un enfant»: the general form and the vaccines and contacts tables.
+
+    «Ajouter un vaccin» / «Ajouter un adulte» only redraw the page; «Soumettre la modification» carries out its
+    intent, once."""
+    action, subject = (CHILD_ACTION, child.pk) if child else (CHILD_ADD_ACTION, family.pk)
+    done = redirect("espace_famille:child_edit", pk=child.pk) if child else redirect("espace_famille:family_file")
     fields = changes.KIND_FIELDS[kind][1]
     current = changes.snapshot(child, fields) if child else {}
     data = request.POST if request.method == "POST" else None
@@ -121,18 +144,26 @@ def _child_screen(request, *, child: Child | None, family, kind, pending: dict):
         name = formset_class.name
         rows = pending[name]["after"] if name in pending else current.get(name, [])
         tables[name] = rows_formset(formset_class, data=data, rows=rows, add=adding == name)
-    status = 200
+    status, intent_error = 200, None
     if data is not None and adding not in tables:
         if form.is_valid() and all(formset.is_valid() for formset in tables.values()):
             values = {**form.values(), **{name: formset.rows() for name, formset in tables.items()}}
-            made = services.family_file_submit(family=family, kind=kind, values=values, by=request.user, child=child)
-            if made is not None:
-                messages.success(request, SUBMITTED)
+            try:
+                with intents.once(request.POST.get(intents.FIELD), action=action, subject=subject, user=request.user):
+                    made = services.family_file_submit(
+                        family=family, kind=kind, values=values, by=request.user, child=child
+                    )
+            except intents.AlreadyDone:
+                messages.info(request, intents.ALREADY_DONE)
+                return done
+            except intents.IntentInvalid as error:
+                intent_error = error.message
             else:
-                messages.info(request, NOTHING_CHANGED)
-            if child is None:
-                return redirect("espace_famille:family_file")
-            return redirect("espace_famille:child_edit", pk=child.pk)
+                if made is not None:
+                    messages.success(request, SUBMITTED)
+                else:
+                    messages.info(request, NOTHING_CHANGED)
+                return done
         status = 400
     current_tables = {name: changes.show(Child, name, current.get(name, [])) for name in ("vaccinations", "contacts")}
     context = {
@@ -145,6 +176,8 @@ def _child_screen(request, *, child: Child | None, family, kind, pending: dict):
         "any_pending": bool(pending) and child is not None,
         "vaccination_headers": changes.list_headers("vaccinations"),
         "contact_headers": changes.list_headers("contacts"),
+        "intent": intents.issue(action=action, subject=subject, user=request.user),
+        "intent_error": intent_error,
         "breadcrumb": [ESPACE_FAMILLE, MA_FAMILLE, (str(child) if child else "Ajouter un enfant", None)],
     }
     return render(request, "espace_famille/child_edit.html", context, status=status)
@@ -187,14 +220,23 @@ def _person(request, person: str, pk: int):
 def photo_edit(request, person, pk):
     """«Modifier la photo»: applied at once, no validation by the service."""
     target = _person(request, person, pk)
-    error = None
+    subject = f"{person}:{target.pk}"
+    error = intent_error = None
     if request.method == "POST":
         upload = request.FILES.get("photo")
         if upload is None:
             error = "Choisissez une photo à envoyer."
         else:
             try:
-                services.photo_update(person=target, upload=upload, by=request.user)
+                with intents.once(
+                    request.POST.get(intents.FIELD), action=PHOTO_ACTION, subject=subject, user=request.user
+                ):
+                    services.photo_update(person=target, upload=upload, by=request.user)
+            except intents.AlreadyDone:
+                messages.info(request, intents.ALREADY_DONE)
+                return redirect("espace_famille:family_file")
+            except intents.IntentInvalid as exc:
+                intent_error = exc.message
             except InvalidPhoto as exc:
                 error = exc.message
             else:
@@ -204,9 +246,11 @@ def photo_edit(request, person, pk):
         "target": target,
         "person": person,
         "error": error,
+        "intent": intents.issue(action=PHOTO_ACTION, subject=subject, user=request.user),
+        "intent_error": intent_error,
         "breadcrumb": [ESPACE_FAMILLE, MA_FAMILLE, ("Modifier la photo", None)],
     }
-    return render(request, "espace_famille/photo_edit.html", context, status=400 if error else 200)
+    return render(request, "espace_famille/photo_edit.html", context, status=400 if error or intent_error else 200)
 
 
 @never_cache

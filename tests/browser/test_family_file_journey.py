@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from espace_famille.models import Guardian, Request, RequestState, Subscription
+from espace_famille.models import AuthorizedContact, Guardian, Request, RequestState, Subscription
 from espace_famille.permissions import ensure_staff_groups
 from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
@@ -26,6 +26,10 @@ def test_a_parent_changes_a_phone_and_adds_a_vaccine_and_an_instructor_accepts(l
     family = FamilyFactory(name="DURANT")
     guardian = GuardianFactory(family=family, first_name="Jean", phone="03 80 95 00 00")
     child = ChildFactory(family=family, first_name="Léa", birth_date=date(2010, 1, 1))
+    # Left untouched while a vaccine is added: it stays.
+    AuthorizedContact.objects.create(
+        child=child, full_name="BARRET Jean", mobile="06 11 11 11 11", relationship="voisin"
+    )
     parent = UserFactory(email="jean.durant@example.org")
     Subscription.objects.create(user=parent, family=family, method="code")
     ensure_staff_groups()
@@ -91,3 +95,5 @@ def test_a_parent_changes_a_phone_and_adds_a_vaccine_and_an_instructor_accepts(l
     assert "Certains champs sont en demande de modification." not in page.content()
     page.goto(url + f"/espace-famille/ma-famille/enfants/{child.pk}/")
     assert page.get_by_role("textbox", name="Vaccin (obligatoire)").first.input_value() == "Hépatite B"
+    assert page.get_by_role("textbox", name="Nom complet (obligatoire)").first.input_value() == "BARRET Jean"
+    assert list(AuthorizedContact.objects.filter(child=child).values_list("full_name", flat=True)) == ["BARRET Jean"]

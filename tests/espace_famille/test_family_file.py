@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from espace_famille import services
 from espace_famille.exceptions import StaleRequest
-from espace_famille.models import Child, Guardian, Request, RequestKind, RequestState, Subscription, Vaccination
+from espace_famille.models import Guardian, Request, RequestKind, RequestState, Subscription, Vaccination
+from tests.espace_famille.page_form import edit_and_submit, edited
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -53,49 +54,11 @@ def instructor():
     return UserFactory(email="instructeur@example.org", is_staff=True)
 
 
-def guardian_post(guardian: Guardian, **changes) -> dict:
-    family = guardian.family
-    data = {
-        "fiscal-quotient": family.quotient or "",
-        "fiscal-allocataire_number": family.allocataire_number,
-        "fiscal-dependants": family.dependants or "",
-        "address-address_line": family.address_line,
-        "address-address_complement": family.address_complement,
-        "address-postcode": family.postcode,
-        "address-city": family.city,
-        "bank-account_holder": family.account_holder,
-        "bank-iban": "",
-        "bank-bic": family.bic,
-        "guardian-civility": guardian.civility,
-        "guardian-family_situation": guardian.family_situation,
-        "guardian-last_name": guardian.last_name,
-        "guardian-first_name": guardian.first_name,
-        "guardian-email": guardian.email,
-        "guardian-phone": guardian.phone,
-        "guardian-quality": guardian.quality,
-        "guardian-mobile": guardian.mobile,
-        "guardian-accepts_email": "on" if guardian.accepts_email else "",
-    }
-    data.update(changes)
-    return {key: value for key, value in data.items() if value != "" or not key.endswith("accepts_email")}
-
-
-def child_post(child: Child | None, vaccinations=(), contacts=(), **changes) -> dict:
-    data = {
-        "child-last_name": child.last_name if child else "",
-        "child-first_name": child.first_name if child else "",
-        "child-birth_date": child.birth_date.isoformat() if child else "",
-        "child-sex": child.sex if child else "",
-        "child-diet": child.diet if child else "",
-        "child-allergies": child.allergies if child else "",
-    }
-    for prefix, rows in (("vaccinations", vaccinations), ("contacts", contacts)):
-        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-        data[f"{prefix}-INITIAL_FORMS"] = "0"
-        for index, row in enumerate(rows):
-            data.update({f"{prefix}-{index}-{key}": value for key, value in row.items()})
-    data.update(changes)
-    return data
+def add_row(client, url: str, prefix: str, row: dict):
+    """«Ajouter un vaccin» (or «Ajouter un adulte»), fill the new row in, «Soumettre la modification»."""
+    page = client.post(url, {**edited(client.get(url)), "add": prefix})
+    index = int(edited(page)[f"{prefix}-TOTAL_FORMS"]) - 1
+    return client.post(url, edited(page, {f"{prefix}-{index}-{key}": value for key, value in row.items()}))
 
 
 def test_ma_famille_shows_a_card_per_member_with_birth_date_and_age(client, parent, family, child):
@@ -123,9 +86,8 @@ def test_ma_famille_reads_with_the_same_number_of_queries_whatever_the_family_si
 
 
 def test_a_phone_change_becomes_a_request_and_the_file_is_untouched(client, parent, guardian):
-    response = client.post(
-        reverse("espace_famille:guardian_edit", args=[guardian.pk]),
-        guardian_post(guardian, **{"guardian-mobile": "0612345678"}),
+    response = edit_and_submit(
+        client, reverse("espace_famille:guardian_edit", args=[guardian.pk]), {"guardian-mobile": "0612345678"}
     )
     assert response.status_code == 302
     request = Request.objects.get()
@@ -145,9 +107,10 @@ def test_a_phone_change_becomes_a_request_and_the_file_is_untouched(client, pare
 
 
 def test_a_submission_holds_only_the_changed_values_one_request_per_kind(client, parent, guardian):
-    post = guardian_post(
-        guardian,
-        **{
+    edit_and_submit(
+        client,
+        reverse("espace_famille:guardian_edit", args=[guardian.pk]),
+        {
             "guardian-mobile": "06 12 34 56 78",
             "address-city": "Dijon",
             "address-postcode": "21000",
@@ -158,7 +121,6 @@ def test_a_submission_holds_only_the_changed_values_one_request_per_kind(client,
             "bank-password": PASSWORD,
         },
     )
-    client.post(reverse("espace_famille:guardian_edit", args=[guardian.pk]), post)
     by_kind = {r.kind: r.changes for r in Request.objects.all()}
     assert set(by_kind) == {
         RequestKind.GUARDIAN_CHANGE,
@@ -176,27 +138,27 @@ NEW_BANK = {"bank-account_holder": "M. Jean DURANT", "bank-iban": VALID_IBAN, "b
 
 def test_changing_the_bank_details_asks_for_the_password_again(client, parent, guardian):
     url = reverse("espace_famille:guardian_edit", args=[guardian.pk])
-    response = client.post(url, guardian_post(guardian, **NEW_BANK, **{"guardian-mobile": "06 12 34 56 78"}))
+    response = edit_and_submit(client, url, {**NEW_BANK, "guardian-mobile": "06 12 34 56 78"})
     assert response.status_code == 400
     assert 'id="id_bank-password_error"' in text(response)
     assert "Saisissez le mot de passe de votre compte pour modifier vos coordonnées bancaires." in text(response)
     # Nothing is half-saved: the guardian's change waits with the bank one.
     assert not Request.objects.exists()
 
-    response = client.post(url, guardian_post(guardian, **NEW_BANK, **{"bank-password": "pas-le-bon"}))
+    response = client.post(url, edited(response, {**NEW_BANK, "bank-password": "pas-le-bon"}))
     assert response.status_code == 400 and "Le mot de passe n'est pas le bon." in text(response)
     assert not Request.objects.exists()
 
-    client.post(url, guardian_post(guardian, **NEW_BANK, **{"bank-password": PASSWORD}))
-    assert Request.objects.get().kind == RequestKind.BANK_CHANGE
+    client.post(url, edited(response, {**NEW_BANK, "bank-password": PASSWORD}))
+    assert {request.kind for request in Request.objects.all()} == {RequestKind.BANK_CHANGE, RequestKind.GUARDIAN_CHANGE}
 
 
 def test_guessing_the_password_on_the_bank_form_is_throttled(client, parent, guardian, settings):
     settings.SUBSCRIPTION_RATE = "2/h"
     url = reverse("espace_famille:guardian_edit", args=[guardian.pk])
     for _ in range(2):
-        client.post(url, guardian_post(guardian, **NEW_BANK, **{"bank-password": "pas-le-bon"}))
-    response = client.post(url, guardian_post(guardian, **NEW_BANK, **{"bank-password": PASSWORD}))
+        edit_and_submit(client, url, {**NEW_BANK, "bank-password": "pas-le-bon"})
+    response = edit_and_submit(client, url, {**NEW_BANK, "bank-password": PASSWORD})
     assert response.status_code == 400
     assert "Trop de mots de passe erronés" in text(response)
     assert not Request.objects.exists()
@@ -204,13 +166,13 @@ def test_guessing_the_password_on_the_bank_form_is_throttled(client, parent, gua
 
 def test_other_changes_do_not_ask_for_the_password(client, parent, guardian):
     url = reverse("espace_famille:guardian_edit", args=[guardian.pk])
-    client.post(url, guardian_post(guardian, **{"guardian-mobile": "06 12 34 56 78"}))
+    edit_and_submit(client, url, {"guardian-mobile": "06 12 34 56 78"})
     assert Request.objects.get().kind == RequestKind.GUARDIAN_CHANGE
 
 
 def test_the_iban_is_validated_and_never_written_in_full_in_the_page(client, parent, guardian, family):
     url = reverse("espace_famille:guardian_edit", args=[guardian.pk])
-    response = client.post(url, guardian_post(guardian, **{"bank-iban": "FR76 3000 6000 0112 3456 7890 180"}))
+    response = edit_and_submit(client, url, {"bank-iban": "FR76 3000 6000 0112 3456 7890 180"})
     assert response.status_code == 400
     assert "IBAN" in text(response) and not Request.objects.exists()
 
@@ -223,8 +185,8 @@ def test_the_iban_is_validated_and_never_written_in_full_in_the_page(client, par
 
 
 def test_a_bad_phone_number_is_refused_beside_its_field(client, parent, guardian):
-    response = client.post(
-        reverse("espace_famille:guardian_edit", args=[guardian.pk]), guardian_post(guardian, **{"guardian-phone": "12"})
+    response = edit_and_submit(
+        client, reverse("espace_famille:guardian_edit", args=[guardian.pk]), {"guardian-phone": "12"}
     )
     assert response.status_code == 400
     assert 'id="id_guardian-phone_error"' in text(response)
@@ -234,16 +196,16 @@ def test_a_bad_phone_number_is_refused_beside_its_field(client, parent, guardian
 
 def test_submitting_the_file_values_again_changes_nothing_and_reverting_withdraws(client, parent, guardian):
     url = reverse("espace_famille:guardian_edit", args=[guardian.pk])
-    response = client.post(url, guardian_post(guardian), follow=True)
+    response = edit_and_submit(client, url, follow=True)
     assert "Aucune modification à transmettre" in text(response)
     assert not Request.objects.exists()
 
-    client.post(url, guardian_post(guardian, **{"guardian-mobile": "0612345678"}))
-    client.post(url, guardian_post(guardian, **{"guardian-mobile": "0698765432"}))
+    edit_and_submit(client, url, {"guardian-mobile": "0612345678"})
+    edit_and_submit(client, url, {"guardian-mobile": "0698765432"})
     request = Request.objects.get()
     assert request.changes["mobile"]["after"] == "06 98 76 54 32"
 
-    client.post(url, guardian_post(guardian))
+    edit_and_submit(client, url, {"guardian-mobile": ""})
     request.refresh_from_db()
     assert request.state == RequestState.WITHDRAWN
 
@@ -296,12 +258,11 @@ def test_a_file_changed_since_the_request_is_not_overwritten_without_a_decision(
 
 def test_adding_a_vaccine_goes_through_a_request_and_lands_once_accepted(client, parent, child, instructor):
     url = reverse("espace_famille:child_edit", args=[child.pk])
-    page = client.post(url, child_post(child, add="vaccinations"))
+    page = client.post(url, {**edited(client.get(url)), "add": "vaccinations"})
     assert page.status_code == 200 and 'name="vaccinations-0-name"' in text(page)
     assert not Request.objects.exists()
 
-    vaccine = {"name": "Hépatite B", "date": "2016-04-05", "booster_date": ""}
-    client.post(url, child_post(child, vaccinations=[vaccine]))
+    add_row(client, url, "vaccinations", {"name": "Hépatite B", "date": "2016-04-05", "booster_date": ""})
     request = Request.objects.get()
     assert request.kind == RequestKind.CHILD_CHANGE
     assert request.changes == {
@@ -317,22 +278,19 @@ def test_adding_a_vaccine_goes_through_a_request_and_lands_once_accepted(client,
 
 def test_contacts_need_a_phone_number(client, parent, child):
     contact = {"full_name": "BARRET Jean-philippe", "relationship": "voisin", "can_pick_up": "on"}
-    response = client.post(reverse("espace_famille:child_edit", args=[child.pk]), child_post(child, contacts=[contact]))
+    response = add_row(client, reverse("espace_famille:child_edit", args=[child.pk]), "contacts", contact)
     assert response.status_code == 400
     assert "Indiquez au moins un numéro pour joindre cet adulte." in text(response)
 
 
 def test_a_family_asks_to_add_a_child(client, parent, family, instructor):
-    data = child_post(
-        None,
-        **{
-            "child-last_name": "DURANT",
-            "child-first_name": "Nathan",
-            "child-birth_date": "2015-11-24",
-            "child-sex": "M",
-        },
-    )
-    response = client.post(reverse("espace_famille:child_add"), data, follow=True)
+    data = {
+        "child-last_name": "DURANT",
+        "child-first_name": "Nathan",
+        "child-birth_date": "2015-11-24",
+        "child-sex": "M",
+    }
+    response = edit_and_submit(client, reverse("espace_famille:child_add"), data, follow=True)
     assert "Ajout en attente de validation" in text(response)
     request = Request.objects.get(kind=RequestKind.CHILD_ADD)
     assert not family.children.exists()
@@ -344,8 +302,8 @@ def test_a_family_asks_to_add_a_child(client, parent, family, instructor):
 
 
 def test_a_birth_date_in_the_future_is_refused(client, parent, child):
-    response = client.post(
-        reverse("espace_famille:child_edit", args=[child.pk]), child_post(child, **{"child-birth_date": "2999-01-01"})
+    response = edit_and_submit(
+        client, reverse("espace_famille:child_edit", args=[child.pk]), {"child-birth_date": "2999-01-01"}
     )
     assert response.status_code == 400
     assert "La date de naissance ne peut pas être dans le futur." in text(response)
@@ -358,9 +316,10 @@ def test_health_data_pages_are_never_cached(client, parent, child):
 
 def test_a_parent_cannot_post_fields_that_are_not_theirs(client, parent, family, child):
     other_child = ChildFactory()
-    data = child_post(child, **{"child-allergies": "arachide"})
+    url = reverse("espace_famille:child_edit", args=[child.pk])
+    data = edited(client.get(url), {"child-allergies": "arachide"})
     data.update({"state": "accepted", "family": other_child.family_id, "child": other_child.pk})
-    client.post(reverse("espace_famille:child_edit", args=[child.pk]), data)
+    client.post(url, data)
     request = Request.objects.get()
     assert request.state == RequestState.PENDING and request.family == family and request.child == child
     assert set(request.changes) == {"allergies"}

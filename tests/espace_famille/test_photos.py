@@ -12,6 +12,7 @@ from PIL import Image
 from espace_famille.models import Subscription
 from espace_famille.permissions import ensure_staff_groups
 from tests.factories import ChildFactory, FamilyFactory, UserFactory
+from tests.intents import submit
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +45,7 @@ def parent(client, child):
 
 def test_a_photo_is_stored_as_a_small_jpeg_without_metadata(client, parent, child):
     url = reverse("espace_famille:photo_edit", args=["enfant", child.pk])
-    response = client.post(url, {"photo": image_file(fmt="JPEG", name="IMG_0001.jpg")}, follow=True)
+    response = submit(client, url, {"photo": image_file(fmt="JPEG", name="IMG_0001.jpg")}, follow=True)
     assert "La photo de Léa DURANT a été modifiée." in response.content.decode()
     child.refresh_from_db()
     with child.photo.open("rb") as stored, Image.open(stored) as image:
@@ -56,7 +57,7 @@ def test_a_photo_is_stored_as_a_small_jpeg_without_metadata(client, parent, chil
 
 def test_a_file_that_is_not_an_image_is_refused_beside_the_field(client, parent, child):
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
-    response = client.post(reverse("espace_famille:photo_edit", args=["enfant", child.pk]), {"photo": fake})
+    response = submit(client, reverse("espace_famille:photo_edit", args=["enfant", child.pk]), {"photo": fake})
     assert response.status_code == 400
     assert "Le fichier n'est pas une image lisible" in unescape(response.content.decode())
     assert 'aria-describedby="id_photo_error"' in response.content.decode()
@@ -67,7 +68,8 @@ def test_a_file_that_is_not_an_image_is_refused_beside_the_field(client, parent,
 def test_a_gif_is_refused_even_when_named_jpg(client, parent, child):
     out = io.BytesIO()
     Image.new("RGB", (10, 10)).save(out, "GIF")
-    response = client.post(
+    response = submit(
+        client,
         reverse("espace_famille:photo_edit", args=["enfant", child.pk]),
         {"photo": SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")},
     )
@@ -76,7 +78,7 @@ def test_a_gif_is_refused_even_when_named_jpg(client, parent, child):
 
 
 def test_the_photo_is_served_to_the_family_and_to_instructors_only(client, parent, child):
-    client.post(reverse("espace_famille:photo_edit", args=["enfant", child.pk]), {"photo": image_file()})
+    submit(client, reverse("espace_famille:photo_edit", args=["enfant", child.pk]), {"photo": image_file()})
     url = reverse("espace_famille:photo", args=["enfant", child.pk])
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
