@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from commun.uploads import PHOTO, UploadRefused, upload_help
+
 from .. import changes, rules, selectors, services, throttling
-from ..exceptions import InvalidPhoto
 from ..family_forms import (
     AddressForm,
     BankForm,
@@ -195,7 +196,7 @@ def photo_edit(request, person, pk):
         else:
             try:
                 services.photo_update(person=target, upload=upload, by=request.user)
-            except InvalidPhoto as exc:
+            except UploadRefused as exc:
                 error = exc.message
             else:
                 messages.success(request, f"La photo de {target} a été modifiée.")
@@ -204,6 +205,7 @@ def photo_edit(request, person, pk):
         "target": target,
         "person": person,
         "error": error,
+        "formats": upload_help(PHOTO),
         "breadcrumb": [ESPACE_FAMILLE, MA_FAMILLE, ("Modifier la photo", None)],
     }
     return render(request, "espace_famille/photo_edit.html", context, status=400 if error else 200)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 
+from commun.uploads import UploadRefused
 from home.templatetags.portail import MONTHS, jour_court
 
 from .. import rules, selectors, services
@@ -247,15 +248,18 @@ def planning_confirm(request):
                     days=[entry.day],
                     justification=form.cleaned_data.get("justification"),
                 )
+            except UploadRefused as error:
+                form.add_error("justification", error)
             except ValidationError as error:  # BookingNotAllowed: the activity closed to bookings meanwhile
                 messages.error(request, " ".join(error.messages))
                 return redirect(back)
-            if result.requested:
-                messages.success(request, DONE[entry.action].format(**words))
             else:
-                reasons = ", ".join(reason for _child, _day, reason in result.skipped)
-                messages.error(request, f"Demande non enregistrée pour le {words['day']} : {reasons}.")
-            return redirect(back)
+                if result.requested:
+                    messages.success(request, DONE[entry.action].format(**words))
+                else:
+                    reasons = ", ".join(reason for _child, _day, reason in result.skipped)
+                    messages.error(request, f"Demande non enregistrée pour le {words['day']} : {reasons}.")
+                return redirect(back)
         status = 400
     context = {
         "entry": entry,
