@@ -294,6 +294,6 @@ class UploadSizeMiddleware:
                 length = 0
             limit = settings.UPLOAD_MAX_REQUEST_BYTES
             if length > limit:
-                context = {"limit": limit // MEGABYTE, "back": request.path}
+                context = {"limit": limit // MEGABYTE, "back": request.get_full_path()}
                 return render(request, "commun/upload_too_large.html", context, status=413)
         return self.get_response(request)

@@ -255,7 +255,9 @@ def test_an_oversize_upload_is_answered_413_unread_and_nothing_is_stored(client,
         **{"wsgi.input": UntouchableBody()},
     )
     assert response.status_code == 413
-    assert "L'envoi dépasse 11 Mo : il n'a pas été lu et rien n'a été enregistré." in text(response)
+    page = text(response)
+    assert "L'envoi dépasse 11 Mo : il n'a pas été lu et rien n'a été enregistré." in page
+    assert f'<a class="button" href="{url}">Revenir au formulaire</a>' in page
     with override_settings(UPLOAD_MAX_REQUEST_BYTES=1024 * 1024):
         response = client.post(url, {"file": upload("scan.pdf", pdf_bytes() + b"%" * (1024 * 1024))})
     assert response.status_code == 413 and "L'envoi dépasse 1 Mo" in text(response)
