@@ -41,11 +41,6 @@ class StaleRequest(ValidationError):
         )
 
 
-class InvalidPhoto(ValidationError):
-    def __init__(self, message):
-        super().__init__(message, code="invalid_photo")
-
-
 class FranceConnectRefused(ValidationError):
     """The FranceConnect identity cannot be linked to this account, or the account cannot be opened: already
     linked elsewhere, an address not confirmed, a second factor the password alone must not bypass."""

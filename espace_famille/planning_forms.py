@@ -1,68 +1,28 @@
 """Forms of the planning: a day's confirmation (with a justification), long-period requests, the list filter."""
 
-import io
-
 import django_filters
 from django import forms
-from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+from commun.uploads import DOCUMENT, upload_help
 
 from .models import Child, Request, RequestState
-
-JUSTIFICATION_MAX_BYTES = 5 * 1024 * 1024
-JUSTIFICATION_IMAGE_FORMATS = {"JPEG", "PNG", "WEBP"}
-IMAGE_MAX_PIXELS = 40_000_000
-IMAGE_MAX_SIDE = 2480  # an A4 page at 300 dpi
-JUSTIFICATION_HELP = (
-    "Un certificat médical par exemple : PDF, JPEG, PNG ou WebP, 5 Mo au plus. "
-    "Une absence déclarée après le délai et sans justificatif est facturée."
-)
-
-
-def justification_clean(upload) -> ContentFile:
-    """The file under a neutral name once its content is known to be a PDF or an image; ValidationError otherwise.
-
-    The name the parent gave is dropped (it often holds the child's name or the illness); an image is re-encoded
-    without its metadata (a phone's photo carries where and when it was taken), large enough to stay legible."""
-    if upload.size > JUSTIFICATION_MAX_BYTES:
-        raise ValidationError("Le justificatif dépasse 5 Mo. Choisissez un fichier plus léger.", code="too_big")
-    data = upload.read()
-    if data.startswith(b"%PDF-"):
-        if b"%%EOF" not in data[-2048:]:
-            raise ValidationError("Le fichier PDF est incomplet ou illisible.", code="invalid_pdf")
-        return ContentFile(data, name="justificatif.pdf")
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            if probe.format not in JUSTIFICATION_IMAGE_FORMATS or probe.width * probe.height > IMAGE_MAX_PIXELS:
-                raise ValueError(probe.format)
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
-            image = ImageOps.exif_transpose(image)
-            image.thumbnail((IMAGE_MAX_SIDE, IMAGE_MAX_SIDE))
-            out = io.BytesIO()
-            image.convert("RGB").save(out, "JPEG", quality=90)
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as error:
-        raise ValidationError(
-            "Le justificatif doit être un fichier PDF ou une image (JPEG, PNG ou WebP).", code="invalid_type"
-        ) from error
-    return ContentFile(out.getvalue(), name="justificatif.jpg")
 
 
 class DayConfirmForm(forms.Form):
     """The confirmation of a click on the planning; an absence may come with a justification."""
 
-    justification = forms.FileField(label="Justificatif (facultatif)", required=False, help_text=JUSTIFICATION_HELP)
+    # The service applies the upload policy: its refusal comes back beside this field.
+    justification = forms.FileField(label="Justificatif (facultatif)", required=False)
 
     def __init__(self, *args, allow_justification: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        if not allow_justification:
+        if allow_justification:
+            self.fields["justification"].help_text = (
+                f"Un certificat médical par exemple : {upload_help(DOCUMENT)} "
+                "Une absence déclarée après le délai et sans justificatif est facturée."
+            )
+        else:
             del self.fields["justification"]
-
-    def clean_justification(self):
-        upload = self.cleaned_data.get("justification")
-        return justification_clean(upload) if upload else None
 
 
 class LongPeriodForm(forms.Form):

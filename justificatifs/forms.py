@@ -2,13 +2,18 @@
 
 from django import forms
 
+from commun.uploads import DOCUMENT, upload_help
+
 ACCEPT = ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(
         label="Fichier",
-        help_text="PDF, JPEG ou PNG, 5 Mo au plus.",
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         error_messages={"required": "* Ce champ n'est pas optionnel."},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = upload_help(DOCUMENT)

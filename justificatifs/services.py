@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from commun.uploads import DOCUMENT, upload_clean
 from espace_famille import acknowledgements
 from espace_famille.exceptions import InvalidTransition
 from espace_famille.models import Child, EventKind, Family, Request, RequestEvent, RequestKind, RequestState, User
@@ -16,19 +16,18 @@ from notifications import services as notifications
 from . import rules
 from .exceptions import InvalidDocument
 from .models import Document, DocumentState, DocumentType
-from .uploads import document_clean
 
 EXPIRY_EMAIL = "document_expiry"
 
 
 def document_upload(*, family: Family, document_type: DocumentType, child: Child | None, upload, by: User) -> Document:
-    """Check the file by its content (InvalidDocument: nothing is written), then store it privately under a random
-    name, as a request «Pièce justificative» waiting for the service."""
+    """Check the file by the upload policy (UploadRefused: nothing is written), then store the rewritten file
+    privately under a random name, as a request «Pièce justificative» waiting for the service."""
     if document_type.per_child and (child is None or child.family_id != family.pk):
         raise InvalidDocument("Choisissez l'enfant concerné par ce document.")
     if not document_type.per_child:
         child = None
-    data, content_type, extension, name = document_clean(upload)
+    clean = upload_clean(upload, kind=DOCUMENT)
     with transaction.atomic():
         subject = document_type.name + (f" — {child.first_name} {child.last_name}" if child else "")
         request = Request.objects.create(
@@ -39,13 +38,13 @@ def document_upload(*, family: Family, document_type: DocumentType, child: Child
             child=child,
             document_type=document_type,
             request=request,
-            original_name=name,
-            content_type=content_type,
-            extension=extension,
-            size=len(data),
+            original_name=clean.original_name,
+            content_type=clean.content_type,
+            extension=clean.extension,
+            size=len(clean.content),
             uploaded_by=by,
         )
-        document.file.save("piece", ContentFile(data), save=False)
+        document.file.save(clean.name, clean.as_file(), save=False)
         document.save()
         RequestEvent.objects.create(request=request, kind=EventKind.SUBMITTED, author=by)
         acknowledgements.request_received(request=request, by=by, now=request.created_at)

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commun import intents
+from commun.uploads import UploadRefused
 from espace_famille import selectors as famille_selectors
 
 from . import selectors, services
@@ -48,7 +49,7 @@ def document_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def document_upload(request, type_pk):
-    """«Ajouter» or «Remplacer»: the file goes to the service, which validates it."""
+    """«Ajouter» or «Remplacer»: the file goes to the service, which applies the upload policy."""
     family = _family(request)
     document_type = get_object_or_404(DocumentType, pk=type_pk, active=True)
     child = None
@@ -78,8 +79,8 @@ def document_upload(request, type_pk):
                 return redirect("justificatifs:list")
             except intents.IntentInvalid as error:
                 form.add_error(None, error.message)
-            except InvalidDocument as error:
-                form.add_error("file", error.message)
+            except (InvalidDocument, UploadRefused) as error:
+                form.add_error("file", error)
             else:
                 messages.success(request, "Votre document est envoyé : il est en attente de validation par le service.")
                 return redirect("justificatifs:list")

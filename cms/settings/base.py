@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body: an oversize upload is answered 413 unread (commun/uploads.py).
+    "commun.uploads.UploadSizeMiddleware",
     "cms.security.SessionExpiryMiddleware",
     "cms.security.StaffOnlyAdminMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -277,6 +279,13 @@ SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 # Supporting documents: the formats accepted (checked by content) and the largest file; the reminder before expiry.
 DOCUMENT_FORMATS = env_list("DOCUMENT_FORMATS", "pdf,jpeg,png")
 DOCUMENT_MAX_BYTES = int(env("DOCUMENT_MAX_BYTES", str(5 * 1024 * 1024)))
+# The upload policy (commun/uploads.py): the largest photo; the largest image, in pixels, read from its header
+# before anything is decoded (25 Mpx: a phone's photo or an A4 scan at 600 dpi, about 100 MB once decoded); the
+# largest multipart request, refused before it is read: the largest file the portal accepts (Wagtail's images:
+# 10 MB) and 1 MB for the rest of the form.
+PHOTO_MAX_BYTES = int(env("PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
+UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(25_000_000)))
+UPLOAD_MAX_REQUEST_BYTES = int(env("UPLOAD_MAX_REQUEST_BYTES", str(11 * 1024 * 1024)))
 DOCUMENT_REMINDER_DAYS = int(env("DOCUMENT_REMINDER_DAYS", "30"))
 # Retention (manage.py retention, daily): families and accounts unused for three years are anonymised or
 # deleted; the contents of sent e-mails are erased after 90 days.

@@ -6,7 +6,9 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from .. import acknowledgements, images, rules, selectors
+from commun.uploads import PHOTO, upload_clean
+
+from .. import acknowledgements, rules, selectors
 from .. import changes as file_changes
 from ..exceptions import FranceConnectRefused, InvalidTransition, StaleRequest, SubscriptionNotFound
 from ..models import (
@@ -350,12 +352,13 @@ def request_mark_read(*, request: Request) -> None:
 
 
 def photo_update(*, person: Guardian | Child, upload, by: User) -> Guardian | Child:
-    """Photos change at once, without validation: checked by content, re-encoded, stored privately."""
-    cleaned = images.photo_clean(upload)
+    """Photos change at once, without validation: checked by the upload policy (UploadRefused: nothing is
+    written), re-encoded, stored privately."""
+    cleaned = upload_clean(upload, kind=PHOTO)
     with transaction.atomic():
         locked = _locked(person)
         old = locked.photo.name if locked.photo else ""
-        locked.photo.save(cleaned.name, cleaned, save=False)
+        locked.photo.save(cleaned.name, cleaned.as_file(), save=False)
         locked.save(update_fields=["photo"])
         log(instance=locked, action="portail.photo.update", user=by)
         if old:

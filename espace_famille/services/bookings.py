@@ -14,6 +14,7 @@ from django.utils import timezone
 from wagtail.log_actions import get_active_log_context
 from wagtail.log_actions import registry as log_registry
 
+from commun.uploads import DOCUMENT, upload_clean
 from notifications import services as notifications
 
 from .. import acknowledgements, rules
@@ -186,7 +187,8 @@ def booking_request_submit(
 
     Each day is either requested or skipped with its French reason. One Request per child with at least one
     day requested; a cancellation is decided at once. On an activity that accepts automatically, the
-    requests are decided by the rules in the same transaction."""
+    requests are decided by the rules in the same transaction. A justification goes through the upload policy
+    first (UploadRefused: nothing is written)."""
     if kind not in REQUEST_KIND:
         raise ValueError(f"Unknown request kind: {kind!r}")
     now = now or timezone.now()
@@ -194,6 +196,8 @@ def booking_request_submit(
     children = list(children)
     if any(child.family_id != family.pk for child in children):
         raise BookingNotAllowed("Cet enfant n'est pas rattaché à votre dossier famille.")
+    if justification is not None:
+        justification = upload_clean(justification, kind=DOCUMENT).as_file()
     result = SubmitResult()
     if not days or not children:
         return result

@@ -8,9 +8,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commun import intents
+from commun.uploads import PHOTO, UploadRefused, upload_help
 
 from .. import changes, rules, selectors, services, throttling
-from ..exceptions import InvalidPhoto
 from ..family_forms import (
     AddressForm,
     BankForm,
@@ -237,7 +237,7 @@ def photo_edit(request, person, pk):
                 return redirect("espace_famille:family_file")
             except intents.IntentInvalid as exc:
                 intent_error = exc.message
-            except InvalidPhoto as exc:
+            except UploadRefused as exc:
                 error = exc.message
             else:
                 messages.success(request, f"La photo de {target} a été modifiée.")
@@ -248,6 +248,7 @@ def photo_edit(request, person, pk):
         "error": error,
         "intent": intents.issue(action=PHOTO_ACTION, subject=subject, user=request.user),
         "intent_error": intent_error,
+        "formats": upload_help(PHOTO),
         "breadcrumb": [ESPACE_FAMILLE, MA_FAMILLE, ("Modifier la photo", None)],
     }
     return render(request, "espace_famille/photo_edit.html", context, status=400 if error or intent_error else 200)

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commun import intents
+from commun.uploads import UploadRefused
 from home.templatetags.portail import MONTHS, jour_court
 
 from .. import rules, selectors, services
@@ -293,6 +294,9 @@ def planning_confirm(request):
         return redirect(back)
     except intents.IntentInvalid as error:  # a page of another day
         return page(action, form, status=400, refused=error.message)
+    except UploadRefused as error:
+        form.add_error("justification", error)
+        return page(action, form, status=400)
     except ValidationError as error:  # BookingNotAllowed: the activity closed to bookings meanwhile
         messages.error(request, " ".join(error.messages))
         return redirect(back)

@@ -27,6 +27,7 @@ from espace_famille.models import (
 )
 from espace_famille.rules import PARIS
 from notifications.models import OutboxMessage
+from tests.commun import hostile
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -390,7 +391,7 @@ def test_an_absence_after_the_deadline_is_billed(home, instructor):
 
 def test_a_late_absence_with_a_justification_is_not_billed(home, instructor):
     booked(home, MONDAY, by=instructor)
-    certificate = ContentFile(b"%PDF-1.4 certificat", name="certificat.pdf")
+    certificate = ContentFile(hostile.pdf_bytes("Certificat médical"), name="certificat.pdf")
     home.ask("absence", MONDAY, now=datetime(2026, 11, 16, 8, 0, tzinfo=PARIS), justification=certificate)
 
     request = home.request("absence")

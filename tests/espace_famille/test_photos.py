@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from espace_famille.models import Subscription
+from espace_famille.models import Child, Subscription
 from espace_famille.permissions import ensure_staff_groups
+from tests.commun import hostile
 from tests.factories import ChildFactory, FamilyFactory, UserFactory
 from tests.intents import submit
 
@@ -59,7 +60,7 @@ def test_a_file_that_is_not_an_image_is_refused_beside_the_field(client, parent,
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
     response = submit(client, reverse("espace_famille:photo_edit", args=["enfant", child.pk]), {"photo": fake})
     assert response.status_code == 400
-    assert "Le fichier n'est pas une image lisible" in unescape(response.content.decode())
+    assert "Ce fichier n'est pas une image JPEG ou PNG" in unescape(response.content.decode())
     assert 'aria-describedby="id_photo_error"' in response.content.decode()
     child.refresh_from_db()
     assert not child.photo
@@ -74,7 +75,40 @@ def test_a_gif_is_refused_even_when_named_jpg(client, parent, child):
         {"photo": SimpleUploadedFile("photo.jpg", out.getvalue(), content_type="image/jpeg")},
     )
     assert response.status_code == 400
-    assert "JPEG, PNG ou WebP" in response.content.decode()
+    assert "Ce fichier n'est pas une image JPEG ou PNG" in unescape(response.content.decode())
+
+
+def stored_photos(family) -> list[str]:
+    storage, folder = Child.photo.field.storage, f"photos/{family.pk}"
+    return storage.listdir(folder)[1] if storage.exists(folder) else []
+
+
+def test_a_40_megapixel_png_is_refused_beside_the_field_before_it_is_decoded(client, parent, child, monkeypatch):
+    from PIL import ImageFile
+
+    def no_decoding(self):
+        raise AssertionError("the image was decoded")
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", no_decoding)
+    photo = SimpleUploadedFile("photo.png", hostile.big_png(), content_type="image/png")
+    before = stored_photos(child.family)
+    response = submit(client, reverse("espace_famille:photo_edit", args=["enfant", child.pk]), {"photo": photo})
+    assert response.status_code == 400
+    page = unescape(response.content.decode())
+    assert "L'image est trop grande (25 millions de pixels au plus)" in page and 'id="id_photo_error"' in page
+    child.refresh_from_db()
+    assert not child.photo and stored_photos(child.family) == before
+
+
+def test_a_photo_keeps_no_comment_no_gps_position_no_camera(client, parent, child):
+    photo = SimpleUploadedFile("IMG_0001.jpg", hostile.jpeg_with_secrets(), content_type="image/jpeg")
+    assert (
+        submit(client, reverse("espace_famille:photo_edit", args=["enfant", child.pk]), {"photo": photo}).status_code
+        == 302
+    )
+    child.refresh_from_db()
+    with child.photo.open("rb") as stored:
+        hostile.assert_bare(stored.read())
 
 
 def test_the_photo_is_served_to_the_family_and_to_instructors_only(client, parent, child):

@@ -14,6 +14,7 @@ from espace_famille.models import Booking, Closure, Request, RequestKind
 from espace_famille.rules import PARIS
 from espace_famille.selectors_planning import planning_grid
 from espace_famille.views.planning import period_title
+from tests.commun import hostile
 from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     NOW,
@@ -213,10 +214,6 @@ def test_a_pending_day_can_be_withdrawn(client, parent, family, enrolled, activi
     assert Booking.objects.get().state == "cancelled"
 
 
-def _pdf() -> bytes:
-    return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
 def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(out, "PNG")
@@ -243,10 +240,10 @@ def test_an_absence_with_a_justification(client, parent, family, enrolled, activ
     fake = SimpleUploadedFile("certificat.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = confirm(client, query, justification=fake)
     assert response.status_code == 400
-    assert "Le justificatif doit être un fichier PDF ou une image" in text(response)
+    assert "Ce fichier n'est pas un PDF, JPEG ou PNG" in text(response)
     assert Booking.objects.get().state == "booked" and not Request.objects.exists()
 
-    upload = SimpleUploadedFile("certificat médical Léo.pdf", _pdf(), content_type="application/pdf")
+    upload = SimpleUploadedFile("certificat médical Léo.pdf", hostile.pdf_bytes(), content_type="application/pdf")
     assert confirm(client, query, justification=upload).status_code == 302
     booking = Booking.objects.get()
     assert booking.state == "abs_pending" and booking.justified
@@ -260,12 +257,46 @@ def test_an_image_justification_is_accepted_and_a_big_one_refused(client, parent
     morning, _ = activities
     Booking.objects.create(child=leo, activity=morning, day=MONDAY, state="booked", queued_at=NOW)
     query = confirm_query(leo, morning, MONDAY)
-    big = SimpleUploadedFile("scan.pdf", _pdf() + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
+    big = SimpleUploadedFile("scan.pdf", hostile.pdf_bytes() + b"0" * (5 * 1024 * 1024), content_type="application/pdf")
     response = confirm(client, query, justification=big)
-    assert response.status_code == 400 and "Le justificatif dépasse 5 Mo" in text(response)
+    assert response.status_code == 400 and "Le fichier dépasse 5 Mo" in text(response)
     image = SimpleUploadedFile("photo.png", _png(), content_type="image/png")
     assert confirm(client, query, justification=image).status_code == 302
-    assert Request.objects.get().justification.name.endswith(".jpg")
+    assert Request.objects.get().justification.name.endswith(".png")  # a scan keeps its format
+
+
+def stored_justifications(family) -> list[str]:
+    storage, folder = Request.justification.field.storage, f"justificatifs/{family.pk}"
+    return storage.listdir(folder)[1] if storage.exists(folder) else []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (hostile.action_pdf("javascript"), "Ce PDF contient du contenu actif"),
+        (hostile.hex_escaped_javascript_pdf(), "Ce PDF contient du contenu actif"),
+        (hostile.action_pdf("open_action"), "Ce PDF contient du contenu actif"),
+        (hostile.action_pdf("launch"), "Ce PDF contient du contenu actif"),
+        (hostile.action_pdf("embedded_file"), "Ce PDF contient du contenu actif"),
+        (hostile.encrypted_pdf(), "Ce PDF est protégé par un mot de passe"),
+        (hostile.html_named_pdf(), "Ce PDF est illisible ou abîmé."),
+        (hostile.big_png(), "L'image est trop grande (25 millions de pixels au plus)"),
+    ],
+)
+def test_a_hostile_justification_is_refused_beside_the_field_and_nothing_is_stored(
+    client, parent, family, enrolled, activities, frozen_now, data, message
+):
+    leo, _ = enrolled
+    morning, _ = activities
+    Booking.objects.create(child=leo, activity=morning, day=MONDAY, state="booked", queued_at=NOW)
+    before = stored_justifications(family)
+    upload = SimpleUploadedFile("certificat.pdf", data, content_type="application/pdf")
+    response = confirm(client, confirm_query(leo, morning, MONDAY), justification=upload)
+    assert response.status_code == 400
+    page = text(response)
+    assert message in page and 'id="id_justification_error"' in page
+    assert Booking.objects.get().state == "booked" and not Request.objects.exists()
+    assert stored_justifications(family) == before
 
 
 def test_a_day_past_its_deadline_cannot_be_booked_by_url(client, parent, enrolled, activities, monkeypatch):
@@ -352,6 +383,16 @@ def test_a_photo_justification_loses_its_metadata(client, parent, enrolled, acti
     with Request.objects.get().justification.open("rb") as stored:
         image = Image.open(io.BytesIO(stored.read()))
         assert image.size == (40, 20) and not image.getexif()
+
+
+def test_a_justification_keeps_no_comment_gps_position_or_camera(client, parent, enrolled, activities, frozen_now):
+    leo, _ = enrolled
+    morning, _ = activities
+    Booking.objects.create(child=leo, activity=morning, day=MONDAY, state="booked", queued_at=NOW)
+    photo = SimpleUploadedFile("IMG_0001.jpg", hostile.jpeg_with_secrets(), content_type="image/jpeg")
+    assert confirm(client, confirm_query(leo, morning, MONDAY), justification=photo).status_code == 302
+    with Request.objects.get().justification.open("rb") as stored:
+        hostile.assert_bare(stored.read())
 
 
 def test_a_late_absence_warns_that_it_will_be_billed(client, parent, enrolled, activities, monkeypatch):

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 from django.urls import reverse
 from PIL import Image
 from pypdf import PdfWriter
@@ -18,6 +19,7 @@ from espace_famille.permissions import ensure_staff_groups
 from justificatifs import rules, services
 from justificatifs.models import Document, DocumentState, DocumentType, Validity
 from notifications.models import OutboxMessage
+from tests.commun import hostile
 from tests.espace_facturation.factories import text
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 from tests.intents import intent_in, submit
@@ -190,19 +192,18 @@ def bomb_png() -> bytes:
     return buffer.getvalue()
 
 
-def polyglot_png() -> bytes:
-    return png_bytes() + b"<html><script>alert(document.cookie)</script></html>"
-
-
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("virus.pdf", zip_named_pdf(), "Ce fichier n'est pas un PDF, JPEG, PNG"),
+        ("virus.pdf", zip_named_pdf(), "Ce fichier n'est pas un PDF, JPEG ou PNG"),
         ("script.pdf", javascript_pdf(), "contenu actif"),
+        ("echappe.pdf", hostile.hex_escaped_javascript_pdf(), "contenu actif"),
+        ("compresse.pdf", hostile.javascript_in_object_stream_pdf(), "contenu actif"),
         ("secret.pdf", encrypted_pdf(), "protégé par un mot de passe"),
-        ("image.png", polyglot_png(), "contient du code"),
+        ("proprietaire.pdf", hostile.encrypted_pdf(""), "protégé par un mot de passe"),
         ("bombe.png", bomb_png(), "trop grande"),
-        ("page.html", b"<html><body>bonjour</body></html>", "Ce fichier n'est pas un PDF, JPEG, PNG"),
+        ("39-megapixels.png", hostile.big_png(), "trop grande"),
+        ("page.html", b"<html><body>bonjour</body></html>", "Ce fichier n'est pas un PDF, JPEG ou PNG"),
         ("x" * 150 + ".pdf", pdf_bytes(), "Le nom du fichier n'est pas accepté"),
         ("gros.pdf", pdf_bytes() + b"%" * (5 * 1024 * 1024), "Le fichier dépasse 5 Mo."),
         ("vide.pdf", b"", "vide"),
@@ -247,6 +248,45 @@ def test_an_upload_page_names_its_document_type_and_child(client, parent, family
     assert response.status_code == 400
     assert "Cette page a expiré ou ne correspond pas à votre demande" in text(response)
     assert not Document.objects.exists()
+
+
+def test_what_is_stored_is_the_re_encoded_image_without_its_comment_or_gps_position(client, parent, leo, insurance):
+    url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
+    sent = hostile.jpeg_with_secrets()
+    assert submit(client, url, {"file": upload("IMG_0001.jpg", sent, "image/jpeg")}).status_code == 302
+    document = Document.objects.get()
+    assert document.content_type == "image/jpeg" and document.extension == ".jpg"
+    with document.file.open("rb") as stored:
+        content = stored.read()
+    hostile.assert_bare(content)
+    assert document.size == len(content)
+
+
+class UntouchableBody:
+    def read(self, *args):
+        raise AssertionError("the body was read")
+
+    readline = read
+
+
+def test_an_oversize_upload_is_answered_413_unread_and_nothing_is_stored(client, parent, leo, insurance):
+    url = reverse("justificatifs:upload", args=[insurance.pk]) + f"?enfant={leo.pk}"
+    response = client.generic(
+        "POST",
+        url,
+        b"--B--",
+        content_type="multipart/form-data; boundary=B",
+        CONTENT_LENGTH=str(2 * 1024 * 1024 * 1024),
+        **{"wsgi.input": UntouchableBody()},
+    )
+    assert response.status_code == 413
+    page = text(response)
+    assert "L'envoi dépasse 11 Mo : il n'a pas été lu et rien n'a été enregistré." in page
+    assert f'<a class="button" href="{url}">Revenir au formulaire</a>' in page
+    with override_settings(UPLOAD_MAX_REQUEST_BYTES=1024 * 1024):
+        response = submit(client, url, {"file": upload("scan.pdf", pdf_bytes() + b"%" * (1024 * 1024))})
+    assert response.status_code == 413 and "L'envoi dépasse 1 Mo" in text(response)
+    assert not Document.objects.exists() and not Request.objects.exists()
 
 
 @pytest.mark.parametrize("chosen", ["", "abc", "1' OR '1'='1", "99999999999999999999999", "-1"])
