@@ -49,7 +49,8 @@ def _as_datetime(value) -> datetime | None:
 
 
 def _plural(entry: PersonalData) -> str:
-    return str(entry.model._meta.verbose_name_plural)
+    name = str(entry.model._meta.verbose_name_plural)
+    return name[:1].lower() + name[1:]
 
 
 # Files ---------------------------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 from commun.personal_data import ANONYMOUS, After, Anonymise, PersonalData, Section, exempt, register
 
 from . import export
-from .models import Invoice, InvoiceLine, InvoicingRun, OnlinePayment, Payment, Regie
+from .models import BilledDay, Invoice, InvoiceLine, InvoicingRun, OnlinePayment, Payment, PaymentAllocation, Regie
 
 # Public accounting keeps invoices and payments ten years (leap days included); then the rows keep their amounts
 # and lose what names a person.
 LEGAL_DAYS = 3653
-LEGAL = "{days} jours après, durée de la comptabilité publique"
+LEGAL = "après {days} jours, durée de la comptabilité publique"
 
 
 def register_all() -> None:
@@ -42,3 +42,5 @@ def register_all() -> None:
     )
     exempt(Regie, reason="the issuer's public contact details (address, phone, e-mail), not a person's")
     exempt(InvoicingRun, reason="names only the staff member who started the run, for the service's audit")
+    exempt(BilledDay, reason="links a registered booked day to a registered invoice line; holds nothing else")
+    exempt(PaymentAllocation, reason="an amount between a registered payment and a registered invoice")

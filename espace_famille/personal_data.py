@@ -1,6 +1,6 @@
 """The personal data of the family space in the registry: accounts, the family file, requests and the planning."""
 
-from allauth.account.models import EmailAddress
+from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -46,6 +46,7 @@ INACTIVE = "RETENTION_INACTIVE_DAYS"
 JUSTIFICATION_DAYS = 365
 # Once the processing digest told the family, a decision notice has served; the request keeps the decision.
 NOTICE_DAYS = 90
+CONFIRMATION_DAYS = 30
 
 
 def register_all() -> None:
@@ -146,6 +147,13 @@ def register_all() -> None:
         ),
         PersonalData(FranceConnectIdentity, user="user", rules=(WithAccount(),), export="subscriptions"),
         PersonalData(EmailAddress, user="user", rules=(WithAccount(),), export="subscriptions"),
+        # A single-use key sent to confirm an address: of no use once it expired (allauth: three days).
+        PersonalData(
+            EmailConfirmation,
+            user="email_address__user",
+            rules=(After(CONFIRMATION_DAYS, "created", Delete(), "créées il y a plus de {days} jours"), WithAccount()),
+            export=None,
+        ),
         # Second factors hold secrets (TOTP seeds, recovery codes, keys) that never leave the server; the account's
         # «Sécurité» page lists them.
         PersonalData(Authenticator, user="user", rules=(WithAccount(),), export=None),

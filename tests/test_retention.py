@@ -30,6 +30,7 @@ def run(django_capture_on_commit_callbacks):
 
     return run
 
+
 NOW = timezone.make_aware(datetime(2030, 6, 1, 3, 0))
 LONG_AGO = NOW - timedelta(days=4 * 365)
 
@@ -150,3 +151,15 @@ def test_running_twice_does_nothing_more(run):
     first = [report.count for report in run(dry_run=False, now=NOW)]
     second = [report.count for report in run(dry_run=False, now=NOW)]
     assert first[0] == 1 and second == [0] * len(second)
+
+
+def test_the_daily_task_scheduled_at_three_runs_the_retention_job(django_capture_on_commit_callbacks):
+    from django.utils.module_loading import import_string
+
+    from notifications import schedules
+
+    [task] = [task for task in schedules.all_tasks() if task.name.startswith("Conservation des données")]
+    UserFactory(email="oublie@example.org", last_login=timezone.now() - timedelta(days=4 * 365))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_string(task.func)()
+    assert not User.objects.filter(email="oublie@example.org").exists()

@@ -263,3 +263,53 @@ def test_the_export_says_which_accounts_open_with_franceconnect(family, parent):
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(export_pdf(data))).pages)
     assert "FranceConnect" in text and "lié le" in text
+
+
+def test_the_export_holds_the_familys_crèche_applications_messages_and_justifications_and_no_other_familys(
+    client, parent, family
+):
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from pypdf import PdfReader
+
+    from creche import services as creche_services
+    from espace_famille.models import Request
+    from tests.creche.factories import creche, submitted_application
+
+    def absence(owner, file_name):
+        request = Request.objects.create(family=owner, kind=RequestKind.ABSENCE, subject="Léa — Cantine")
+        request.justification.save(file_name, ContentFile(b"%PDF-1.4"), save=True)
+        RequestEvent.objects.create(request=request, kind=EventKind.MESSAGE, message=f"Message de {owner.name}")
+
+    staff = UserFactory(is_staff=True)
+    values = {"child_first_name": "Noé", "child_last_name": "DURANT", "entry_date": "2027-09-01"}
+    creche_services.draft_save(family=family, values={**values, "choice1": creche("Les Lutins").pk})
+    request = creche_services.application_submit(family=family, by=parent)
+    creche_services.decide(request=request, by=staff, decision="refused", message="Plus de place en septembre")
+    creche_services.draft_save(family=family, values={"child_first_name": "Zoé"})
+    absence(family, "certificat-medical.pdf")
+    other = submitted_application(family_name="AUTRE", child="Intrus", choices=[creche("Les Petits Pas")])
+    creche_services.decide(request=other.request, by=staff, decision="refused", message="Refus pour AUTRE")
+    absence(other.request.family, "autre-certificat.pdf")
+
+    response = download(client, "my_data_json", family)
+    data = json.loads(response.content)
+
+    [application] = data["creche"]["applications"]
+    assert (application["child_first_name"], application["state"]) == ("Noé", "refused")
+    assert application["answers"]["choice_names"] == ["Les Lutins"]
+    assert data["creche"]["draft"]["answers"] == {"child_first_name": "Zoé"}
+    by_kind = {exported["kind"]: exported for exported in data["requests"]}
+    assert [e["message"] for e in by_kind["creche"]["events"]] == ["", "Plus de place en septembre"]
+    assert by_kind["absence"]["justification"] == "certificat-medical.pdf"
+    assert [e["message"] for e in by_kind["absence"]["events"]] == ["Message de DURANT"]
+    for foreign in (b"Intrus", b"Refus pour AUTRE", b"autre-certificat.pdf", b"Message de AUTRE", b"Les Petits Pas"):
+        assert foreign not in response.content
+
+    pdf = download(client, "my_data_pdf", family).content
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    for shown in ("Pré-inscriptions en crèche", "Pré-inscription de Noé", "Les Lutins", "Plus de place en septembre"):
+        assert shown in text, shown
+    assert "certificat-medical.pdf" in text and "Pré-inscription en cours (brouillon)" in text
+    assert "Intrus" not in text and "Refus pour AUTRE" not in text
