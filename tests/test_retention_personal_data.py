@@ -192,3 +192,48 @@ def test_the_dry_run_counts_each_kind_of_data_and_changes_nothing():
         assert line in text, line
     assert CrecheDraft.objects.count() == 2 and Document.objects.filter(family=family).count() == 1
     assert Family.objects.get(pk=family.pk).anonymised_at is None
+
+
+def test_invoices_and_payments_lose_what_names_a_person_after_ten_years_and_only_then(run):
+    from decimal import Decimal
+
+    from espace_facturation.models import Invoice, InvoiceLine, OnlinePayment, Payment
+    from tests.espace_facturation.factories import billed_household, regie
+
+    the_regie = regie()
+    invoice, _ = billed_household(the_regie, "DIXANS")
+    recent, _ = billed_household(the_regie, "NEUFANS")
+    for each, years in ((invoice, 11), (recent, 9)):
+        issued = (NOW - timedelta(days=years * 365)).date()
+        Invoice.objects.filter(pk=each.pk).update(issued_on=issued, personal_code="CODE-PERSO")
+        Payment.objects.create(
+            regie=each.regie,
+            family=each.family,
+            kind="cheque",
+            operation_number=f"OP{each.pk}",
+            reference="564654646",
+            paid_on=issued,
+            amount=Decimal("1.00"),
+        )
+        attempt = OnlinePayment.objects.create(
+            invoice=each,
+            backend="simulator",
+            order_id=f"O{each.pk}",
+            amount=Decimal("1.00"),
+            email="payeur@example.org",
+            responses=[{"mel": "payeur@example.org"}],
+        )
+        OnlinePayment.objects.filter(pk=attempt.pk).update(created_at=NOW - timedelta(days=years * 365))
+
+    first = sum(report.count for report in run(dry_run=False, now=NOW))
+    second = sum(report.count for report in run(dry_run=False, now=NOW))
+
+    old, kept = Invoice.objects.get(pk=invoice.pk), Invoice.objects.get(pk=recent.pk)
+    assert (old.personal_code, old.amount) == ("", invoice.amount)
+    assert set(InvoiceLine.objects.filter(invoice=old).values_list("child_name", flat=True)) == {"ANONYME"}
+    assert Payment.objects.get(family=old.family).reference == ""
+    assert OnlinePayment.objects.filter(invoice=old).values_list("email", "responses").get() == ("", [])
+    assert kept.personal_code == "CODE-PERSO" and Payment.objects.get(family=kept.family).reference == "564654646"
+    assert OnlinePayment.objects.get(invoice=kept).email == "payeur@example.org"
+    assert "ANONYME" not in InvoiceLine.objects.filter(invoice=kept).values_list("child_name", flat=True)
+    assert first >= 4 and second == 0
