@@ -67,11 +67,13 @@ Rule = After | WithFamily | WithAccount
 @dataclass(frozen=True)
 class Section:
     """A section of the family's data export: `collect(family)` returns JSON-ready data under `key`;
-    `render(doc, data)` adds it to the PDF with the builder's `para`, `fields` and `listing`."""
+    `render(doc, data)` adds it to the PDF with the builder's `para`, `fields` and `listing`; `summary` says what
+    it holds, in French, on the «Télécharger mes données» page."""
 
     key: str
     collect: Callable[[Model], Any]
     render: Callable[[Any, Any], None]
+    summary: str
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,12 @@ def register_all() -> None:
                 After(DRAFT_DAYS, "updated_at", Delete(), "non modifiés depuis {days} jours"),
                 WithFamily(Delete()),
             ),
-            export=Section("creche", export.collect, export.render),
+            export=Section(
+                "creche",
+                export.collect,
+                export.render,
+                "les pré-inscriptions en crèche avec leurs réponses, et celle en cours de saisie",
+            ),
         ),
         PersonalData(
             CrecheApplication,

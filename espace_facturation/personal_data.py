@@ -18,7 +18,12 @@ def register_all() -> None:
             family="family",
             activity="issued_on",
             rules=(After(LEGAL_DAYS, "issued_on", Anonymise({"personal_code": ""}), LEGAL),),
-            export=Section("invoices", export.collect_invoices, export.render_invoices),
+            export=Section(
+                "invoices",
+                export.collect_invoices,
+                export.render_invoices,
+                "les factures et leurs lignes",
+            ),
         ),
         PersonalData(
             InvoiceLine,
@@ -31,13 +36,23 @@ def register_all() -> None:
             family="family",
             activity="paid_on",
             rules=(After(LEGAL_DAYS, "paid_on", Anonymise({"reference": ""}), LEGAL),),
-            export=Section("payments", export.collect_payments, export.render_payments),
+            export=Section(
+                "payments",
+                export.collect_payments,
+                export.render_payments,
+                "les règlements et les factures qu'ils ont réglées",
+            ),
         ),
         PersonalData(
             OnlinePayment,
             family="invoice__family",
             rules=(After(LEGAL_DAYS, "created_at", Anonymise({"email": "", "responses": []}), LEGAL),),
-            export=Section("online_payments", export.collect_online_payments, export.render_online_payments),
+            export=Section(
+                "online_payments",
+                export.collect_online_payments,
+                export.render_online_payments,
+                "les paiements en ligne commencés, avec l'e-mail du payeur",
+            ),
         ),
     )
     exempt(Regie, reason="the issuer's public contact details (address, phone, e-mail), not a person's")

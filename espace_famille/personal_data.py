@@ -74,7 +74,13 @@ def register_all() -> None:
                     )
                 ),
             ),
-            export=Section("family", export.collect_family, export.render_family),
+            export=Section(
+                "family",
+                export.collect_family,
+                export.render_family,
+                "le dossier famille : nom, code abonné, informations fiscales, adresse et coordonnées bancaires "
+                "(IBAN complet)",
+            ),
         ),
         PersonalData(
             Guardian,
@@ -95,7 +101,13 @@ def register_all() -> None:
                     )
                 ),
             ),
-            export=Section("guardians", export.collect_guardians, export.render_guardians),
+            export=Section(
+                "guardians",
+                export.collect_guardians,
+                export.render_guardians,
+                "les responsables : civilité, situation familiale, qualité, téléphones, e-mail et accords pour "
+                "recevoir des e-mails et des SMS",
+            ),
         ),
         PersonalData(
             Child,
@@ -117,7 +129,13 @@ def register_all() -> None:
                     )
                 ),
             ),
-            export=Section("children", export.collect_children, export.render_children),
+            export=Section(
+                "children",
+                export.collect_children,
+                export.render_children,
+                "les enfants : informations générales, assurance, autorisations, pratiques alimentaires, allergies, "
+                "vaccins et adultes habilités",
+            ),
         ),
         PersonalData(Vaccination, family="child__family", rules=(WithFamily(Delete()),), export="children"),
         PersonalData(AuthorizedContact, family="child__family", rules=(WithFamily(Delete()),), export="children"),
@@ -127,7 +145,12 @@ def register_all() -> None:
             user="user",
             activity="user__last_login",
             rules=(WithFamily(Delete()), WithAccount()),
-            export=Section("subscriptions", export.collect_subscriptions, export.render_subscriptions),
+            export=Section(
+                "subscriptions",
+                export.collect_subscriptions,
+                export.render_subscriptions,
+                "les comptes citoyens abonnés au dossier, la date de leur abonnement et leur liaison à FranceConnect",
+            ),
         ),
         PersonalData(
             User,
@@ -173,7 +196,13 @@ def register_all() -> None:
                 ),
                 WithFamily(Anonymise({"changes": {}, "reason": "", "subject": "", "justification": ""})),
             ),
-            export=Section("requests", export.collect_requests, export.render_requests),
+            export=Section(
+                "requests",
+                export.collect_requests,
+                export.render_requests,
+                "vos demandes, leur état, les valeurs demandées, les justificatifs d'absence joints et leur "
+                "historique avec les messages du service",
+            ),
         ),
         # A day and its state: nothing personal once the child is anonymised.
         PersonalData(RequestLine, family="request__family", rules=(), export="requests"),
@@ -201,7 +230,12 @@ def register_all() -> None:
             Enrolment,
             family="child__family",
             rules=(),
-            export=Section("planning", export.collect_planning, export.render_planning),
+            export=Section(
+                "planning",
+                export.collect_planning,
+                export.render_planning,
+                "les inscriptions des enfants aux activités et l'état de chaque jour réservé ou demandé",
+            ),
         ),
         PersonalData(Booking, family="child__family", activity="day", rules=(), export="planning"),
         # The audit trail of a day, for the service; the family reads its days and its requests' history.

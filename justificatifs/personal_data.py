@@ -33,6 +33,11 @@ def register_all() -> None:
                 ),
                 WithFamily(Delete()),
             ),
-            export=Section("documents", export.collect, export.render),
+            export=Section(
+                "documents",
+                export.collect,
+                export.render,
+                "les pièces justificatives déposées : type, enfant, nom du fichier, état et validité",
+            ),
         )
     )

@@ -172,6 +172,14 @@ def test_the_page_offers_both_files_for_each_family_of_the_user(client, parent, 
         assert reverse("espace_famille:my_data_pdf", args=[each.pk]) in page
         assert reverse("espace_famille:my_data_json", args=[each.pk]) in page
     assert page.count("Télécharger le document (PDF)") == 2 and page.count("Télécharger le fichier (JSON)") == 2
+    # What the copy holds is read from the personal-data registry, section by section.
+    for held in (
+        "<li>le dossier famille : nom",
+        "<li>les pré-inscriptions en crèche avec leurs réponses",
+        "<li>les factures",
+    ):
+        assert held in page, held
+    assert "les justificatifs d'absence joints" in page and "les inscriptions des enfants aux activités" in page
 
 
 def test_mon_espace_links_to_the_download_page(client, parent):
