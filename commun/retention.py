@@ -76,17 +76,24 @@ def _delete_files_after_commit(files: list[tuple[models.FileField, str]]) -> Non
 # Purges ----------------------------------------------------------------------------------------------------------
 
 
+def _locked(rows: models.QuerySet) -> list:
+    # The rows are read again under their lock: one the family touched meanwhile is no longer due.
+    return list(rows.select_for_update(of=("self",)))
+
+
 def _delete(rows: models.QuerySet, purge: Delete) -> None:
+    instances = _locked(rows)
     if purge.root:
-        root = rows.model._meta.get_field(purge.root).related_model
-        rows = root._default_manager.filter(pk__in=list(rows.values_list(purge.root, flat=True)))
+        root_field = rows.model._meta.get_field(purge.root)
+        root_ids = [getattr(row, root_field.attname) for row in instances]
+        instances = _locked(root_field.related_model._default_manager.filter(pk__in=root_ids))
     # The collector finds every row the deletion cascades to, so that their files go too.
     collector = Collector(using=rows.db)
-    collector.collect(list(rows))
+    collector.collect(instances)
     files = []
-    for model, instances in collector.data.items():
+    for model, cascaded in collector.data.items():
         for file_field in _file_fields(model):
-            files += [(file_field, getattr(row, file_field.attname)) for row in instances]
+            files += [(file_field, getattr(row, file_field.attname)) for row in cascaded]
     for queryset in collector.fast_deletes:
         for file_field in _file_fields(queryset.model):
             files += [(file_field, name) for name in queryset.values_list(file_field.name, flat=True)]
@@ -96,20 +103,23 @@ def _delete(rows: models.QuerySet, purge: Delete) -> None:
 
 def _anonymise(rows: models.QuerySet, purge: Anonymise) -> None:
     model = rows.model
+    instances = _locked(rows)
     constants = {name: value for name, value in purge.values.items() if not callable(value)}
     computed = {name: value for name, value in purge.values.items() if callable(value)}
-    files = []
-    for file_field in _file_fields(model):
-        if file_field.name in purge.values:
-            names = rows.exclude(**{file_field.name: ""}).values_list(file_field.name, flat=True)
-            files += [(file_field, name) for name in names]
+    files = [
+        (file_field, str(getattr(row, file_field.attname)))
+        for file_field in _file_fields(model)
+        if file_field.name in purge.values
+        for row in instances
+        if getattr(row, file_field.attname)
+    ]
     if computed:
-        for row in rows:
+        for row in instances:
             model._default_manager.filter(pk=row.pk).update(
                 **constants, **{name: value(row) for name, value in computed.items()}
             )
     else:
-        model._default_manager.filter(pk__in=list(rows.values_list("pk", flat=True))).update(**constants)
+        model._default_manager.filter(pk__in=[row.pk for row in instances]).update(**constants)
     _delete_files_after_commit(files)
 
 
@@ -227,7 +237,7 @@ def apply_period(entry: PersonalData, rule: After, *, now: datetime, dry_run: bo
     if entry.describe is not None:
         details = [entry.describe(row) for row in entry.model._default_manager.filter(pk__in=pks).order_by("pk")]
     if not dry_run and pks:
-        purge_rows(entry.model._default_manager.filter(pk__in=pks), rule.purge)
+        purge_rows(rows.filter(pk__in=pks), rule.purge)
     if isinstance(rule.purge, Delete):
         action = "À supprimer" if dry_run else "Suppression"
     else:
