@@ -7,3 +7,8 @@ class CommunConfig(AppConfig):
     name = "commun"
     verbose_name = "Commun"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import audit_retention
+
+        audit_retention.register_all()

@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CrecheConfig(AppConfig):
     name = "creche"
     verbose_name = "Pré-inscription en crèche"
+
+    def ready(self):
+        from . import personal_data
+
+        personal_data.register_all()

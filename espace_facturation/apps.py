@@ -8,12 +8,11 @@ class EspaceFacturationConfig(AppConfig):
     verbose_name = "Espace facturation"
 
     def ready(self):
-        from espace_famille import export, subscriptions
+        from espace_famille import subscriptions
         from espace_famille.models import SubscriptionMethod
         from notifications import kinds
 
         from . import emails
-        from .export import PARTS
         from .forms import InvoiceSubscriptionForm
         from .selectors import family_by_invoice_references
 
@@ -29,6 +28,6 @@ class EspaceFacturationConfig(AppConfig):
         )
         for kind in emails.KINDS:
             kinds.register(kind)
-        # «Télécharger mes données» holds the family's invoices and payments.
-        for part in PARTS:
-            export.register_part(part)
+        from . import personal_data
+
+        personal_data.register_all()

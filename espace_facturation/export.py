@@ -5,9 +5,9 @@ from xml.sax.saxutils import escape
 
 from django.db.models import Prefetch
 
-from espace_famille.export import ExportPart, _json, _when
+from espace_famille.export import _json, _when
 
-from .models import Invoice, InvoiceLine, InvoiceNature, Payment, PaymentKind
+from .models import Invoice, InvoiceLine, InvoiceNature, OnlinePayment, OnlinePaymentState, Payment, PaymentKind
 
 
 def _amount(value: str) -> str:
@@ -113,7 +113,36 @@ def render_payments(doc, rows: list[dict]) -> None:
     )
 
 
-PARTS = (
-    ExportPart(key="invoices", collect=collect_invoices, render=render_invoices),
-    ExportPart(key="payments", collect=collect_payments, render=render_payments),
-)
+def collect_online_payments(family) -> list[dict]:
+    attempts = OnlinePayment.objects.filter(invoice__family=family).select_related("invoice").order_by("created_at")
+    return [
+        {
+            "invoice": attempt.invoice.number,
+            "started_at": _json(attempt.created_at),
+            "amount": str(attempt.amount),
+            "state": attempt.state,
+            "email": attempt.email,
+        }
+        for attempt in attempts
+    ]
+
+
+def render_online_payments(doc, rows: list[dict]) -> None:
+    doc.para("Paiements en ligne", "h2")
+    states = dict(OnlinePaymentState.choices)
+    listing = [
+        [
+            _when(row["started_at"]),
+            escape(row["invoice"]),
+            _amount(row["amount"]),
+            escape(str(states.get(row["state"], row["state"]))),
+            escape(row["email"]) or "—",
+        ]
+        for row in rows
+    ]
+    doc.listing(
+        ["Commencé le", "Facture", "Montant", "État", "E-mail du payeur"],
+        listing,
+        (3.5, 3, 2.5, 3, 5),
+        empty="Aucun paiement en ligne.",
+    )

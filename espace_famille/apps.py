@@ -33,3 +33,7 @@ class EspaceFamilleConfig(AppConfig):
 
         for task in SCHEDULES:
             schedules.register(task)
+
+        from . import personal_data
+
+        personal_data.register_all()

@@ -1,7 +1,5 @@
 """«Télécharger mes données»: everything the portal holds about a family, as JSON-ready data and as a PDF."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
 from xml.sax.saxutils import escape
@@ -15,11 +13,16 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from commun import personal_data
+
 from . import changes as file_changes
 from . import rules
 from .models import (
     AuthorizedContact,
+    Booking,
+    BookingState,
     Child,
+    Enrolment,
     EventKind,
     Family,
     Guardian,
@@ -31,6 +34,7 @@ from .models import (
     RequestState,
     Subscription,
     Vaccination,
+    Weekday,
 )
 
 FORMAT = "portail-famille/donnees-famille"
@@ -43,26 +47,6 @@ FAMILY_SECTIONS = (
     ("Adresse", rules.ADDRESS_FIELDS),
     ("Coordonnées bancaires", rules.BANK_FIELDS),
 )
-
-
-@dataclass(frozen=True)
-class ExportPart:
-    """A part of the export another app holds (invoices, documents, crèche applications).
-
-    `collect(family)` returns JSON-ready data under `key`; `render(doc, rows)` adds its section to the PDF
-    with the builder's `para` and `listing`."""
-
-    key: str
-    collect: Callable[[Family], list]
-    render: Callable[["_Builder", list], None]
-
-
-PARTS: list[ExportPart] = []
-
-
-def register_part(part: ExportPart) -> None:
-    if all(known.key != part.key for known in PARTS):
-        PARTS.append(part)
 
 
 def _json(value):
@@ -86,20 +70,51 @@ def _franceconnect_link(user):
     return link.linked_at if link else None
 
 
-def family_export(*, family: Family) -> dict:
-    """The family's own data, complete and machine-readable (8 queries, whatever the size of the family).
+def collect_family(family: Family) -> dict:
+    names = ("name", "subscriber_code", "created_at") + rules.FISCAL_FIELDS + rules.ADDRESS_FIELDS + rules.BANK_FIELDS
+    return _fields(family, names)
 
-    Bank data is given in full: it is the family's. Photos are only said to exist; staff who decided
-    requests are not named (the service answers, not a person)."""
-    guardians = list(Guardian.objects.filter(family=family))
-    children = list(
-        Child.objects.filter(family=family).prefetch_related(
-            Prefetch("vaccinations", queryset=Vaccination.objects.all()),
-            Prefetch("contacts", queryset=AuthorizedContact.objects.all()),
-        )
+
+def collect_guardians(family: Family) -> list[dict]:
+    return [
+        {**_fields(guardian, rules.GUARDIAN_FIELDS), "has_photo": bool(guardian.photo)}
+        for guardian in Guardian.objects.filter(family=family)
+    ]
+
+
+def collect_children(family: Family) -> list[dict]:
+    children = Child.objects.filter(family=family).prefetch_related(
+        Prefetch("vaccinations", queryset=Vaccination.objects.all()),
+        Prefetch("contacts", queryset=AuthorizedContact.objects.all()),
     )
-    subscriptions = list(Subscription.objects.filter(family=family).select_related("user", "user__franceconnect"))
-    requests = list(
+    return [
+        {
+            **_fields(child, rules.CHILD_FIELDS),
+            "has_photo": bool(child.photo),
+            "vaccinations": _rows(child.vaccinations.all(), rules.VACCINATION_FIELDS),
+            "contacts": _rows(child.contacts.all(), rules.CONTACT_FIELDS),
+        }
+        for child in children
+    ]
+
+
+def collect_subscriptions(family: Family) -> list[dict]:
+    subscriptions = Subscription.objects.filter(family=family).select_related("user", "user__franceconnect")
+    return [
+        {
+            "email": subscription.user.email,
+            "method": subscription.method,
+            "created_at": _json(subscription.created_at),
+            "franceconnect_linked_at": _json(_franceconnect_link(subscription.user)),
+        }
+        for subscription in subscriptions
+    ]
+
+
+def collect_requests(family: Family) -> list[dict]:
+    """Requests with their days and the history the family sees (its own messages, the service's answers)."""
+    family_users = set(Subscription.objects.filter(family=family).values_list("user", flat=True))
+    requests = (
         Request.objects.filter(family=family)
         .select_related("guardian", "child")
         .prefetch_related(
@@ -112,67 +127,85 @@ def family_export(*, family: Family) -> dict:
         )
         .order_by("created_at", "pk")
     )
-    family_users = {subscription.user_id for subscription in subscriptions}
-    family_fields = ("name", "subscriber_code", "created_at") + rules.FISCAL_FIELDS + rules.ADDRESS_FIELDS
-    data = {
-        "format": FORMAT,
-        "version": VERSION,
-        "exported_at": _json(timezone.now()),
-        "family": _fields(family, family_fields + rules.BANK_FIELDS),
-        "guardians": [
-            {**_fields(guardian, rules.GUARDIAN_FIELDS), "has_photo": bool(guardian.photo)} for guardian in guardians
-        ],
-        "children": [
+    return [
+        {
+            "id": request.pk,
+            "kind": request.kind,
+            "state": request.state,
+            "subject": request.subject,
+            "guardian": str(request.guardian) if request.guardian else None,
+            "child": str(request.child) if request.child else None,
+            "created_at": _json(request.created_at),
+            "decided_at": _json(request.decided_at),
+            "start_date": _json(request.start_date),
+            "end_date": _json(request.end_date),
+            "reason": request.reason,
+            "changes": request.changes,
+            "justification": _file_name(request.justification),
+            "lines": [
+                {"day": _json(line.day), "state": line.state, "decided_at": _json(line.decided_at)}
+                for line in request.lines.all()
+            ],
+            "events": [
+                {
+                    "kind": event.kind,
+                    "created_at": _json(event.created_at),
+                    "by": "famille" if event.author_id in family_users else "service",
+                    "message": event.message,
+                }
+                for event in request.family_events
+            ],
+        }
+        for request in requests
+    ]
+
+
+def _file_name(field_file) -> str | None:
+    # The name the file was sent under, not its path in storage: the file itself stays downloadable.
+    return field_file.name.rsplit("/", 1)[-1] if field_file else None
+
+
+def collect_planning(family: Family) -> dict:
+    """The children's enrolments and the state of each day asked for."""
+    enrolments = Enrolment.objects.filter(child__family=family).select_related("child", "activity")
+    bookings = (
+        Booking.objects.filter(child__family=family)
+        .exclude(state=BookingState.NOT_BOOKED)
+        .select_related("child", "activity")
+        .order_by("day", "child", "activity__code")
+    )
+    return {
+        "enrolments": [
             {
-                **_fields(child, rules.CHILD_FIELDS),
-                "has_photo": bool(child.photo),
-                "vaccinations": _rows(child.vaccinations.all(), rules.VACCINATION_FIELDS),
-                "contacts": _rows(child.contacts.all(), rules.CONTACT_FIELDS),
+                "child": str(enrolment.child),
+                "activity": enrolment.activity.name,
+                "start_date": _json(enrolment.start_date),
+                "end_date": _json(enrolment.end_date),
+                "weekdays": enrolment.weekdays,
             }
-            for child in children
+            for enrolment in enrolments
         ],
-        "subscriptions": [
+        "days": [
             {
-                "email": subscription.user.email,
-                "method": subscription.method,
-                "created_at": _json(subscription.created_at),
-                "franceconnect_linked_at": _json(_franceconnect_link(subscription.user)),
+                "child": str(booking.child),
+                "activity": booking.activity.name,
+                "day": _json(booking.day),
+                "state": booking.state,
+                "justified": booking.justified,
             }
-            for subscription in subscriptions
-        ],
-        "requests": [
-            {
-                "id": request.pk,
-                "kind": request.kind,
-                "state": request.state,
-                "subject": request.subject,
-                "guardian": str(request.guardian) if request.guardian else None,
-                "child": str(request.child) if request.child else None,
-                "created_at": _json(request.created_at),
-                "decided_at": _json(request.decided_at),
-                "start_date": _json(request.start_date),
-                "end_date": _json(request.end_date),
-                "reason": request.reason,
-                "changes": request.changes,
-                "lines": [
-                    {"day": _json(line.day), "state": line.state, "decided_at": _json(line.decided_at)}
-                    for line in request.lines.all()
-                ],
-                "events": [
-                    {
-                        "kind": event.kind,
-                        "created_at": _json(event.created_at),
-                        "by": "famille" if event.author_id in family_users else "service",
-                        "message": event.message,
-                    }
-                    for event in request.family_events
-                ],
-            }
-            for request in requests
+            for booking in bookings
         ],
     }
-    for part in PARTS:
-        data[part.key] = part.collect(family)
+
+
+def family_export(*, family: Family) -> dict:
+    """The family's own data, complete and machine-readable: one part per section of the personal-data registry.
+
+    Bank data is given in full: it is the family's. Photos are only said to exist; staff who decided
+    requests are not named (the service answers, not a person)."""
+    data = {"format": FORMAT, "version": VERSION, "exported_at": _json(timezone.now())}
+    for section in personal_data.sections():
+        data[section.key] = section.collect(family)
     return data
 
 
@@ -270,29 +303,29 @@ class _Builder:
             self.para(empty)
 
 
-def _family_part(doc: _Builder, data: dict):
+def render_family(doc: _Builder, family: dict):
     doc.para("Dossier famille", "h2")
     for title, names in FAMILY_SECTIONS:
         doc.para(title, "h3")
-        doc.model_fields(Family, data["family"], names)
+        doc.model_fields(Family, family, names)
 
 
-def _guardians_part(doc: _Builder, data: dict):
+def render_guardians(doc: _Builder, guardians: list[dict]):
     doc.para("Responsables", "h2")
-    if not data["guardians"]:
+    if not guardians:
         doc.para("Aucun responsable.")
-    for guardian in data["guardians"]:
+    for guardian in guardians:
         doc.para(escape(f"{guardian['first_name']} {guardian['last_name'].upper()}"), "h3")
         doc.model_fields(
             Guardian, guardian, rules.GUARDIAN_FIELDS, ["Photo enregistrée", _yes_no(guardian["has_photo"])]
         )
 
 
-def _children_part(doc: _Builder, data: dict):
+def render_children(doc: _Builder, children: list[dict]):
     doc.para("Enfants", "h2")
-    if not data["children"]:
+    if not children:
         doc.para("Aucun enfant.")
-    for child in data["children"]:
+    for child in children:
         doc.para(escape(f"{child['first_name']} {child['last_name'].upper()}"), "h3")
         doc.model_fields(Child, child, rules.CHILD_FIELDS, ["Photo enregistrée", _yes_no(child["has_photo"])])
         for name, empty in (("vaccinations", "Aucun vaccin."), ("contacts", "Aucun adulte habilité.")):
@@ -303,7 +336,7 @@ def _children_part(doc: _Builder, data: dict):
             doc.listing(file_changes.list_headers(name), rows, LIST_WIDTHS[name], empty=empty)
 
 
-def _subscriptions_part(doc: _Builder, data: dict):
+def render_subscriptions(doc: _Builder, subscriptions: list[dict]):
     doc.para("Comptes citoyens abonnés au dossier", "h2")
     methods = dict(Subscription._meta.get_field("method").flatchoices)
     rows = [
@@ -313,20 +346,20 @@ def _subscriptions_part(doc: _Builder, data: dict):
             _when(row["created_at"]),
             f"lié le {_when(row['franceconnect_linked_at'])}" if row.get("franceconnect_linked_at") else "non",
         ]
-        for row in data["subscriptions"]
+        for row in subscriptions
     ]
     doc.listing(["Compte", "Moyen", "Depuis le", "FranceConnect"], rows, (6, 4, 3.5, 3.5), empty="Aucun abonnement.")
 
 
-def _requests_part(doc: _Builder, data: dict):
+def render_requests(doc: _Builder, requests: list[dict]):
     doc.para("Demandes", "h2")
-    if not data["requests"]:
+    if not requests:
         doc.para("Aucune demande.")
     kinds = dict(RequestKind.choices)
     states = dict(RequestState.choices)
     line_states = dict(LineState.choices)
     events = dict(EventKind.choices)
-    for request in data["requests"]:
+    for request in requests:
         kind = str(kinds.get(request["kind"], request["kind"]))
         doc.para(escape(f"{kind} — {request['subject']}" if request["subject"] else kind), "h3")
         rows = [
@@ -339,6 +372,8 @@ def _requests_part(doc: _Builder, data: dict):
             rows.append(["Période", f"du {_when(request['start_date'])} au {_when(request['end_date'])}"])
         if request["reason"]:
             rows.append(["Raison", escape(request["reason"])])
+        if request["justification"]:
+            rows.append(["Justificatif", escape(request["justification"])])
         doc.fields(rows)
         model = file_changes.KIND_FIELDS.get(request["kind"], (None, ()))[0]
         if request["changes"] and model is not None:
@@ -372,6 +407,34 @@ def _requests_part(doc: _Builder, data: dict):
         doc.listing(["Date", "Événement", "Par", "Message"], rows, (3.5, 4.5, 2.5, 6.5), empty="Aucun événement.")
 
 
+def render_planning(doc: _Builder, planning: dict):
+    doc.para("Inscriptions et réservations", "h2")
+    doc.para("Inscriptions", "h3")
+    weekdays = dict(Weekday.choices)
+    rows = [
+        [
+            escape(row["child"]),
+            escape(row["activity"]),
+            f"du {_when(row['start_date'])} au {_when(row['end_date'])}",
+            escape(", ".join(str(weekdays.get(day, day)) for day in row["weekdays"])),
+        ]
+        for row in planning["enrolments"]
+    ]
+    doc.listing(["Enfant", "Activité", "Période", "Jours"], rows, (3.5, 4.5, 5, 4), empty="Aucune inscription.")
+    doc.para("Jours réservés ou demandés", "h3")
+    states = dict(BookingState.choices)
+    rows = [
+        [
+            _when(row["day"]),
+            escape(row["child"]),
+            escape(row["activity"]),
+            escape(str(states.get(row["state"], row["state"]))) + (" (justifiée)" if row["justified"] else ""),
+        ]
+        for row in planning["days"]
+    ]
+    doc.listing(["Jour", "Enfant", "Activité", "État"], rows, (3, 4, 5, 5), empty="Aucune réservation.")
+
+
 def export_pdf(data: dict, *, compress: bool = True) -> bytes:
     """The export as a readable document, section by section with the labels of the screens.
 
@@ -396,17 +459,13 @@ def export_pdf(data: dict, *, compress: bool = True) -> bytes:
     doc.para(f"Document établi le {_when(data['exported_at'])}.")
     doc.para(
         "Ce document contient toutes les données que le portail conserve sur votre famille : le dossier famille, "
-        "les responsables, les enfants et leurs données sanitaires, les abonnements, les demandes, "
-        "les pièces justificatives, les factures et les règlements. "
+        "les responsables, les enfants et leurs données sanitaires, les abonnements, les demandes et leurs "
+        "messages, les inscriptions et réservations, les factures et les règlements, les pièces justificatives, "
+        "les pré-inscriptions en crèche. "
         "Il contient des données personnelles et bancaires : conservez-le en lieu sûr."
     )
-    _family_part(doc, data)
-    _guardians_part(doc, data)
-    _children_part(doc, data)
-    _subscriptions_part(doc, data)
-    _requests_part(doc, data)
-    for part in PARTS:
-        part.render(doc, data.get(part.key, []))
+    for section in personal_data.sections():
+        section.render(doc, data[section.key])
 
     def footer(canvas, document):
         canvas.saveState()

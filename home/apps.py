@@ -10,6 +10,10 @@ class HomeConfig(AppConfig):
     def ready(self):
         from notifications import kinds
 
+        from . import personal_data
+
+        personal_data.register_all()
+
         kinds.register(
             kinds.EmailKind(
                 slug="contact_form",

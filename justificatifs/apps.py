@@ -8,16 +8,12 @@ class JustificatifsConfig(AppConfig):
     verbose_name = "Pièces justificatives"
 
     def ready(self):
-        from cms import retention
-        from espace_famille import export as family_export
         from notifications import kinds, schedules
 
-        from . import emails, export, tasks
-        from .retention import delete_expired
+        from . import emails, personal_data, tasks
 
         for kind in emails.KINDS:
             kinds.register(kind)
         for task in tasks.SCHEDULES:
             schedules.register(task)
-        family_export.register_part(export.PART)
-        retention.register_step(retention.Step("pièces justificatives", delete_expired))
+        personal_data.register_all()

@@ -2,7 +2,7 @@
 
 from xml.sax.saxutils import escape
 
-from espace_famille.export import ExportPart, _json, _when
+from espace_famille.export import _json, _when
 
 from .models import Document, DocumentState
 
@@ -41,6 +41,3 @@ def render(doc, rows: list[dict]) -> None:
         (4.5, 3, 4, 3, 2.5),
         empty="Aucun document.",
     )
-
-
-PART = ExportPart(key="documents", collect=collect, render=render)

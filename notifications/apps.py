@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self):
+        from . import personal_data
+
+        personal_data.register_all()

@@ -14,9 +14,22 @@ from cms import retention
 from espace_facturation.models import Invoice
 from espace_famille.models import AuthorizedContact, Child, Family, Guardian, Request, RequestKind, User, Vaccination
 from notifications.models import OutboxMessage, OutboxStatus
+from notifications.personal_data import PURGED
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks):
+    """The retention job, committed: files leave storage once their rows are gone for good."""
+
+    def run(**options):
+        with django_capture_on_commit_callbacks(execute=True):
+            return retention.run(**options)
+
+    return run
+
 
 NOW = timezone.make_aware(datetime(2030, 6, 1, 3, 0))
 LONG_AGO = NOW - timedelta(days=4 * 365)
@@ -39,12 +52,12 @@ def old_family(name="DURANT", at=LONG_AGO):
     return family
 
 
-def test_a_family_inactive_for_three_years_loses_its_personal_data_but_keeps_its_invoices():
+def test_a_family_inactive_for_three_years_loses_its_personal_data_but_keeps_its_invoices(run):
     family = old_family()
     invoice = InvoiceFactory(family=family, amount=Decimal("43.00"), issued_on=LONG_AGO.date())
     photo = Guardian.objects.get(family=family).photo.name
 
-    retention.run(dry_run=False, now=NOW, inactive_days=3 * 365)
+    run(dry_run=False, now=NOW, inactive_days=3 * 365)
 
     family.refresh_from_db()
     assert family.name == f"ANONYME {family.pk}" and family.anonymised_at == NOW
@@ -60,7 +73,7 @@ def test_a_family_inactive_for_three_years_loses_its_personal_data_but_keeps_its
     assert ModelLogEntry.objects.filter(action="portail.family.anonymise", object_id=str(family.pk)).exists()
 
 
-def test_a_recent_sign_of_life_keeps_the_family():
+def test_a_recent_sign_of_life_keeps_the_family(run):
     kept = [old_family(name) for name in ("REQUETE", "RESERVATION", "FACTURE", "CONNEXION")]
     Request.objects.create(family=kept[0], kind=RequestKind.ADDRESS_CHANGE)  # created now, in 2030's past
     Request.objects.filter(family=kept[0]).update(created_at=NOW - timedelta(days=10))
@@ -79,7 +92,7 @@ def test_a_recent_sign_of_life_keeps_the_family():
     kept[3].subscriptions.create(user=user, method="code")
     gone = old_family("PARTIE")
 
-    retention.run(dry_run=False, now=NOW, inactive_days=3 * 365)
+    run(dry_run=False, now=NOW, inactive_days=3 * 365)
 
     assert [f.anonymised_at for f in Family.objects.filter(pk__in=[f.pk for f in kept])] == [None] * 4
     assert Family.objects.get(pk=gone.pk).anonymised_at == NOW
@@ -94,22 +107,22 @@ def test_a_dry_run_says_what_it_would_do_and_changes_nothing():
     text = out.getvalue()
     assert "Simulation : rien n'est modifié." in text
     assert "Familles à anonymiser (aucune activité depuis 1095 jours) : 1" in text and "DURANT" in text
-    assert "Comptes citoyens à supprimer (inutilisés depuis 1095 jours) : 1" in text and "oublie@example.org" in text
+    assert "À supprimer — comptes citoyens (inutilisés depuis 1095 jours) : 1" in text and "oublie@example.org" in text
     family.refresh_from_db()
     assert family.name == "DURANT" and family.anonymised_at is None
     assert User.objects.filter(email="oublie@example.org").exists()
 
 
-def test_unused_citizen_accounts_are_deleted_but_never_staff():
+def test_unused_citizen_accounts_are_deleted_but_never_staff(run):
     UserFactory(email="oublie@example.org", last_login=LONG_AGO)
     UserFactory(email="jamais@example.org", last_login=None, date_joined=LONG_AGO)
     UserFactory(email="actif@example.org", last_login=NOW - timedelta(days=3))
     UserFactory(email="agent@example.org", last_login=LONG_AGO, is_staff=True)
-    retention.run(dry_run=False, now=NOW)
+    run(dry_run=False, now=NOW)
     assert set(User.objects.values_list("email", flat=True)) == {"actif@example.org", "agent@example.org"}
 
 
-def test_sent_emails_keep_their_key_but_lose_their_contents_after_the_delay():
+def test_sent_emails_keep_their_key_but_lose_their_contents_after_the_delay(run):
     def message(key, status, age_days):
         row = OutboxMessage.objects.create(
             key=key,
@@ -126,15 +139,27 @@ def test_sent_emails_keep_their_key_but_lose_their_contents_after_the_delay():
     message("old-sent", OutboxStatus.SENT, 91)
     message("recent-sent", OutboxStatus.SENT, 89)
     message("old-pending", OutboxStatus.PENDING, 91)
-    retention.run(dry_run=False, now=NOW)
+    run(dry_run=False, now=NOW)
     old = OutboxMessage.objects.get(key="old-sent")
-    assert (old.to_email, old.body_text, old.body_html, old.subject) == ("", "", "", retention.PURGED)
+    assert (old.to_email, old.body_text, old.body_html, old.subject) == ("", "", "", PURGED)
     assert OutboxMessage.objects.get(key="recent-sent").body_text == "Bonjour Jean"
     assert OutboxMessage.objects.get(key="old-pending").body_text == "Bonjour Jean"
 
 
-def test_running_twice_does_nothing_more():
+def test_running_twice_does_nothing_more(run):
     old_family()
-    first = [report.count for report in retention.run(dry_run=False, now=NOW)]
-    second = [report.count for report in retention.run(dry_run=False, now=NOW)]
+    first = [report.count for report in run(dry_run=False, now=NOW)]
+    second = [report.count for report in run(dry_run=False, now=NOW)]
     assert first[0] == 1 and second == [0] * len(second)
+
+
+def test_the_daily_task_scheduled_at_three_runs_the_retention_job(django_capture_on_commit_callbacks):
+    from django.utils.module_loading import import_string
+
+    from notifications import schedules
+
+    [task] = [task for task in schedules.all_tasks() if task.name.startswith("Conservation des données")]
+    UserFactory(email="oublie@example.org", last_login=timezone.now() - timedelta(days=4 * 365))
+    with django_capture_on_commit_callbacks(execute=True):
+        import_string(task.func)()
+    assert not User.objects.filter(email="oublie@example.org").exists()

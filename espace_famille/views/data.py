@@ -12,6 +12,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.log_actions import log
 
+from commun import personal_data
+
 from .. import export, selectors
 from ..models import Family
 from .account import MON_ESPACE
@@ -24,6 +26,7 @@ def my_data(request):
         "espace_famille/my_data.html",
         {
             "families": selectors.families_for(user=request.user),
+            "sections": personal_data.sections(),
             "breadcrumb": [MON_ESPACE, ("Télécharger mes données", None)],
         },
     )

@@ -172,6 +172,14 @@ def test_the_page_offers_both_files_for_each_family_of_the_user(client, parent, 
         assert reverse("espace_famille:my_data_pdf", args=[each.pk]) in page
         assert reverse("espace_famille:my_data_json", args=[each.pk]) in page
     assert page.count("Télécharger le document (PDF)") == 2 and page.count("Télécharger le fichier (JSON)") == 2
+    # What the copy holds is read from the personal-data registry, section by section.
+    for held in (
+        "<li>le dossier famille : nom",
+        "<li>les pré-inscriptions en crèche avec leurs réponses",
+        "<li>les factures",
+    ):
+        assert held in page, held
+    assert "les justificatifs d'absence joints" in page and "les inscriptions des enfants aux activités" in page
 
 
 def test_mon_espace_links_to_the_download_page(client, parent):
@@ -203,11 +211,13 @@ def _family_with(children: int):
 
 def test_the_export_reads_with_a_fixed_number_of_queries(django_assert_num_queries):
     small, large = _family_with(1), _family_with(5)
-    # The family file's 8 reads, then the invoices, the payments (their lines and allocations when any) and the
-    # supporting documents.
-    with django_assert_num_queries(11):
+    # One section of the registry after the other: the family file (the family, guardians, children with vaccines
+    # and contacts, subscriptions, requests with lines and events and their authors: 9 reads), the planning (2),
+    # the invoices, payments and online payments (their lines and allocations when any), the supporting documents,
+    # the crèche applications and draft (2).
+    with django_assert_num_queries(17):
         family_export(family=small)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(17):
         data = family_export(family=large)
     assert len(data["children"]) == 5 and len(data["requests"]) == 5
 
@@ -261,3 +271,53 @@ def test_the_export_says_which_accounts_open_with_franceconnect(family, parent):
 
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(export_pdf(data))).pages)
     assert "FranceConnect" in text and "lié le" in text
+
+
+def test_the_export_holds_the_familys_crèche_applications_messages_and_justifications_and_no_other_familys(
+    client, parent, family
+):
+    from io import BytesIO
+
+    from django.core.files.base import ContentFile
+    from pypdf import PdfReader
+
+    from creche import services as creche_services
+    from espace_famille.models import Request
+    from tests.creche.factories import creche, submitted_application
+
+    def absence(owner, file_name):
+        request = Request.objects.create(family=owner, kind=RequestKind.ABSENCE, subject="Léa — Cantine")
+        request.justification.save(file_name, ContentFile(b"%PDF-1.4"), save=True)
+        RequestEvent.objects.create(request=request, kind=EventKind.MESSAGE, message=f"Message de {owner.name}")
+
+    staff = UserFactory(is_staff=True)
+    values = {"child_first_name": "Noé", "child_last_name": "DURANT", "entry_date": "2027-09-01"}
+    creche_services.draft_save(family=family, values={**values, "choice1": creche("Les Lutins").pk})
+    request = creche_services.application_submit(family=family, by=parent)
+    creche_services.decide(request=request, by=staff, decision="refused", message="Plus de place en septembre")
+    creche_services.draft_save(family=family, values={"child_first_name": "Zoé"})
+    absence(family, "certificat-medical.pdf")
+    other = submitted_application(family_name="AUTRE", child="Intrus", choices=[creche("Les Petits Pas")])
+    creche_services.decide(request=other.request, by=staff, decision="refused", message="Refus pour AUTRE")
+    absence(other.request.family, "autre-certificat.pdf")
+
+    response = download(client, "my_data_json", family)
+    data = json.loads(response.content)
+
+    [application] = data["creche"]["applications"]
+    assert (application["child_first_name"], application["state"]) == ("Noé", "refused")
+    assert application["answers"]["choice_names"] == ["Les Lutins"]
+    assert data["creche"]["draft"]["answers"] == {"child_first_name": "Zoé"}
+    by_kind = {exported["kind"]: exported for exported in data["requests"]}
+    assert [e["message"] for e in by_kind["creche"]["events"]] == ["", "Plus de place en septembre"]
+    assert by_kind["absence"]["justification"] == "certificat-medical.pdf"
+    assert [e["message"] for e in by_kind["absence"]["events"]] == ["Message de DURANT"]
+    for foreign in (b"Intrus", b"Refus pour AUTRE", b"autre-certificat.pdf", b"Message de AUTRE", b"Les Petits Pas"):
+        assert foreign not in response.content
+
+    pdf = download(client, "my_data_pdf", family).content
+    text = " ".join(page.extract_text() for page in PdfReader(BytesIO(pdf)).pages)
+    for shown in ("Pré-inscriptions en crèche", "Pré-inscription de Noé", "Les Lutins", "Plus de place en septembre"):
+        assert shown in text, shown
+    assert "certificat-medical.pdf" in text and "Pré-inscription en cours (brouillon)" in text
+    assert "Intrus" not in text and "Refus pour AUTRE" not in text

@@ -1,0 +1,61 @@
+"""The personal data of billing in the registry: invoices and payments, kept ten years for public accounting."""
+
+from commun.personal_data import ANONYMOUS, After, Anonymise, PersonalData, Section, exempt, register
+
+from . import export
+from .models import BilledDay, Invoice, InvoiceLine, InvoicingRun, OnlinePayment, Payment, PaymentAllocation, Regie
+
+# Public accounting keeps invoices and payments ten years (leap days included); then the rows keep their amounts
+# and lose what names a person.
+LEGAL_DAYS = 3653
+LEGAL = "après {days} jours, durée de la comptabilité publique"
+
+
+def register_all() -> None:
+    register(
+        PersonalData(
+            Invoice,
+            family="family",
+            activity="issued_on",
+            rules=(After(LEGAL_DAYS, "issued_on", Anonymise({"personal_code": ""}), LEGAL),),
+            export=Section(
+                "invoices",
+                export.collect_invoices,
+                export.render_invoices,
+                "les factures et leurs lignes",
+            ),
+        ),
+        PersonalData(
+            InvoiceLine,
+            family="invoice__family",
+            rules=(After(LEGAL_DAYS, "invoice__issued_on", Anonymise({"child_name": ANONYMOUS}), LEGAL),),
+            export="invoices",
+        ),
+        PersonalData(
+            Payment,
+            family="family",
+            activity="paid_on",
+            rules=(After(LEGAL_DAYS, "paid_on", Anonymise({"reference": ""}), LEGAL),),
+            export=Section(
+                "payments",
+                export.collect_payments,
+                export.render_payments,
+                "les règlements et les factures qu'ils ont réglées",
+            ),
+        ),
+        PersonalData(
+            OnlinePayment,
+            family="invoice__family",
+            rules=(After(LEGAL_DAYS, "created_at", Anonymise({"email": "", "responses": []}), LEGAL),),
+            export=Section(
+                "online_payments",
+                export.collect_online_payments,
+                export.render_online_payments,
+                "les paiements en ligne commencés, avec l'e-mail du payeur",
+            ),
+        ),
+    )
+    exempt(Regie, reason="the issuer's public contact details (address, phone, e-mail), not a person's")
+    exempt(InvoicingRun, reason="names only the staff member who started the run, for the service's audit")
+    exempt(BilledDay, reason="links a registered booked day to a registered invoice line; holds nothing else")
+    exempt(PaymentAllocation, reason="an amount between a registered payment and a registered invoice")
