@@ -8,6 +8,7 @@ import pytest
 from espace_facturation.models import Invoice, InvoicingRun, Payment, RunState
 from espace_famille.permissions import ensure_staff_groups
 from tests.factories import ActivityFactory, UserFactory
+from tests.intents import submit
 
 from .factories import MONDAYS, billed_household, book, household, regie, text
 
@@ -45,7 +46,12 @@ def test_a_regisseur_previews_then_issues_a_month_and_follows_its_progress(clien
     assert "Léo DURANT — 4/Péri SOIR : 4 × 2,10\u00a0€ = 8,40\u00a0€" in page
     assert not Invoice.objects.exists()
     # The client runs what the request left for after its commit: the worker (synchronous in tests).
-    response = client.post(RUN, {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"})
+    response = submit(
+        client,
+        RUN,
+        {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"},
+        page=f"{RUN}?regie={the_regie.pk}&month=2026-11",
+    )
     run = InvoicingRun.objects.get()
     assert response["Location"] == f"/admin/facturation/mois/{run.pk}/"
     progress = text(client.get(response["Location"]))
@@ -72,9 +78,10 @@ def test_a_counter_cheque_is_recorded_and_allocated(client, regisseur, the_regie
     url = f"{PAYMENT}?family={invoice.family.pk}&regie={the_regie.pk}"
     page = text(client.get(url))
     assert f"Facture {invoice.number} du 05/12/2026 (reste 8.40 €)" in page
-    response = client.post(url, {"kind": "cheque", "reference": "", "paid_on": "2026-12-10", "amount": "8.40"})
+    response = submit(client, url, {"kind": "cheque", "reference": "", "paid_on": "2026-12-10", "amount": "8.40"})
     assert response.status_code == 400 and "Indiquez le numéro du chèque." in text(response)
-    response = client.post(
+    response = submit(
+        client,
         url,
         {
             "kind": "cheque",
@@ -86,7 +93,7 @@ def test_a_counter_cheque_is_recorded_and_allocated(client, regisseur, the_regie
     )
     assert response.status_code == 400 and "dépassent le montant reçu" in text(response)
     assert not Payment.objects.exists()
-    client.post(url, {"kind": "cheque", "reference": "564654646", "paid_on": "2026-12-10", "amount": "8.40"})
+    submit(client, url, {"kind": "cheque", "reference": "564654646", "paid_on": "2026-12-10", "amount": "8.40"})
     invoice.refresh_from_db()
     assert invoice.state == "paid" and Payment.objects.get().created_by == regisseur
 
@@ -94,9 +101,9 @@ def test_a_counter_cheque_is_recorded_and_allocated(client, regisseur, the_regie
 def test_a_credit_note_from_the_admin(client, regisseur, the_regie):
     invoice, _ = billed_household(the_regie)
     url = f"/admin/facturation/factures/{invoice.pk}/avoir/"
-    response = client.post(url, {"amount": "9.00", "reason": "erreur"})
+    response = submit(client, url, {"amount": "9.00", "reason": "erreur"})
     assert response.status_code == 400 and "au plus 8,40 €" in text(response)
-    client.post(url, {"amount": "2.10", "reason": "sortie scolaire"})
+    submit(client, url, {"amount": "2.10", "reason": "sortie scolaire"})
     assert invoice.credit_notes.get().amount == D("2.10")
 
 
