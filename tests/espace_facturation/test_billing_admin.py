@@ -5,30 +5,17 @@ from decimal import Decimal
 
 import pytest
 
+from espace_facturation import payments, services
 from espace_facturation.models import Invoice, InvoicingRun, Payment, RunState
-from espace_famille.permissions import ensure_staff_groups
 from tests.factories import ActivityFactory, UserFactory
 from tests.intents import submit
 
-from .factories import MONDAYS, billed_household, book, household, regie, text
+from .factories import MONDAYS, billed_household, book, household, regie, staff, text
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 RUN = "/admin/facturation/mois/"
 PAYMENT = "/admin/facturation/reglement/"
-
-
-def staff(group_name):
-    user = UserFactory(email=f"{group_name.lower()}@example.org")
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == group_name))
-    return user
-
-
-@pytest.fixture
-def regisseur(client, site):
-    user = staff("Régisseurs")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -118,3 +105,37 @@ def test_instructors_and_parents_cannot_bill(client, the_regie):
             assert status == 403 or response["Location"] == "/admin/"
         client.post(RUN, {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"})
     assert not InvoicingRun.objects.exists()
+
+
+@pytest.fixture
+def superuser(site):
+    return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.mark.parametrize("who", ["regisseur", "superuser"])
+def test_nobody_creates_edits_or_deletes_money_records_in_the_admin(client, the_regie, request, who):
+    """Invoices come only from runs and credit notes, their states only from payments: a régisseur (who holds
+    «add invoice» for credit notes) cannot create an invoice with any number, nor set «Payée» by hand."""
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    invoice, _ = billed_household(the_regie)
+    payment = payments.payment_record(
+        regie=the_regie, family=invoice.family, kind="cash", amount=D("1.00"), paid_on=date(2026, 12, 9)
+    )
+    for model, pk in (("invoice", invoice.pk), ("payment", payment.pk), ("invoicingrun", None)):
+        base = f"/admin/espace_facturation/{model}/"
+        urls = [f"{base}create/"] + ([f"{base}edit/{pk}/", f"{base}delete/{pk}/"] if pk else [])
+        for url in urls:
+            for response in (client.get(url), client.post(url, {"number": "2026-9999", "state": "paid"})):
+                assert response.status_code in (302, 403, 404), (url, response.status_code)
+                assert response.status_code != 302 or response["Location"] == "/admin/", url
+    listing = text(client.get("/admin/espace_facturation/invoice/"))
+    assert invoice.number in listing and "/admin/espace_facturation/invoice/create/" not in listing
+    assert f"/admin/espace_facturation/invoice/edit/{invoice.pk}/" not in listing
+    assert client.get(f"/admin/espace_facturation/invoice/inspect/{invoice.pk}/").status_code == 200
+    invoice.refresh_from_db()
+    assert (invoice.state, invoice.amount_paid, invoice.number) == ("partial", D("1.00"), "2026-0001")
+    assert list(Invoice.objects.values_list("number", flat=True)) == ["2026-0001"]
+    # The next number follows without a gap.
+    note = services.credit_note_issue(invoice=invoice, amount=D("1.00"), reason="erreur", by=user)
+    assert note.number == "2026-0002"
