@@ -67,6 +67,7 @@ def credit_use(*, regie: Regie, invoices: list[Invoice], by=None) -> None:
     )
     movements, changed = [], []
     for credit in credits:
+        before = len(movements)
         for invoice in by_family[credit.family_id]:
             share = min(credit.balance, invoice.left_to_pay)
             if share <= 0:
@@ -85,10 +86,7 @@ def credit_use(*, regie: Regie, invoices: list[Invoice], by=None) -> None:
             instance=credit,
             action="portail.credit.used",
             user=by,
-            data={
-                "invoices": [m.invoice.number for m in movements if m.credit is credit],
-                "balance": str(credit.balance),
-            },
+            data={"invoices": [m.invoice.number for m in movements[before:]], "balance": str(credit.balance)},
         )
     Invoice.objects.bulk_update(changed, ["amount_paid", "state"])
     CreditMovement.objects.bulk_create(movements)

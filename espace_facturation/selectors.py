@@ -167,3 +167,9 @@ def _credit_row(movement: CreditMovement) -> Operation:
 def family_credits(*, family: Family) -> list[FamilyCredit]:
     """«Avoir disponible», per régie: what the family paid beyond what it owed, not used nor refunded yet."""
     return list(FamilyCredit.objects.filter(family=family, balance__gt=0).select_related("regie").order_by("regie"))
+
+
+def credit_used_on(*, invoice: Invoice) -> Decimal:
+    """How much of the family's credit settled this invoice when it was issued."""
+    used = CreditMovement.objects.filter(invoice=invoice, kind=CreditMovementKind.USED).values_list("amount", flat=True)
+    return -sum(used, ZERO)

@@ -88,6 +88,7 @@ def invoice_detail(request, pk):
         "lines": invoice.lines.all(),
         "allocations": invoice.allocations.select_related("payment"),
         "credit_notes": invoice.credit_notes.all(),
+        "credit_used": selectors.credit_used_on(invoice=invoice),
         "breadcrumb": [ESPACE, ("Mes Factures", "espace_facturation:invoices"), (f"Facture {invoice.number}", None)],
     }
     return render(request, "espace_facturation/invoice_detail.html", context)

@@ -81,6 +81,8 @@ def test_the_next_invoice_of_the_run_uses_the_credit(client, the_regie):
     page = text(client.get(reverse("espace_facturation:operations")))
     assert f"Avoir disponible déduit de la facture n°{december.number} : 1,60 € déduits" in page
     assert "Avoir disponible :" not in page
+    detail = text(client.get(reverse("espace_facturation:invoice_detail", args=[december.pk])))
+    assert "avoir disponible (trop-perçu) déduit : 1,60\u00a0€" in detail and "Reste à payer" in detail
 
 
 def test_a_credit_larger_than_the_next_invoice_settles_it_and_keeps_the_rest(the_regie):
