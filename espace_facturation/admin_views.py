@@ -1,6 +1,8 @@
-"""Régisseurs' screens in the Wagtail admin: the invoicing run (preview, issue, progress), counter payments
-and credit notes."""
+"""Régisseurs' screens in the Wagtail admin: the invoicing run (preview, issue, progress), counter payments,
+credit notes and refunds of a family's credit. Each form confirms one action on one object (commun.intents):
+submitted twice, it is carried out once."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -16,15 +18,28 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import AdminDateInput
 
+from commun import intents
 from espace_famille.models import Family
 
-from . import payments, services
+from . import credits, payments, rules, services
 from .exceptions import BillingError
-from .models import ZERO, Invoice, InvoiceNature, InvoiceState, InvoicingRun, PaymentKind, Regie, RunState
+from .models import (
+    ZERO,
+    FamilyCredit,
+    Invoice,
+    InvoiceNature,
+    InvoiceState,
+    InvoicingRun,
+    PaymentKind,
+    RefundMethod,
+    Regie,
+    RunState,
+)
 
 RUN = "espace_facturation.add_invoicingrun"
 RECORD_PAYMENT = "espace_facturation.add_payment"
 CREDIT = "espace_facturation.add_invoice"
+REFUND = "espace_facturation.refund_familycredit"
 MONTHS = [
     "janvier",
     "février",
@@ -63,6 +78,11 @@ class RunForm(forms.Form):
         return date(int(year), int(month), 1)
 
 
+def _id(value) -> int | None:
+    """An id from the query string; anything else («abc», «1.5», a huge number) is no id, never an error."""
+    return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value) else None
+
+
 class _Permission:
     permission = ""
 
@@ -72,11 +92,63 @@ class _Permission:
         return super().dispatch(request, *args, **kwargs)
 
 
+class _Intent:
+    """A form view whose POST carries out `action` on `subject()` once (commun.intents)."""
+
+    action = ""
+
+    def subject(self) -> str:
+        raise NotImplementedError
+
+    def done_url(self) -> str:
+        """Where the first submission led: a repeat goes there and changes nothing."""
+        raise NotImplementedError
+
+    def token(self) -> str | None:
+        return self.request.POST.get(intents.FIELD)
+
+    def post(self, request, *args, **kwargs):
+        # Before the form: the first submission may have made its data stale (the invoice is paid now).
+        if intents.used(self.token(), user=request.user):
+            return self.already_done()
+        return super().post(request, *args, **kwargs)
+
+    def already_done(self):
+        messages.info(self.request, intents.ALREADY_DONE)
+        return redirect(self.done_url())
+
+    def carry_out(self, form, action, then):
+        """Run `action()` in one transaction with the intent, then answer `then(result)`; a refusal is said
+        beside the form (400) and leaves the intent unused, for the corrected form."""
+        try:
+            with intents.once(self.token(), action=self.action, subject=self.subject(), user=self.request.user):
+                result = action()
+            return then(result)
+        except intents.AlreadyDone:
+            return self.already_done()
+        except intents.IntentInvalid as error:
+            form.add_error(None, error.message)
+        except BillingError as error:
+            form.add_error(self.error_field, error.message)
+        return self.form_invalid(form)
+
+    error_field = None
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["intent"] = intents.issue(action=self.action, subject=self.subject(), user=self.request.user)
+        return context
+
+
 @method_decorator(never_cache, name="dispatch")
-class InvoicingRunView(_Permission, FormView):
+class InvoicingRunView(_Permission, _Intent, FormView):
     """«Facturation du mois»: choose a régie and a month, see each family's lines, then issue."""
 
     permission = RUN
+    action = "billing.run_issue"
     template_name = "espace_facturation/admin/run.html"
     form_class = RunForm
 
@@ -86,24 +158,40 @@ class InvoicingRunView(_Permission, FormView):
             kwargs["data"] = self.request.GET
         return kwargs
 
+    def subject(self) -> str:
+        """The régie and month the preview showed; read back from a repeat's intent to find its run."""
+        form = getattr(self, "shown", None)
+        if form is not None and form.is_bound and form.is_valid():
+            return f"{form.cleaned_data['regie'].pk}:{form.cleaned_data['month']:%Y-%m}"
+        return ""
+
+    def done_url(self) -> str:
+        try:
+            regie_id, month = intents.read(self.token(), user=self.request.user).subject.split(":")
+            run = InvoicingRun.objects.filter(regie_id=regie_id, month=f"{month}-01").order_by("-pk").first()
+        except (intents.IntentInvalid, ValueError):
+            run = None
+        return reverse("espace_facturation_run", args=[run.pk]) if run else reverse("espace_facturation_run_new")
+
     def get(self, request, *args, **kwargs):
-        form = self.get_form()
+        form = self.shown = self.get_form()
         preview = None
         if form.is_bound and form.is_valid():
             preview = services.invoicing_preview(regie=form.cleaned_data["regie"], month=form.cleaned_data["month"])
         return self.render_to_response(self.get_context_data(form=form, preview=preview))
 
     def form_valid(self, form):
-        run = services.invoicing_run_start(
-            regie=form.cleaned_data["regie"],
-            month=form.cleaned_data["month"],
-            issued_on=form.cleaned_data["issued_on"] or timezone.localdate(),
-            by=self.request.user,
+        self.shown = form
+        return self.carry_out(
+            form,
+            lambda: services.invoicing_run_start(
+                regie=form.cleaned_data["regie"],
+                month=form.cleaned_data["month"],
+                issued_on=form.cleaned_data["issued_on"] or timezone.localdate(),
+                by=self.request.user,
+            ),
+            lambda run: redirect("espace_facturation_run", pk=run.pk),
         )
-        return redirect("espace_facturation_run", pk=run.pk)
-
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -150,7 +238,8 @@ class PaymentForm(forms.Form):
     )
     reference = forms.CharField(label="N° du chèque ou référence", max_length=60, required=False)
     paid_on = forms.DateField(label="Date du règlement", widget=AdminDateInput, initial=timezone.localdate)
-    amount = forms.DecimalField(label="Montant reçu", max_digits=10, decimal_places=2, min_value=Decimal("0.01"))
+    # Checked by rules.counter_amount_problem, whose French messages say what is wrong with the amount.
+    amount = forms.DecimalField(label="Montant reçu", localize=True, help_text="En euros, par exemple 84,50.")
 
     def __init__(self, *args, invoices, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,6 +253,14 @@ class PaymentForm(forms.Form):
                 max_value=invoice.left_to_pay,
                 required=False,
             )
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        due = sum((invoice.left_to_pay for invoice in self.invoices), ZERO)
+        problem = rules.counter_amount_problem(amount=amount, due=due, tolerance=payments.counter_tolerance())
+        if problem:
+            raise forms.ValidationError(problem)
+        return amount
 
     def clean(self):
         data = super().clean()
@@ -181,17 +278,28 @@ class PaymentForm(forms.Form):
 
 
 @method_decorator(never_cache, name="dispatch")
-class CounterPaymentView(_Permission, FormView):
+class CounterPaymentView(_Permission, _Intent, FormView):
     """«Enregistrer un règlement»: a family's payment at the counter, allocated to its invoices (the oldest
-    first when no amount is given per invoice)."""
+    first when no amount is given per invoice); what exceeds them becomes the family's credit."""
 
     permission = RECORD_PAYMENT
+    action = "billing.payment_record"
+    error_field = "amount"
     template_name = "espace_facturation/admin/payment.html"
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.family = Family.objects.filter(pk=request.GET.get("family") or 0).first()
-        self.regie = Regie.objects.filter(pk=request.GET.get("regie") or 0).first() or Regie.objects.first()
+        family_id, regie_id = _id(request.GET.get("family")), _id(request.GET.get("regie"))
+        self.family = Family.objects.filter(pk=family_id).first() if family_id else None
+        self.regie = (Regie.objects.filter(pk=regie_id).first() if regie_id else None) or Regie.objects.first()
+
+    def subject(self) -> str:
+        return f"{self.regie.pk}:{self.family.pk}" if self.family and self.regie else ""
+
+    def done_url(self) -> str:
+        if not self.subject():
+            return reverse("espace_facturation_payment")
+        return f"{reverse('espace_facturation_payment')}?family={self.family.pk}&regie={self.regie.pk}"
 
     def open_invoices(self):
         if not (self.family and self.regie):
@@ -208,8 +316,9 @@ class CounterPaymentView(_Permission, FormView):
     def form_valid(self, form):
         if not (self.family and self.regie):
             return self.form_invalid(form)
-        try:
-            payment = payments.payment_record(
+        return self.carry_out(
+            form,
+            lambda: payments.payment_record(
                 regie=self.regie,
                 family=self.family,
                 kind=form.cleaned_data["kind"],
@@ -218,17 +327,16 @@ class CounterPaymentView(_Permission, FormView):
                 reference=form.cleaned_data["reference"],
                 allocations=form.allocations(),
                 by=self.request.user,
-            )
-        except BillingError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"Règlement enregistré : opération n° {payment.operation_number}, {payment.amount} €."
+            ),
+            self.recorded,
         )
-        return redirect(f"{reverse('espace_facturation_payment')}?family={self.family.pk}&regie={self.regie.pk}")
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def recorded(self, payment):
+        messages.success(
+            self.request,
+            f"Règlement enregistré : opération n° {payment.operation_number}, {rules.euros(payment.amount)}.",
+        )
+        return redirect(self.done_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -251,10 +359,12 @@ class CreditNoteForm(forms.Form):
 
 
 @method_decorator(never_cache, name="dispatch")
-class CreditNoteView(_Permission, FormView):
+class CreditNoteView(_Permission, _Intent, FormView):
     """«Émettre un avoir» on an invoice: issued invoices never change, a credit note corrects them."""
 
     permission = CREDIT
+    action = "billing.credit_note_issue"
+    error_field = "amount"
     template_name = "espace_facturation/admin/credit_note.html"
     form_class = CreditNoteForm
 
@@ -262,26 +372,92 @@ class CreditNoteView(_Permission, FormView):
         super().setup(request, *args, **kwargs)
         self.invoice = get_object_or_404(Invoice.objects.select_related("regie", "family"), pk=kwargs["pk"])
 
+    def subject(self) -> str:
+        return str(self.invoice.pk)
+
+    def done_url(self) -> str:
+        return reverse("espace_facturation_credit_note", args=[self.invoice.pk])
+
     def form_valid(self, form):
-        try:
-            note = services.credit_note_issue(
+        return self.carry_out(
+            form,
+            lambda: services.credit_note_issue(
                 invoice=self.invoice,
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
                 by=self.request.user,
-            )
-        except BillingError as error:
-            form.add_error("amount", error.message)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Avoir {note.number} émis sur la facture {self.invoice.number}.")
-        return redirect("espace_facturation_credit_note", pk=self.invoice.pk)
+            ),
+            self.issued,
+        )
 
-    def form_invalid(self, form):
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+    def issued(self, note):
+        messages.success(self.request, f"Avoir {note.number} émis sur la facture {self.invoice.number}.")
+        return redirect(self.done_url())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(invoice=self.invoice, notes=self.invoice.credit_notes.all(), page_title="Émettre un avoir")
+        return context
+
+
+class RefundForm(forms.Form):
+    amount = forms.DecimalField(
+        label="Montant remboursé", max_digits=10, decimal_places=2, min_value=Decimal("0.01"), localize=True
+    )
+    method = forms.ChoiceField(label="Mode de remboursement", choices=RefundMethod.choices)
+    reference = forms.CharField(label="Référence (n° du virement ou du chèque)", max_length=60, required=False)
+
+
+@method_decorator(never_cache, name="dispatch")
+class RefundView(_Permission, _Intent, FormView):
+    """«Rembourser le trop-perçu»: the régie gives a family back its credit, and says how."""
+
+    permission = REFUND
+    action = "billing.credit_refund"
+    error_field = "amount"
+    template_name = "espace_facturation/admin/refund.html"
+    form_class = RefundForm
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.credit = get_object_or_404(FamilyCredit.objects.select_related("regie", "family"), pk=kwargs["pk"])
+
+    def subject(self) -> str:
+        return str(self.credit.pk)
+
+    def done_url(self) -> str:
+        return reverse("espace_facturation_refund", args=[self.credit.pk])
+
+    def get_initial(self):
+        return {"amount": self.credit.balance}
+
+    def form_valid(self, form):
+        return self.carry_out(
+            form,
+            lambda: credits.credit_refund(
+                credit=self.credit,
+                amount=form.cleaned_data["amount"],
+                method=form.cleaned_data["method"],
+                reference=form.cleaned_data["reference"],
+                by=self.request.user,
+            ),
+            self.refunded,
+        )
+
+    def refunded(self, movement):
+        messages.success(
+            self.request,
+            f"Remboursement enregistré : {rules.euros(-movement.amount)} ({movement.get_method_display()}).",
+        )
+        return redirect(self.done_url())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            credit=self.credit,
+            movements=self.credit.movements.select_related("payment", "invoice", "created_by")[:50],
+            page_title="Rembourser le trop-perçu",
+        )
         return context
 
 
@@ -300,4 +476,5 @@ def admin_urls() -> list:
         path("facturation/mois/<int:pk>/", InvoicingRunProgressView.as_view(), name="espace_facturation_run"),
         path("facturation/reglement/", CounterPaymentView.as_view(), name="espace_facturation_payment"),
         path("facturation/factures/<int:pk>/avoir/", CreditNoteView.as_view(), name="espace_facturation_credit_note"),
+        path("facturation/trop-percus/<int:pk>/rembourser/", RefundView.as_view(), name="espace_facturation_refund"),
     ]

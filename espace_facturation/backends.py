@@ -17,10 +17,18 @@ from .payments import Outcome
 
 class Simulator:
     def start(self, *, payment: OnlinePayment, return_url: str, notify_url: str) -> str:
-        return reverse("espace_facturation:simulator", args=[payment.order_id])
+        from .payments import online_payment_link
+
+        url = reverse("espace_facturation:simulator", args=[payment.order_id])
+        online_payment_link(payment=payment, transaction_id="", url=url)
+        return url
 
     def find(self, *, query_string: str) -> tuple[OnlinePayment | None, Outcome]:
         raise NotImplementedError("The simulator calls the services directly.")
+
+    def status(self, payment: OnlinePayment) -> Outcome:
+        """The simulator keeps no state of its own: it never decides after the fact."""
+        return Outcome(result="")
 
 
 PAYFIP_RESULTS = {
@@ -54,20 +62,37 @@ class PayFiP:
             exer=str(payment.created_at.year),
             subject=f"Facture {payment.invoice.number}",
         )
-        online_payment_link(payment=payment, transaction_id=idop)
+        online_payment_link(payment=payment, transaction_id=idop, url=url)
         return url
 
     def find(self, *, query_string: str) -> tuple[OnlinePayment | None, Outcome]:
-        """The payment a notification or a return is about, and PayFiP's answer for it."""
+        """The payment a notification or a return is about, and PayFiP's answer for it. An empty or unknown idop
+        matches nothing: it is never compared with the empty identifier of a payment PayFiP never numbered."""
         from urllib.parse import parse_qs
 
-        idop = (parse_qs(query_string).get("idop") or [""])[0]
-        payment = OnlinePayment.objects.select_related("invoice__regie").filter(transaction_id=idop).first()
+        idop = (parse_qs(query_string).get("idop") or [""])[0].strip()
+        if not idop:
+            return None, Outcome(result="")
+        payment = (
+            OnlinePayment.objects.select_related("invoice__regie")
+            .filter(backend=PaymentBackend.PAYFIP, transaction_id=idop)
+            .first()
+        )
         if payment is None:
             return None, Outcome(result="")
-        response = self.client(payment).response(query_string)
+        return payment, self._outcome(idop, self.client(payment).response(query_string))
+
+    def status(self, payment: OnlinePayment) -> Outcome:
+        """Ask PayFiP what became of a payment whose page has expired (no idop: PayFiP never had it)."""
+        if not payment.transaction_id:
+            return Outcome(result="")
+        response = self.client(payment).payment_status(payment.transaction_id, transaction_date=payment.created_at)
+        return self._outcome(payment.transaction_id, response)
+
+    @staticmethod
+    def _outcome(idop: str, response) -> Outcome:
         amount = response.bank_data.get("montant") if response.bank_data else None
-        return payment, Outcome(
+        return Outcome(
             result=PAYFIP_RESULTS.get(response.result, ""),
             transaction_id=str(response.bank_data.get("numauto") or idop) if response.bank_data else idop,
             amount=Decimal(amount) / 100 if amount else None,

@@ -9,3 +9,11 @@ class BillingError(Exception):
 
 class PaymentError(BillingError):
     pass
+
+
+class PaymentInFlight(PaymentError):
+    """«Payer en ligne» while a payment of the invoice is open: that payment is resumed, no second one starts."""
+
+    def __init__(self, payment):
+        super().__init__("Un paiement en ligne est déjà en cours pour cette facture.")
+        self.payment = payment

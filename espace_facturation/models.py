@@ -290,6 +290,9 @@ class OnlinePaymentState(models.TextChoices):
     PAID = "paid", "Payé"
     REFUSED = "refused", "Refusé"
     ABANDONED = "abandoned", "Abandonné"
+    # Closed by us without the bank's decision (its page timed out, or it never answered the start): a late
+    # confirmation of the bank is still recorded.
+    EXPIRED = "expired", "Expiré"
 
 
 class OnlinePayment(models.Model):
@@ -303,6 +306,8 @@ class OnlinePayment(models.Model):
     order_id = models.CharField("référence de la transaction", max_length=64, unique=True)
     # The bank's own identifier (PayFiP idOp, then its transaction number).
     transaction_id = models.CharField("transaction", max_length=64, blank=True)
+    # Where the bank's page for this payment is: a second «Payer en ligne» while it is open goes back there.
+    bank_url = models.URLField("page de paiement", max_length=500, blank=True)
     amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
     email = models.EmailField("e-mail du payeur", blank=True)
     state = models.CharField(
@@ -323,6 +328,78 @@ class OnlinePayment(models.Model):
         verbose_name = "paiement en ligne"
         verbose_name_plural = "paiements en ligne"
         ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One payment in flight per invoice: two tabs, or two clicks, cannot have the bank charge it twice.
+            models.UniqueConstraint(
+                fields=["invoice"],
+                condition=models.Q(state=OnlinePaymentState.STARTED),
+                name="one_online_payment_in_flight_per_invoice",
+            )
+        ]
 
     def __str__(self):
         return f"{self.order_id} ({self.get_state_display()})"
+
+
+class FamilyCredit(models.Model):
+    """What a régie owes a family («avoir disponible»): money received beyond what was due. Its balance changes
+    only through movements, under a lock on this row; it never goes below zero."""
+
+    regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="credits", verbose_name="régie")
+    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="credits", verbose_name="famille")
+    balance = models.DecimalField("avoir disponible", max_digits=10, decimal_places=2, default=ZERO)
+
+    class Meta:
+        verbose_name = "trop-perçu"
+        verbose_name_plural = "trop-perçus"
+        ordering = ["family__name", "regie__name"]
+        permissions = [("refund_familycredit", "Rembourser un trop-perçu")]
+        constraints = [
+            models.UniqueConstraint(fields=["regie", "family"], name="family_credit_unique_per_regie"),
+            models.CheckConstraint(condition=models.Q(balance__gte=0), name="family_credit_never_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.family} — {self.regie} : {self.balance} €"
+
+
+class CreditMovementKind(models.TextChoices):
+    OVERPAYMENT = "overpayment", "Trop-perçu"
+    USED = "used", "Avoir utilisé"
+    REFUND = "refund", "Remboursement"
+
+
+class RefundMethod(models.TextChoices):
+    TRANSFER = "transfer", "Virement"
+    CHEQUE = "cheque", "Chèque"
+    CASH = "cash", "Espèces"
+
+
+class CreditMovement(models.Model):
+    """One change of a family's credit, with its origin: the payment (or credit note) that paid too much, the
+    invoice it was used on, or the refund (how, reference, who)."""
+
+    credit = models.ForeignKey(FamilyCredit, on_delete=models.PROTECT, related_name="movements")
+    kind = models.CharField("mouvement", max_length=12, choices=CreditMovementKind.choices)
+    # Positive when the family's credit grows, negative when it is used or refunded.
+    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="règlement"
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="facture"
+    )
+    method = models.CharField("mode de remboursement", max_length=10, choices=RefundMethod.choices, blank=True)
+    reference = models.CharField("référence", max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField("le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mouvement d'avoir"
+        verbose_name_plural = "mouvements d'avoir"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.amount} €"

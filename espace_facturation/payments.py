@@ -1,15 +1,18 @@
 """Payments: recorded at the counter by régisseurs, or online, where the bank's confirmation makes the payment.
 
-A payment is allocated to invoices under a lock on them; what is left over (nothing left to pay any more) stays
-unallocated on the payment, for the régie to refund. An online payment is a state machine
-started → paid / refused / abandoned, changed under a lock on its row: a notification that arrives twice
-counts once."""
+A payment is allocated to invoices under a lock on them; what is left over (nothing left to pay any more)
+becomes the family's credit (credits.py), used by its next invoice or refunded by the régie. An online payment
+is a state machine (rules.ONLINE_TRANSITIONS) changed under a lock on its row: a notification that arrives
+twice counts once. An invoice has at most one online payment in flight (a partial unique index, and the start
+under a lock on the invoice): a second «Payer en ligne» resumes it."""
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -17,8 +20,8 @@ from wagtail.log_actions import log
 from espace_famille.models import Family, Subscription, User
 from notifications import services as notifications
 
-from . import rules
-from .exceptions import PaymentError
+from . import credits, rules
+from .exceptions import PaymentError, PaymentInFlight
 from .models import (
     ZERO,
     Invoice,
@@ -50,12 +53,14 @@ def description(payment: Payment) -> str:
     return f"{payment.get_kind_display()} {payment.reference}".strip()
 
 
-def _tell_family(payment: Payment, settled: list[Invoice]) -> None:
+def _tell_family(payment: Payment, settled: list[Invoice], unallocated: Decimal) -> None:
     lines = [
         f"Facture {invoice.number} : "
         + ("réglée." if invoice.left_to_pay == 0 else f"reste à payer {_money_text(invoice.left_to_pay)}.")
         for invoice in settled
     ]
+    if unallocated > 0:
+        lines.append(f"Trop-perçu : {_money_text(unallocated)} en avoir, déduit de votre prochaine facture.")
     for subscription in Subscription.objects.filter(family_id=payment.family_id).select_related("user"):
         user = subscription.user
         notifications.queue(
@@ -77,6 +82,16 @@ def _tell_family(payment: Payment, settled: list[Invoice]) -> None:
         )
 
 
+def _open_invoices_locked(*, regie: Regie, family: Family) -> list[Invoice]:
+    """The family's invoices to pay at the régie, locked always in this order: two payments never deadlock."""
+    return list(
+        Invoice.objects.select_for_update()
+        .filter(regie=regie, family=family, nature=InvoiceNature.INVOICE)
+        .exclude(state__in=(InvoiceState.PAID, InvoiceState.CANCELLED))
+        .order_by("issued_on", "pk")
+    )
+
+
 def payment_record(
     *,
     regie: Regie,
@@ -88,18 +103,24 @@ def payment_record(
     allocations: list[tuple[int, Decimal]] | None = None,
     by: User | None = None,
 ) -> Payment:
-    """Record a payment and allocate it: to the given invoices (id, amount), or to the oldest unpaid ones."""
-    amount = rules.money(amount)
-    if amount <= 0:
-        raise PaymentError("Le montant doit être supérieur à zéro.")
+    """Record a payment and allocate it: to the given invoices (id, amount), or to the oldest unpaid ones; what
+    is left over becomes the family's credit. An amount received at the counter is checked against what the
+    family owes, under the lock (rules.counter_amount_problem)."""
+    amount = Decimal(amount)
+    if amount <= 0 or amount != rules.money(amount):
+        raise PaymentError("Le montant doit être supérieur à zéro, en euros et centimes.")
     with transaction.atomic():
-        open_invoices = list(
-            Invoice.objects.select_for_update()
-            .filter(regie=regie, family=family, nature=InvoiceNature.INVOICE)
-            .exclude(state__in=(InvoiceState.PAID, InvoiceState.CANCELLED))
-            .order_by("issued_on", "pk")
-        )
+        open_invoices = _open_invoices_locked(regie=regie, family=family)
         by_id = {invoice.pk: invoice for invoice in open_invoices}
+        if kind != PaymentKind.ONLINE:
+            # The bank has already taken an online payment: only what a cashier types can be a mistake.
+            problem = rules.counter_amount_problem(
+                amount=amount,
+                due=sum((invoice.left_to_pay for invoice in open_invoices), ZERO),
+                tolerance=counter_tolerance(),
+            )
+            if problem:
+                raise PaymentError(problem)
         if allocations is None:
             allocations = rules.allocate(
                 amount=amount, left=[(invoice.pk, invoice.left_to_pay) for invoice in open_invoices]
@@ -140,6 +161,8 @@ def payment_record(
             invoice.save(update_fields=["amount_paid", "state"])
             settled.append(invoice)
         unallocated = amount - sum((share for _, share in allocations), ZERO)
+        if unallocated > 0:
+            credits.credit_add(regie=regie, family_id=family.pk, amount=unallocated, payment=payment, by=by)
         log(
             instance=payment,
             action="portail.payment.record",
@@ -150,8 +173,12 @@ def payment_record(
                 "unallocated": str(unallocated),
             },
         )
-        _tell_family(payment, settled)
+        _tell_family(payment, settled, unallocated)
     return payment
+
+
+def counter_tolerance() -> Decimal:
+    return rules.money(settings.COUNTER_OVERPAYMENT_TOLERANCE)
 
 
 # Online payment --------------------------------------------------------------------------------------------------
@@ -167,10 +194,35 @@ class Outcome:
     raw: dict | None = None
 
 
+def online_timeout() -> timedelta:
+    return timedelta(minutes=settings.ONLINE_PAYMENT_TIMEOUT_MINUTES)
+
+
+def online_payments_close_stale(*, invoice: Invoice, ask: Callable[[OnlinePayment], Outcome], now=None) -> None:
+    """Close the invoice's payment in flight if the bank's page for it has expired: with the bank's answer
+    (`ask`, outside any lock: it is a network call), or as expired when the bank does not decide."""
+    limit = (now or timezone.now()) - online_timeout()
+    for payment in OnlinePayment.objects.filter(
+        invoice=invoice, state=OnlinePaymentState.STARTED, created_at__lt=limit
+    ).select_related("invoice__regie"):
+        try:
+            outcome = ask(payment)
+        except Exception:  # the bank does not answer: its page is gone anyway, a late answer still counts
+            outcome = Outcome(result="")
+        if outcome.result:
+            online_payment_notify(payment=payment, outcome=outcome)
+        else:
+            online_payment_expire(payment=payment, reason="timeout")
+
+
 def online_payment_start(*, invoice: Invoice, by: User) -> OnlinePayment:
-    """Start paying what is left on an invoice online: the amount is fixed here, the invoice stays to pay."""
+    """Start paying what is left on an invoice online: the amount is fixed here, the invoice stays to pay.
+    One at a time: while a payment of the invoice is in flight, PaymentInFlight gives it back instead."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().select_related("regie").get(pk=invoice.pk)
+        open_payment = OnlinePayment.objects.filter(invoice=invoice, state=OnlinePaymentState.STARTED).first()
+        if open_payment is not None:
+            raise PaymentInFlight(open_payment)
         if not invoice.regie.pays_online:
             raise PaymentError("Cette régie ne propose pas le paiement en ligne.")
         if invoice.left_to_pay <= 0:
@@ -187,13 +239,28 @@ def online_payment_start(*, invoice: Invoice, by: User) -> OnlinePayment:
     return payment
 
 
-def online_payment_link(*, payment: OnlinePayment, transaction_id: str) -> None:
-    """Keep the bank's own identifier of a started payment (PayFiP's idop)."""
-    OnlinePayment.objects.filter(pk=payment.pk).update(transaction_id=transaction_id)
+def online_payment_link(*, payment: OnlinePayment, transaction_id: str, url: str = "") -> None:
+    """Keep the bank's own identifier of a started payment (PayFiP's idop) and the address of its page."""
+    OnlinePayment.objects.filter(pk=payment.pk).update(transaction_id=transaction_id, bank_url=url[:500])
+
+
+def online_payment_expire(*, payment: OnlinePayment, reason: str) -> OnlinePayment:
+    """Close a payment in flight that the bank will not decide any more (its page expired, or it never opened)."""
+    with transaction.atomic():
+        payment = OnlinePayment.objects.select_for_update().get(pk=payment.pk)
+        if payment.state != OnlinePaymentState.STARTED:
+            return payment
+        payment.state = OnlinePaymentState.EXPIRED
+        payment.finished_at = timezone.now()
+        payment.save(update_fields=["state", "finished_at"])
+        log(instance=payment, action="portail.online_payment.expired", data={"reason": reason})
+    return payment
 
 
 def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> OnlinePayment:
-    """The bank's answer. Only the first decisive answer counts; a paid amount must be the amount asked."""
+    """The bank's answer. Only the first decision of the bank counts; a paid amount must be the amount asked.
+    A confirmation for an invoice settled meanwhile (another tab, the counter) is recorded all the same: the
+    money becomes the family's credit."""
     if not outcome.result:
         return payment
     with transaction.atomic():
@@ -203,7 +270,7 @@ def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> Online
             .get(pk=payment.pk)
         )
         payment.responses = [*payment.responses, {"at": timezone.now().isoformat(), **(outcome.raw or {})}]
-        if payment.state != OnlinePaymentState.STARTED:
+        if not rules.online_transition_allowed(payment.state, outcome.result):
             payment.save(update_fields=["responses"])
             return payment
         state = outcome.result
@@ -222,7 +289,8 @@ def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> Online
         payment.transaction_id = payment.transaction_id or outcome.transaction_id
         if state == OnlinePaymentState.PAID:
             invoice = payment.invoice
-            left = Invoice.objects.select_for_update().get(pk=invoice.pk).left_to_pay
+            still_open = {row.pk: row for row in _open_invoices_locked(regie=invoice.regie, family=invoice.family)}
+            left = still_open[invoice.pk].left_to_pay if invoice.pk in still_open else ZERO
             payment.payment = payment_record(
                 regie=invoice.regie,
                 family=invoice.family,

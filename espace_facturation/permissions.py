@@ -8,6 +8,7 @@ GROUP_PERMISSIONS = {
         *[("espace_facturation", f"{action}_invoice") for action in ("view", "add")],
         *[("espace_facturation", f"{action}_payment") for action in ("view", "add")],
         ("espace_facturation", "view_onlinepayment"),
+        *[("espace_facturation", f"{action}_familycredit") for action in ("view", "refund")],
         *[("espace_facturation", f"{action}_invoicingrun") for action in ("view", "add")],
         ("espace_famille", "view_family"),
         ("espace_famille", "view_activity"),

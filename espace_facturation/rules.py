@@ -4,7 +4,7 @@ from calendar import monthrange
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from .models import InvoiceState
+from .models import InvoiceState, OnlinePaymentState
 
 CENT = Decimal("0.01")
 
@@ -69,3 +69,44 @@ def allocate(*, amount: Decimal, left: list[tuple[int, Decimal]]) -> list[tuple[
             allocations.append((invoice_id, share))
             rest -= share
     return allocations
+
+
+def counter_amount_problem(*, amount: Decimal, due: Decimal, tolerance: Decimal) -> str:
+    """Why an amount received at the counter cannot be recorded, in French; "" when it can.
+
+    A little more than what is due is accepted (a rounded cheque, a payment ahead) and becomes the family's
+    credit; more than `tolerance` above it is taken for a typing error (8400 for 84,00) and refused."""
+    if not amount.is_finite():
+        return "Saisissez un montant en euros, par exemple 84,50."
+    if amount <= 0:
+        return "Le montant reçu doit être supérieur à zéro."
+    if amount != amount.quantize(CENT):
+        return "Le montant reçu a au plus deux chiffres après la virgule (les centimes)."
+    if amount > due + tolerance:
+        return (
+            f"Le montant reçu dépasse de plus de {euros(tolerance)} ce que la famille doit à cette régie "
+            f"({euros(due)}) : vérifiez la saisie."
+        )
+    return ""
+
+
+def euros(amount: Decimal) -> str:
+    """«8,40 €», as every screen and e-mail writes money."""
+    return f"{amount:.2f} €".replace(".", ",")
+
+
+# An open payment is decided by the bank, or closed by us when its page has expired; an answer of the bank
+# still counts after our closing (the parent may have paid in the last second), never after its own decision.
+ONLINE_TRANSITIONS = {
+    OnlinePaymentState.STARTED: {
+        OnlinePaymentState.PAID,
+        OnlinePaymentState.REFUSED,
+        OnlinePaymentState.ABANDONED,
+        OnlinePaymentState.EXPIRED,
+    },
+    OnlinePaymentState.EXPIRED: {OnlinePaymentState.PAID, OnlinePaymentState.REFUSED, OnlinePaymentState.ABANDONED},
+}
+
+
+def online_transition_allowed(current: str, new: str) -> bool:
+    return new in ONLINE_TRANSITIONS.get(current, set())

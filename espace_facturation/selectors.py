@@ -6,10 +6,22 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from espace_famille.models import Family
 
-from .models import ZERO, Invoice, InvoiceNature, InvoiceState, Payment, Regie
+from . import rules
+from .models import (
+    ZERO,
+    CreditMovement,
+    CreditMovementKind,
+    FamilyCredit,
+    Invoice,
+    InvoiceNature,
+    InvoiceState,
+    Payment,
+    Regie,
+)
 
 
 def family_by_invoice_references(
@@ -110,4 +122,54 @@ def operations(*, family: Family, nature: str = "", regie_id: int | None = None,
             )
             for payment in payments
         ]
+    if nature in ("", "payment"):
+        rows += [_credit_row(movement) for movement in _credit_movements(family, regie_id, year)]
     return sorted(rows, key=lambda row: (row.day, row.number), reverse=True)
+
+
+def _credit_movements(family: Family, regie_id: int | None, year: int | None):
+    movements = CreditMovement.objects.filter(credit__family=family).select_related(
+        "credit__regie", "payment", "invoice"
+    )
+    if regie_id:
+        movements = movements.filter(credit__regie_id=regie_id)
+    if year:
+        movements = movements.filter(created_at__year=year)
+    return movements
+
+
+def _credit_row(movement: CreditMovement) -> Operation:
+    """A movement of the family's credit as the parent reads it; its amount is in words, not in the columns:
+    the money itself is already counted by the payment (Débit) or the invoice (A Payer) it comes from."""
+    amount = rules.euros(abs(movement.amount))
+    if movement.kind == CreditMovementKind.OVERPAYMENT and movement.payment:
+        number, text = (
+            movement.payment.operation_number,
+            f"Trop-perçu — règlement n°{movement.payment.operation_number}",
+        )
+    elif movement.kind == CreditMovementKind.OVERPAYMENT:
+        number = movement.invoice.number if movement.invoice else ""
+        text = f"Trop-perçu — avoir n°{number}"
+    elif movement.kind == CreditMovementKind.USED:
+        number = movement.invoice.number if movement.invoice else ""
+        text = f"Avoir disponible déduit de la facture n°{number}"
+        amount = f"{amount} déduits"
+    else:
+        number = movement.reference
+        text = f"Trop-perçu remboursé ({movement.get_method_display().lower()})"
+        amount = f"{amount} remboursés"
+    if movement.kind == CreditMovementKind.OVERPAYMENT:
+        amount = f"{amount} en avoir disponible"
+    day = timezone.localdate(movement.created_at)
+    return Operation(number, day, f"{text} : {amount}", ZERO, ZERO, ZERO, movement.credit.regie)
+
+
+def family_credits(*, family: Family) -> list[FamilyCredit]:
+    """«Avoir disponible», per régie: what the family paid beyond what it owed, not used nor refunded yet."""
+    return list(FamilyCredit.objects.filter(family=family, balance__gt=0).select_related("regie").order_by("regie"))
+
+
+def credit_used_on(*, invoice: Invoice) -> Decimal:
+    """How much of the family's credit settled this invoice when it was issued."""
+    used = CreditMovement.objects.filter(invoice=invoice, kind=CreditMovementKind.USED).values_list("amount", flat=True)
+    return -sum(used, ZERO)

@@ -25,7 +25,7 @@ from espace_famille.models import ActivityPrice, Booking, Family, Subscription, 
 from home.models import SiteIdentity
 from notifications import services as notifications
 
-from . import rules
+from . import credits, rules
 from .exceptions import BillingError
 from .models import (
     ZERO,
@@ -124,18 +124,7 @@ def _tell_family(invoice: Invoice, users: list[User]) -> None:
             kind=ISSUED_EMAIL,
             to=user.email,
             key=f"{ISSUED_EMAIL}:{invoice.pk}:{user.pk}",
-            context={
-                "civilite": user.civility,
-                "prenom": user.first_name,
-                "nom": user.last_name.upper(),
-                "nom_complet": user.display_name,
-                "numero": invoice.number,
-                "regie": invoice.regie.name,
-                "montant": _money_text(invoice.amount),
-                "echeance": f"{invoice.due_on:%d/%m/%Y}",
-                "periode": f"{invoice.period_start:%m/%Y}" if invoice.period_start else "",
-                "lien": _space_url("espace_facturation:invoice_detail", invoice.pk),
-            },
+            context=_email_context(invoice, user),
         )
 
 
@@ -199,6 +188,7 @@ def invoice_issue(
             ]
         )
         log(instance=invoice, action="portail.invoice.issue", user=by, data={"number": number, "amount": str(amount)})
+        credits.credit_use(regie=regie, invoices=[invoice], by=by)
         if users is None:
             users = [
                 subscription.user for subscription in Subscription.objects.filter(family=family).select_related("user")
@@ -249,7 +239,9 @@ def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: Use
             unit_price=amount,
             amount=amount,
         )
-        settled = invoice.amount_paid + amount
+        # What the note credits beyond what was left to pay was already paid: it goes back to the family as credit.
+        excess = max(amount - invoice.left_to_pay, ZERO)
+        settled = invoice.amount_paid + amount - excess
         # Credited in full, the invoice is cancelled; otherwise the credit counts as settled.
         cancelled = credited + amount == invoice.amount
         Invoice.objects.filter(pk=invoice.pk).update(
@@ -257,6 +249,8 @@ def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: Use
             state=rules.invoice_state(amount=invoice.amount, settled=settled, cancelled=cancelled),
         )
         log(instance=note, action="portail.invoice.credit", user=by, data={"invoice": invoice.number, "reason": reason})
+        if excess:
+            credits.credit_add(regie=invoice.regie, family_id=invoice.family_id, amount=excess, note=note, by=by)
     return note
 
 
@@ -450,6 +444,7 @@ def _issue_batch(
         )
         for invoice in invoices:
             invoice.regie = regie
+        credits.credit_use(regie=regie, invoices=invoices, by=run.created_by)
         notifications.queue_many(
             kind=ISSUED_EMAIL,
             messages=[

@@ -1,12 +1,15 @@
 """Views of the billing space: «Mes Factures», an invoice and its PDF, «Payer en ligne», «Mes Opérations»,
 «Mes Règlements», and the return from (and notification of) the online payment service."""
 
+import logging
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,10 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from espace_famille import selectors as famille_selectors
 
 from . import backends, payments, pdf, selectors
-from .exceptions import PaymentError
+from .exceptions import PaymentError, PaymentInFlight
 from .filters import InvoiceFilters, OperationFilters, PaymentFilters
 from .models import InvoiceNature, OnlinePayment, OnlinePaymentState, PaymentBackend
 
+logger = logging.getLogger(__name__)
 PER_PAGE = 20
 ESPACE = ("Espace facturation", "espace_facturation:home")
 
@@ -77,11 +81,14 @@ def invoice_list(request):
 @login_required
 def invoice_detail(request, pk):
     invoice = selectors.invoice_for(user=request.user, pk=pk)
+    in_flight = invoice.online_payments.filter(state=OnlinePaymentState.STARTED).first()
     context = {
         "invoice": invoice,
+        "in_flight": f"{PaymentInFlight(in_flight).message} {in_flight_state(in_flight)}" if in_flight else "",
         "lines": invoice.lines.all(),
         "allocations": invoice.allocations.select_related("payment"),
         "credit_notes": invoice.credit_notes.all(),
+        "credit_used": selectors.credit_used_on(invoice=invoice),
         "breadcrumb": [ESPACE, ("Mes Factures", "espace_facturation:invoices"), (f"Facture {invoice.number}", None)],
     }
     return render(request, "espace_facturation/invoice_detail.html", context)
@@ -102,25 +109,46 @@ def _absolute(request, name, *args) -> str:
     return request.build_absolute_uri(reverse(name, args=args))
 
 
+def _ask_bank(payment: OnlinePayment) -> payments.Outcome:
+    return backends.backend_for(payment.backend).status(payment)
+
+
 @login_required
 @require_POST
 def invoice_pay(request, pk):
-    """«Payer en ligne»: the amount left to pay is fixed, then the parent goes to the payment service."""
+    """«Payer en ligne»: the amount left to pay is fixed, then the parent goes to the payment service. While a
+    payment of the invoice is in flight, the parent goes back to it instead: one payment at a time."""
     invoice = selectors.invoice_for(user=request.user, pk=pk)
+    back = redirect("espace_facturation:invoice_detail", pk=invoice.pk)
     try:
+        payments.online_payments_close_stale(invoice=invoice, ask=_ask_bank)
         payment = payments.online_payment_start(invoice=invoice, by=request.user)
+    except PaymentInFlight as in_flight:
+        # Its bank page still lives (stale ones were closed above): back there; not opened yet, say so.
+        if in_flight.payment.bank_url:
+            return redirect(in_flight.payment.bank_url)
+        messages.warning(request, f"{in_flight.message} {in_flight_state(in_flight.payment)}")
+        return back
+    except PaymentError as error:
+        messages.error(request, error.message)
+        return back
+    try:
         url = backends.backend_for(payment.backend).start(
             payment=payment,
             return_url=_absolute(request, "espace_facturation:payment_return", payment.order_id),
             notify_url=_absolute(request, "espace_facturation:payfip_notify"),
         )
-    except PaymentError as error:
-        messages.error(request, error.message)
-        return redirect("espace_facturation:invoice_detail", pk=invoice.pk)
-    except Exception:  # the payment service did not answer: the parent may try again later
+    except Exception:  # the payment service did not answer: nothing was paid, the parent may try again later
+        logger.warning("The payment service did not open online payment %s.", payment.order_id, exc_info=True)
+        payments.online_payment_expire(payment=payment, reason="start_failed")
         messages.error(request, "Le service de paiement en ligne ne répond pas : réessayez dans quelques minutes.")
-        return redirect("espace_facturation:invoice_detail", pk=invoice.pk)
+        return back
     return redirect(url)
+
+
+def in_flight_state(payment: OnlinePayment) -> str:
+    started = timezone.localtime(payment.created_at)
+    return f"Commencé le {started:%d/%m/%Y à %H:%M}, il attend la réponse du service de paiement."
 
 
 def _online_payment(request, order_id) -> OnlinePayment:
@@ -173,6 +201,8 @@ def payfip_notify(request):
     except Exception:
         return HttpResponse("erreur", status=502, content_type="text/plain")
     if payment is None:
+        # An empty or unknown idop touches no payment; kept in the log for the régie to look into.
+        logger.warning("PayFiP notification for no known payment (idop %r).", query[:100])
         return HttpResponse("inconnu", status=404, content_type="text/plain")
     payments.online_payment_notify(payment=payment, outcome=outcome)
     return HttpResponse("ok", content_type="text/plain")
@@ -197,6 +227,7 @@ def operations(request):
         "filters": filters,
         "page": page,
         "query": query,
+        "credits": selectors.family_credits(family=family),
         "breadcrumb": [ESPACE, ("Mes Opérations", None)],
     }
     return render(request, "espace_facturation/operations.html", context)

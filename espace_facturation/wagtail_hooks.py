@@ -4,10 +4,31 @@ from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from . import admin_views
-from .models import Invoice, InvoicingRun, OnlinePayment, Payment, Regie
+from .models import FamilyCredit, Invoice, InvoicingRun, OnlinePayment, Payment, Regie
+
+
+class RecordsPermissionHelper(PermissionHelper):
+    """Money records are read in the admin, never written there, whoever the user (superusers included):
+    invoices come only from invoicing runs and credit notes (numbered without a gap, under the sequence lock),
+    their amounts and states only from payments and credit notes, through the services."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False
+
+
+class RecordsAdmin(ModelAdmin):
+    permission_helper_class = RecordsPermissionHelper
+    inspect_view_enabled = True
 
 
 class RegieAdmin(ModelAdmin):
@@ -39,7 +60,7 @@ class RegieAdmin(ModelAdmin):
     ]
 
 
-class InvoiceAdmin(ModelAdmin):
+class InvoiceAdmin(RecordsAdmin):
     model = Invoice
     menu_label = "Factures"
     menu_icon = "doc-full"
@@ -58,7 +79,6 @@ class InvoiceAdmin(ModelAdmin):
     list_filter = ("regie", "nature", "state")
     search_fields = ("number", "family__name", "emission_code")
     # Issued invoices never change: régisseurs look at them and correct them with a credit note.
-    inspect_view_enabled = True
     inspect_view_fields = (
         "number",
         "nature",
@@ -90,33 +110,31 @@ class InvoiceAdmin(ModelAdmin):
     credit.short_description = "Avoir"
 
 
-class PaymentAdmin(ModelAdmin):
+class PaymentAdmin(RecordsAdmin):
     model = Payment
     menu_label = "Règlements"
     menu_icon = "tick"
     list_display = ("operation_number", "paid_on", "kind", "reference", "family", "regie", "amount")
     list_filter = ("regie", "kind")
     search_fields = ("operation_number", "reference", "family__name")
-    inspect_view_enabled = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("family", "regie")
 
 
-class OnlinePaymentAdmin(ModelAdmin):
+class OnlinePaymentAdmin(RecordsAdmin):
     model = OnlinePayment
     menu_label = "Paiements en ligne"
     menu_icon = "form"
     list_display = ("order_id", "created_at", "invoice", "amount", "backend", "state", "transaction_id")
     list_filter = ("state", "backend")
     search_fields = ("order_id", "transaction_id", "invoice__number")
-    inspect_view_enabled = True
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice")
 
 
-class InvoicingRunAdmin(ModelAdmin):
+class InvoicingRunAdmin(RecordsAdmin):
     model = InvoicingRun
     menu_label = "Facturations"
     menu_icon = "list-ul"
@@ -131,7 +149,31 @@ class InvoicingRunAdmin(ModelAdmin):
         "created_at",
     )
     list_filter = ("regie", "state")
-    inspect_view_enabled = True
+
+
+class FamilyCreditAdmin(RecordsAdmin):
+    """«Trop-perçus»: what each régie owes families; the balance moves only through payments, invoices and
+    «Rembourser le trop-perçu»."""
+
+    model = FamilyCredit
+    menu_label = "Trop-perçus"
+    menu_icon = "tick-inverse"
+    list_display = ("family", "regie", "balance", "refund")
+    list_filter = ("regie",)
+    search_fields = ("family__name", "family__subscriber_code")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("family", "regie")
+
+    def refund(self, credit):
+        if not credit.balance:
+            return ""
+        return format_html(
+            '<a class="button button-small button-secondary" href="{}">Rembourser le trop-perçu</a>',
+            reverse("espace_facturation_refund", args=[credit.pk]),
+        )
+
+    refund.short_description = "Remboursement"
 
 
 @modeladmin_register
@@ -139,7 +181,7 @@ class BillingGroup(ModelAdminGroup):
     menu_label = "Facturation"
     menu_icon = "doc-full"
     menu_order = 210
-    items = (RegieAdmin, InvoiceAdmin, PaymentAdmin, OnlinePaymentAdmin, InvoicingRunAdmin)
+    items = (RegieAdmin, InvoiceAdmin, PaymentAdmin, OnlinePaymentAdmin, FamilyCreditAdmin, InvoicingRunAdmin)
 
     def get_submenu_items(self):
         items = super().get_submenu_items()
@@ -180,5 +222,9 @@ def register_billing_log_actions(actions):
         ("portail.online_payment.refused", "Paiement en ligne refusé"),
         ("portail.online_payment.abandoned", "Paiement en ligne abandonné"),
         ("portail.online_payment.amount_mismatch", "Paiement en ligne : montant différent"),
+        ("portail.online_payment.expired", "Paiement en ligne expiré"),
+        ("portail.credit.overpayment", "Trop-perçu mis en avoir"),
+        ("portail.credit.used", "Avoir déduit d'une facture"),
+        ("portail.credit.refund", "Trop-perçu remboursé"),
     ):
         actions.register_action(action, label, label)

@@ -287,6 +287,11 @@ PHOTO_MAX_BYTES = int(env("PHOTO_MAX_BYTES", str(8 * 1024 * 1024)))
 UPLOAD_MAX_PIXELS = int(env("UPLOAD_MAX_PIXELS", str(25_000_000)))
 UPLOAD_MAX_REQUEST_BYTES = int(env("UPLOAD_MAX_REQUEST_BYTES", str(11 * 1024 * 1024)))
 DOCUMENT_REMINDER_DAYS = int(env("DOCUMENT_REMINDER_DAYS", "30"))
+# Billing: an online payment left open longer than the bank's page lives (PayFiP: about 20 minutes) is closed,
+# after asking the bank, before another one starts; a counter payment may exceed what the family owes by at most
+# this many euros (the rest becomes the family's credit), beyond which it is taken for a typing error.
+ONLINE_PAYMENT_TIMEOUT_MINUTES = int(env("ONLINE_PAYMENT_TIMEOUT_MINUTES", "20"))
+COUNTER_OVERPAYMENT_TOLERANCE = env("COUNTER_OVERPAYMENT_TOLERANCE", "50.00")
 # Retention (manage.py retention, daily): families and accounts unused for three years are anonymised or
 # deleted; the contents of sent e-mails are erased after 90 days.
 RETENTION_INACTIVE_DAYS = int(env("RETENTION_INACTIVE_DAYS", str(3 * 365)))

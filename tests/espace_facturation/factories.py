@@ -9,6 +9,7 @@ from django.utils import timezone
 from espace_facturation import services
 from espace_facturation.models import PaymentBackend, Regie
 from espace_famille.models import Booking, BookingState, Subscription
+from espace_famille.permissions import ensure_staff_groups
 from tests.factories import ActivityFactory, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 NOVEMBER = date(2026, 11, 1)
@@ -63,3 +64,10 @@ def billed_household(the_regie, name="DURANT", *, days=MONDAYS, price="2.10", **
         period=(NOVEMBER, date(2026, 11, 30)),
     )
     return invoice, parent
+
+
+def staff(group_name):
+    """A staff member of one of the groups (Régisseurs, Instructeurs…), with its permissions."""
+    user = UserFactory(email=f"{group_name.lower()}@example.org")
+    user.groups.add(next(group for group in ensure_staff_groups() if group.name == group_name))
+    return user

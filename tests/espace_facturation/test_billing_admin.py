@@ -5,29 +5,17 @@ from decimal import Decimal
 
 import pytest
 
+from espace_facturation import payments, services
 from espace_facturation.models import Invoice, InvoicingRun, Payment, RunState
-from espace_famille.permissions import ensure_staff_groups
 from tests.factories import ActivityFactory, UserFactory
+from tests.intents import submit
 
-from .factories import MONDAYS, billed_household, book, household, regie, text
+from .factories import MONDAYS, billed_household, book, household, regie, staff, text
 
 pytestmark = pytest.mark.django_db
 D = Decimal
 RUN = "/admin/facturation/mois/"
 PAYMENT = "/admin/facturation/reglement/"
-
-
-def staff(group_name):
-    user = UserFactory(email=f"{group_name.lower()}@example.org")
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == group_name))
-    return user
-
-
-@pytest.fixture
-def regisseur(client, site):
-    user = staff("Régisseurs")
-    client.force_login(user)
-    return user
 
 
 @pytest.fixture
@@ -45,7 +33,12 @@ def test_a_regisseur_previews_then_issues_a_month_and_follows_its_progress(clien
     assert "Léo DURANT — 4/Péri SOIR : 4 × 2,10\u00a0€ = 8,40\u00a0€" in page
     assert not Invoice.objects.exists()
     # The client runs what the request left for after its commit: the worker (synchronous in tests).
-    response = client.post(RUN, {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"})
+    response = submit(
+        client,
+        RUN,
+        {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"},
+        page=f"{RUN}?regie={the_regie.pk}&month=2026-11",
+    )
     run = InvoicingRun.objects.get()
     assert response["Location"] == f"/admin/facturation/mois/{run.pk}/"
     progress = text(client.get(response["Location"]))
@@ -72,9 +65,10 @@ def test_a_counter_cheque_is_recorded_and_allocated(client, regisseur, the_regie
     url = f"{PAYMENT}?family={invoice.family.pk}&regie={the_regie.pk}"
     page = text(client.get(url))
     assert f"Facture {invoice.number} du 05/12/2026 (reste 8.40 €)" in page
-    response = client.post(url, {"kind": "cheque", "reference": "", "paid_on": "2026-12-10", "amount": "8.40"})
+    response = submit(client, url, {"kind": "cheque", "reference": "", "paid_on": "2026-12-10", "amount": "8.40"})
     assert response.status_code == 400 and "Indiquez le numéro du chèque." in text(response)
-    response = client.post(
+    response = submit(
+        client,
         url,
         {
             "kind": "cheque",
@@ -86,7 +80,7 @@ def test_a_counter_cheque_is_recorded_and_allocated(client, regisseur, the_regie
     )
     assert response.status_code == 400 and "dépassent le montant reçu" in text(response)
     assert not Payment.objects.exists()
-    client.post(url, {"kind": "cheque", "reference": "564654646", "paid_on": "2026-12-10", "amount": "8.40"})
+    submit(client, url, {"kind": "cheque", "reference": "564654646", "paid_on": "2026-12-10", "amount": "8.40"})
     invoice.refresh_from_db()
     assert invoice.state == "paid" and Payment.objects.get().created_by == regisseur
 
@@ -94,9 +88,9 @@ def test_a_counter_cheque_is_recorded_and_allocated(client, regisseur, the_regie
 def test_a_credit_note_from_the_admin(client, regisseur, the_regie):
     invoice, _ = billed_household(the_regie)
     url = f"/admin/facturation/factures/{invoice.pk}/avoir/"
-    response = client.post(url, {"amount": "9.00", "reason": "erreur"})
+    response = submit(client, url, {"amount": "9.00", "reason": "erreur"})
     assert response.status_code == 400 and "au plus 8,40 €" in text(response)
-    client.post(url, {"amount": "2.10", "reason": "sortie scolaire"})
+    submit(client, url, {"amount": "2.10", "reason": "sortie scolaire"})
     assert invoice.credit_notes.get().amount == D("2.10")
 
 
@@ -111,3 +105,37 @@ def test_instructors_and_parents_cannot_bill(client, the_regie):
             assert status == 403 or response["Location"] == "/admin/"
         client.post(RUN, {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"})
     assert not InvoicingRun.objects.exists()
+
+
+@pytest.fixture
+def superuser(site):
+    return UserFactory(email="admin@example.org", is_staff=True, is_superuser=True)
+
+
+@pytest.mark.parametrize("who", ["regisseur", "superuser"])
+def test_nobody_creates_edits_or_deletes_money_records_in_the_admin(client, the_regie, request, who):
+    """Invoices come only from runs and credit notes, their states only from payments: a régisseur (who holds
+    «add invoice» for credit notes) cannot create an invoice with any number, nor set «Payée» by hand."""
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    invoice, _ = billed_household(the_regie)
+    payment = payments.payment_record(
+        regie=the_regie, family=invoice.family, kind="cash", amount=D("1.00"), paid_on=date(2026, 12, 9)
+    )
+    for model, pk in (("invoice", invoice.pk), ("payment", payment.pk), ("invoicingrun", None)):
+        base = f"/admin/espace_facturation/{model}/"
+        urls = [f"{base}create/"] + ([f"{base}edit/{pk}/", f"{base}delete/{pk}/"] if pk else [])
+        for url in urls:
+            for response in (client.get(url), client.post(url, {"number": "2026-9999", "state": "paid"})):
+                assert response.status_code in (302, 403, 404), (url, response.status_code)
+                assert response.status_code != 302 or response["Location"] == "/admin/", url
+    listing = text(client.get("/admin/espace_facturation/invoice/"))
+    assert invoice.number in listing and "/admin/espace_facturation/invoice/create/" not in listing
+    assert f"/admin/espace_facturation/invoice/edit/{invoice.pk}/" not in listing
+    assert client.get(f"/admin/espace_facturation/invoice/inspect/{invoice.pk}/").status_code == 200
+    invoice.refresh_from_db()
+    assert (invoice.state, invoice.amount_paid, invoice.number) == ("partial", D("1.00"), "2026-0001")
+    assert list(Invoice.objects.values_list("number", flat=True)) == ["2026-0001"]
+    # The next number follows without a gap.
+    note = services.credit_note_issue(invoice=invoice, amount=D("1.00"), reason="erreur", by=user)
+    assert note.number == "2026-0002"

@@ -7,12 +7,26 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
+from commun.intents import FIELD
 from espace_facturation import payments, services
-from espace_facturation.models import BilledDay, Invoice, InvoicingRun, OnlinePaymentState, Payment
+from espace_facturation.exceptions import PaymentInFlight
+from espace_facturation.models import (
+    BilledDay,
+    FamilyCredit,
+    Invoice,
+    InvoicingRun,
+    OnlinePayment,
+    OnlinePaymentState,
+    Payment,
+    PaymentKind,
+)
+from tests.conftest import CommittingClient
 from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.factories import ActivityFactory, UserFactory
+from tests.intents import intent_in
 
-from .factories import MONDAYS, NOVEMBER, billed_household, book, household, regie
+from .factories import MONDAYS, NOVEMBER, billed_household, book, household, regie, staff
+from .test_billing_admin import PAYMENT
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -65,3 +79,79 @@ def test_the_same_bank_notification_arriving_twice_at_once_pays_once():
     at_the_same_moment(*[lambda: payments.online_payment_notify(payment=started, outcome=outcome) for _ in range(3)])
     invoice.refresh_from_db()
     assert Payment.objects.count() == 1 and invoice.amount_paid == Decimal("8.40")
+
+
+def test_one_counter_payment_form_submitted_twice_at_once_is_recorded_once(site):
+    the_regie = regie()
+    invoice, _ = billed_household(the_regie)
+    cashier = staff("Régisseurs")
+    url = f"{PAYMENT}?family={invoice.family.pk}&regie={the_regie.pk}"
+    page = CommittingClient()
+    page.force_login(cashier)
+    data = {"kind": "cheque", "reference": "564654646", "paid_on": "2026-12-10", "amount": "8.40"}
+    shown = page.get(url)
+    assert shown.status_code == 200, (shown.status_code, shown.get("Location"))
+    data[FIELD] = intent_in(shown)
+    answers = []
+
+    def submit():
+        client = CommittingClient()
+        client.force_login(cashier)
+        answers.append(client.post(url, data, follow=True).content.decode())
+
+    at_the_same_moment(submit, submit)
+    assert Payment.objects.count() == 1
+    assert sum("Cette demande est déjà enregistrée." in answer for answer in answers) == 1
+
+
+def test_two_payer_en_ligne_at_once_open_one_payment(site):
+    the_regie = regie()
+    invoice, parent = billed_household(the_regie)
+    resumed = []
+
+    def start():
+        try:
+            payments.online_payment_start(invoice=invoice, by=parent)
+        except PaymentInFlight as in_flight:
+            resumed.append(in_flight.payment.pk)
+
+    at_the_same_moment(start, start, start)
+    online = OnlinePayment.objects.get()
+    assert resumed == [online.pk, online.pk]
+
+
+def confirmed(online):
+    outcome = payments.Outcome(result=OnlinePaymentState.PAID, transaction_id=online.order_id[:6], amount=online.amount)
+    return lambda: payments.online_payment_notify(payment=online, outcome=outcome)
+
+
+def test_two_confirmations_of_two_payments_for_one_invoice_at_once_are_both_recorded_once_allocated(site):
+    the_regie = regie()
+    invoice, parent = billed_household(the_regie)
+    first = payments.online_payment_start(invoice=invoice, by=parent)
+    payments.online_payment_expire(payment=first, reason="timeout")
+    second = payments.online_payment_start(invoice=invoice, by=parent)
+    at_the_same_moment(confirmed(first), confirmed(second))
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("8.40") and Payment.objects.count() == 2
+    assert sorted(p.allocations.count() for p in Payment.objects.all()) == [0, 1]
+    assert FamilyCredit.objects.get().balance == Decimal("8.40")
+
+
+def test_a_bank_confirmation_racing_a_counter_payment_leaves_the_surplus_as_credit(site):
+    the_regie = regie()
+    invoice, parent = billed_household(the_regie)
+    online = payments.online_payment_start(invoice=invoice, by=parent)
+    at_the_same_moment(
+        confirmed(online),
+        lambda: payments.payment_record(
+            regie=the_regie,
+            family=invoice.family,
+            kind=PaymentKind.CASH,
+            amount=Decimal("8.40"),
+            paid_on=date(2026, 12, 9),
+        ),
+    )
+    invoice.refresh_from_db()
+    assert invoice.amount_paid == Decimal("8.40") and Payment.objects.count() == 2
+    assert FamilyCredit.objects.get().balance == Decimal("8.40")

@@ -142,3 +142,55 @@ def test_a_different_amount_at_payfip_is_refused(client, invoice, payfip):
 def test_an_unknown_idop_is_not_found(client, invoice, payfip):
     payfip()
     assert client.post(reverse("espace_facturation:payfip_notify") + "?idop=INCONNU").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["?idop=", "", "?idop=%20", "?autre=1"])
+def test_an_empty_idop_matches_no_payment(client, invoice, payfip, query):
+    """A payment PayFiP never numbered (its start failed, or a simulator one) has an empty idop: an empty idop
+    in a notification must not find it."""
+    from espace_facturation import payments
+
+    other, parent = billed_household(regie(name="Regie Demo"), "AUTRE")
+    unnumbered = payments.online_payment_start(invoice=other, by=parent)
+    recorded = payfip()
+    response = client.post(reverse("espace_facturation:payfip_notify") + query)
+    assert response.status_code == 404 and not recorded.sent
+    unnumbered.refresh_from_db()
+    assert unnumbered.state == OnlinePaymentState.STARTED and unnumbered.responses == []
+    assert not Payment.objects.exists()
+
+
+def test_an_unknown_idop_touches_nothing_and_is_logged(client, invoice, payfip, caplog):
+    payfip()
+    client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]))
+    recorded = payfip()
+    with caplog.at_level("WARNING", logger="espace_facturation.views"):
+        assert client.post(reverse("espace_facturation:payfip_notify") + "?idop=INCONNU").status_code == 404
+    assert not recorded.sent and "PayFiP notification for no known payment" in caplog.text
+    assert OnlinePayment.objects.get().responses == [] and not Payment.objects.exists()
+
+
+def test_a_second_payer_en_ligne_goes_back_to_the_same_payfip_page(client, invoice, payfip):
+    recorded = payfip()
+    first = client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]))
+    second = client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]))
+    assert first["Location"] == second["Location"] == "https://www.payfip.gouv.fr/tpa/paiementws.web?idop=IDOP123456"
+    assert len(recorded.sent) == 1
+    assert OnlinePayment.objects.count() == 1
+
+
+def test_an_expired_payment_is_asked_to_payfip_before_another_starts(client, invoice, payfip):
+    """PayFiP answers that the old one was paid: it is recorded, and the invoice is no longer to pay."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    payfip()
+    client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]))
+    OnlinePayment.objects.update(created_at=timezone.now() - timedelta(minutes=25))
+    recorded = payfip(result="P", montant="840")
+    response = client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]), follow=True)
+    assert "recupererDetailPaiementSecurise" in recorded.sent[0] and len(recorded.sent) == 1
+    assert "Cette facture est déjà réglée." in response.content.decode()
+    invoice.refresh_from_db()
+    assert invoice.state == InvoiceState.PAID and OnlinePayment.objects.get().state == OnlinePaymentState.PAID

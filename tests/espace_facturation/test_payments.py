@@ -165,7 +165,7 @@ def test_a_bank_confirmation_after_a_counter_payment_is_kept_unallocated(the_reg
     done = paid(started)
     invoice.refresh_from_db()
     assert invoice.amount_paid == D("8.40") and done.payment.amount == D("8.40")
-    assert not done.payment.allocations.exists()  # to be refunded by the régie
+    assert not done.payment.allocations.exists()  # the family's credit (test_family_credit.py)
 
 
 def test_a_paid_invoice_or_a_regie_without_online_payment_cannot_be_paid_online(the_regie):
