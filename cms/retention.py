@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from commun import retention
+from commun import intents, retention
 
 
 def run(
@@ -18,5 +18,6 @@ def run(
 
 
 def run_scheduled() -> None:
-    """The django-q2 task scheduled at 03:00 (cms.apps)."""
+    """The django-q2 task scheduled at 03:00 (cms.apps); it also forgets intents no token can still name."""
     run(dry_run=False)
+    intents.purge()

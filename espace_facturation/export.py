@@ -1,4 +1,4 @@
-"""The billing part of «Télécharger mes données»: the family's invoices with their lines, and its payments."""
+"""The billing part of «Télécharger mes données»: invoices with their lines, payments, and the family's credit."""
 
 from decimal import Decimal
 from xml.sax.saxutils import escape
@@ -7,7 +7,18 @@ from django.db.models import Prefetch
 
 from espace_famille.export import _json, _when
 
-from .models import Invoice, InvoiceLine, InvoiceNature, OnlinePayment, OnlinePaymentState, Payment, PaymentKind
+from .models import (
+    CreditMovement,
+    CreditMovementKind,
+    Invoice,
+    InvoiceLine,
+    InvoiceNature,
+    OnlinePayment,
+    OnlinePaymentState,
+    Payment,
+    PaymentKind,
+    RefundMethod,
+)
 
 
 def _amount(value: str) -> str:
@@ -145,4 +156,53 @@ def render_online_payments(doc, rows: list[dict]) -> None:
         listing,
         (3.5, 3, 2.5, 3, 5),
         empty="Aucun paiement en ligne.",
+    )
+
+
+def collect_credits(family) -> list[dict]:
+    movements = (
+        CreditMovement.objects.filter(credit__family=family)
+        .select_related("credit__regie", "payment", "invoice")
+        .order_by("created_at", "pk")
+    )
+    return [
+        {
+            "regie": movement.credit.regie.name,
+            "at": _json(movement.created_at),
+            "kind": movement.kind,
+            "amount": str(movement.amount),
+            "payment": movement.payment.operation_number if movement.payment else "",
+            "invoice": movement.invoice.number if movement.invoice else "",
+            "method": movement.method,
+            "reference": movement.reference,
+        }
+        for movement in movements
+    ]
+
+
+def render_credits(doc, rows: list[dict]) -> None:
+    doc.para("Avoirs disponibles (trop-perçus)", "h2")
+    kinds, methods = dict(CreditMovementKind.choices), dict(RefundMethod.choices)
+    listing = [
+        [
+            _when(row["at"]),
+            escape(row["regie"]),
+            escape(str(kinds.get(row["kind"], row["kind"]))),
+            _amount(row["amount"]),
+            escape(
+                " ".join(
+                    part
+                    for part in (row["payment"], row["invoice"], str(methods.get(row["method"], "")), row["reference"])
+                    if part
+                )
+            )
+            or "—",
+        ]
+        for row in rows
+    ]
+    doc.listing(
+        ["Date", "Régie", "Mouvement", "Montant", "Origine"],
+        listing,
+        (2.5, 3.5, 3, 2.5, 5.5),
+        empty="Aucun avoir.",
     )

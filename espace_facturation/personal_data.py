@@ -3,7 +3,18 @@
 from commun.personal_data import ANONYMOUS, After, Anonymise, PersonalData, Section, exempt, register
 
 from . import export
-from .models import BilledDay, Invoice, InvoiceLine, InvoicingRun, OnlinePayment, Payment, PaymentAllocation, Regie
+from .models import (
+    BilledDay,
+    CreditMovement,
+    FamilyCredit,
+    Invoice,
+    InvoiceLine,
+    InvoicingRun,
+    OnlinePayment,
+    Payment,
+    PaymentAllocation,
+    Regie,
+)
 
 # Public accounting keeps invoices and payments ten years (leap days included); then the rows keep their amounts
 # and lose what names a person.
@@ -53,6 +64,25 @@ def register_all() -> None:
                 export.render_online_payments,
                 "les paiements en ligne commencés, avec l'e-mail du payeur",
             ),
+        ),
+        # The credit is money the régie owes the family: kept as long as the accounts it came from.
+        PersonalData(
+            FamilyCredit,
+            family="family",
+            rules=(),
+            export=Section(
+                "credits",
+                export.collect_credits,
+                export.render_credits,
+                "les trop-perçus gardés en avoir, utilisés ou remboursés",
+            ),
+        ),
+        PersonalData(
+            CreditMovement,
+            family="credit__family",
+            activity="created_at",
+            rules=(After(LEGAL_DAYS, "created_at", Anonymise({"reference": ""}), LEGAL),),
+            export="credits",
         ),
     )
     exempt(Regie, reason="the issuer's public contact details (address, phone, e-mail), not a person's")

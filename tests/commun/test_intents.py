@@ -88,6 +88,17 @@ def test_purge_forgets_only_intents_no_token_can_still_name():
     assert intents.purge() == 1 and UsedIntent.objects.count() == 1
 
 
+def test_the_nightly_job_forgets_old_intents():
+    from cms.retention import run_scheduled
+
+    user = UserFactory()
+    with intents.once(intents.issue(action="a", user=user), action="a", user=user):
+        pass
+    with time_machine.travel(timedelta(days=3)):
+        run_scheduled()
+    assert not UsedIntent.objects.exists()
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="two connections racing need PostgreSQL")
 def test_two_submissions_of_one_intent_racing_run_the_action_once():

@@ -5,9 +5,11 @@ by the régie with a record."""
 import re
 from datetime import date
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from pypdf import PdfReader
 from wagtail.models import ModelLogEntry
 
 from espace_facturation import payments, services
@@ -20,6 +22,7 @@ from espace_facturation.models import (
     InvoicingRun,
     PaymentKind,
 )
+from espace_famille import export
 from notifications.models import OutboxMessage
 from tests.intents import submit
 
@@ -163,3 +166,14 @@ def test_instructors_cannot_refund(client, the_regie):
     assert client.get(url).status_code == 302
     client.post(url, {"amount": "1.60", "method": "cash"})
     assert credit_of(invoice.family, the_regie) == D("1.60")
+
+
+def test_the_familys_data_export_holds_its_credit_and_no_other_familys(the_regie):
+    invoice, _ = billed_household(the_regie)
+    other, _ = billed_household(the_regie, "AUTRE")
+    cheque(invoice, "10.00")
+    cheque(other, "20.00")
+    rows = export.family_export(family=invoice.family)["credits"]
+    assert [(row["kind"], row["amount"]) for row in rows] == [(CreditMovementKind.OVERPAYMENT, "1.60")]
+    pdf = PdfReader(BytesIO(export.export_pdf(export.family_export(family=invoice.family))))
+    assert "Avoirs disponibles (trop-perçus)" in "\n".join(page.extract_text() for page in pdf.pages)

@@ -215,9 +215,9 @@ def test_the_export_reads_with_a_fixed_number_of_queries(django_assert_num_queri
     # and contacts, subscriptions, requests with lines and events and their authors: 9 reads), the planning (2),
     # the invoices, payments and online payments (their lines and allocations when any), the supporting documents,
     # the crèche applications and draft (2).
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         family_export(family=small)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(18):
         data = family_export(family=large)
     assert len(data["children"]) == 5 and len(data["requests"]) == 5
 
