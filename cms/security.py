@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
@@ -107,3 +108,34 @@ class StaffOnlyAdminMiddleware:
             messages.info(request, SECOND_FACTOR_SETUP)
             return redirect(staff_auth.setup_url())
         return self.get_response(request)
+
+
+# Modules of the libraries whose admin views read their own parameters (choosers, workflows, listings).
+UPSTREAM_VIEWS = ("wagtail.", "wagtail_modeladmin.")
+
+
+class MalformedAddressMiddleware:
+    """A malformed address answers 400 «Adresse invalide», never a server error, where the portal cannot parse
+    the parameters itself: an admin listing given a filter it does not know (IncorrectLookupParameters, which
+    Django's own admin turns into a message), and Wagtail's views that convert an identifier from the address
+    without checking it (a chooser's «chosen/x/», a workflow's step number). The portal's own views read their
+    parameters through commun.parsing: their errors stay server errors, to be fixed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, IncorrectLookupParameters) or (
+            isinstance(exception, ValueError | OverflowError) and _upstream_view(request)
+        ):
+            back = settings.ADMIN_PATH_PREFIX if request.path.startswith(settings.ADMIN_PATH_PREFIX) else "/"
+            return render(request, "bad_request.html", {"back": back}, status=400)
+        return None
+
+
+def _upstream_view(request) -> bool:
+    match = request.resolver_match
+    return bool(match) and getattr(match.func, "__module__", "").startswith(UPSTREAM_VIEWS)

@@ -16,6 +16,7 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import AdminDateInput
 
+from commun.parsing import parse_id
 from espace_famille.models import Family
 
 from . import payments, services
@@ -190,8 +191,8 @@ class CounterPaymentView(_Permission, FormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        self.family = Family.objects.filter(pk=request.GET.get("family") or 0).first()
-        self.regie = Regie.objects.filter(pk=request.GET.get("regie") or 0).first() or Regie.objects.first()
+        self.family = Family.objects.filter(pk=parse_id(request.GET.get("family"))).first()
+        self.regie = Regie.objects.filter(pk=parse_id(request.GET.get("regie"))).first() or Regie.objects.first()
 
     def open_invoices(self):
         if not (self.family and self.regie):
