@@ -10,6 +10,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 
 from . import staff_auth
 from .staff_auth import STARTED
@@ -41,6 +42,21 @@ class PortalCSPMiddleware(CSPMiddleware):
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+class PrivateNoStoreMiddleware:
+    """Pages of the family space, the billing space, the account and the admin hold personal data (health,
+    IBAN, invoices): no browser or proxy keeps a copy (`Cache-Control: no-store, private`), whatever the view
+    or the answer (a form's errors, a 404)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(settings.PRIVATE_PATH_PREFIXES):
+            add_never_cache_headers(response)
+        return response
 
 
 class SessionExpiryMiddleware:
@@ -115,8 +131,9 @@ UPSTREAM_VIEWS = ("wagtail.", "wagtail_modeladmin.")
 
 
 class MalformedAddressMiddleware:
-    """A malformed address answers 400 «Adresse invalide», never a server error, where the portal cannot parse
-    the parameters itself: an admin listing given a filter it does not know (IncorrectLookupParameters, which
+    """A malformed address answers 400 «Adresse invalide», never a server error: one holding a NUL byte (no
+    address of the portal has one, and PostgreSQL refuses it in any text it is compared with), and those the
+    portal cannot parse itself: an admin listing given a filter it does not know (IncorrectLookupParameters, which
     Django's own admin turns into a message), and Wagtail's views that convert an identifier from the address
     without checking it (a chooser's «chosen/x/», a workflow's step number). The portal's own views read their
     parameters through commun.parsing: their errors stay server errors, to be fixed."""
@@ -125,15 +142,21 @@ class MalformedAddressMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key + value for key, value in request.GET.items()):
+            return _bad_request(request)
         return self.get_response(request)
 
     def process_exception(self, request, exception):
         if isinstance(exception, IncorrectLookupParameters) or (
             isinstance(exception, ValueError | OverflowError) and _upstream_view(request)
         ):
-            back = settings.ADMIN_PATH_PREFIX if request.path.startswith(settings.ADMIN_PATH_PREFIX) else "/"
-            return render(request, "bad_request.html", {"back": back}, status=400)
+            return _bad_request(request)
         return None
+
+
+def _bad_request(request):
+    back = settings.ADMIN_PATH_PREFIX if request.path.startswith(settings.ADMIN_PATH_PREFIX) else "/"
+    return render(request, "bad_request.html", {"back": back}, status=400)
 
 
 def _upstream_view(request) -> bool:

@@ -188,3 +188,10 @@ def test_an_admin_listing_given_an_unknown_filter_says_the_address_is_invalid(cl
     response = client.get("/admin/espace_famille/family/", {"date": "9999-12-31"})
     assert response.status_code == 400
     assert "Adresse invalide" in _text(response)
+
+
+def test_an_address_holding_a_nul_byte_is_invalid_before_any_query(client, site):
+    """PostgreSQL refuses a NUL byte in any text: the calendar feed's token or a search must not reach it."""
+    for url, query in (("/espace-famille/planning/calendrier/%00abc.ics", {}), ("/", {"q": "a\x00b"})):
+        response = client.get(url, query)
+        assert response.status_code == 400 and "Adresse invalide" in _text(response), url
