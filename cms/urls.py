@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/confirmation/renvoyer/", famille_views.resend_confirmation, name="resend_confirmation"),
+    path("compte/debloquer/<str:token>/", famille_views.unlock, name="account_unlock"),
     path("compte/franceconnect/connexion/", franceconnect_views.start, name="franceconnect_login"),
     path("compte/franceconnect/retour/", franceconnect_views.callback, name="franceconnect_callback"),
     path("compte/franceconnect/premiere-connexion/", franceconnect_views.link, name="franceconnect_link"),

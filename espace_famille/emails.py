@@ -109,6 +109,26 @@ KINDS = [
     ),
 ]
 
+# Sign-ins refused after repeated wrong passwords (espace_famille.throttling): the owner may unlock at once.
+KINDS.append(
+    EmailKind(
+        slug="account_locked",
+        label="Compte bloqué après des tentatives de connexion",
+        subject="Portail citoyen : connexions à votre compte bloquées",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Plusieurs mots de passe erronés ont été saisis pour votre compte : les connexions depuis la même "
+            "adresse sont bloquées pour un moment. Vous pouvez toujours vous connecter depuis une autre connexion.\n\n"
+            "Si c'était vous, débloquez votre compte avec le bouton ci-dessous (le lien sert une fois, pendant "
+            "24 heures). Si ce n'était pas vous, votre mot de passe n'a pas été trouvé : rien d'autre à faire."
+        ),
+        button_label="Débloquer mon compte",
+        button_url_key="lien",
+        placeholders={"lien": "Adresse du lien de déblocage"},
+        sample={"lien": "https://portail.example.org/compte/debloquer/exemple/"},
+    )
+)
+
 # Bookings: a day of the waiting list got a freed place (espace_famille.services.bookings).
 KINDS.append(
     EmailKind(

@@ -41,6 +41,8 @@ PUBLIC = {
     "wagtailcore_login",
     "wagtailcore_authenticate_with_password",
     "resend_confirmation",
+    # «Débloquer mon compte»: the signed single-use token is the permission (tests/test_login_throttling.py).
+    "account_unlock",
     "altcha_django:challenge",
     "altcha_django:sentinel-challenge",
     "account_login",

@@ -200,7 +200,11 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Wrong second-factor codes, per address and per account (only someone holding the password gets there).
     "login_failed": "10/m/ip,5/15m/key",
+    # Wrong passwords per address; per account they are counted with the address, with growing delays
+    # (espace_famille/throttling.py), so that nobody can lock another person out.
+    "login_failed_address": "10/m/ip",
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/h/key",
@@ -220,6 +224,10 @@ MFA_FORMS = {
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # The admin's own password reset is not throttled: staff reset theirs through the portal's, which is.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# How many reverse proxies stand in front of the application servers: the visitor's address is then read from
+# X-Forwarded-For (commun/http.py), for every throttle and audit entry. 0: the header is ignored.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "commun.http.client_ip"
 # Wrong subscriber codes or invoice references, counted per account and per address.
 SUBSCRIPTION_RATE = env("SUBSCRIPTION_RATE", "5/h")
 
