@@ -10,6 +10,7 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 
 from . import staff_auth
@@ -122,8 +123,35 @@ class StaffOnlyAdminMiddleware:
                 messages.info(request, SECOND_FACTOR_LOGIN)
                 return redirect_to_login(request.get_full_path(), _login_url(request))
             messages.info(request, SECOND_FACTOR_SETUP)
+            if staff_auth.enrolment_needed(request):
+                return redirect("staff_enrolment")
             return redirect(staff_auth.setup_url())
         return self.get_response(request)
+
+
+# allauth's pages that add a second factor: a staff member's first one needs the e-mailed link (cms/staff_auth.py).
+ENROLMENT_URL_NAMES = ("mfa_activate_totp", "mfa_add_webauthn")
+
+
+class StaffEnrolmentMiddleware:
+    """Sends a staff member with no second factor, whose session has not opened the enrolment link, from
+    allauth's enrolment pages to «Activer la double authentification»."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and request.path in _enrolment_paths()
+            and staff_auth.enrolment_needed(request)
+        ):
+            return redirect("staff_enrolment")
+        return self.get_response(request)
+
+
+def _enrolment_paths() -> set[str]:
+    return {reverse(name) for name in ENROLMENT_URL_NAMES}
 
 
 # Modules of the libraries whose admin views read their own parameters (choosers, workflows, listings).

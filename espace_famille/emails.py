@@ -129,6 +129,26 @@ KINDS.append(
     )
 )
 
+# A staff member's first second factor is enabled through this link (cms/staff_auth.py).
+KINDS.append(
+    EmailKind(
+        slug="staff_second_factor",
+        label="Activation de la double authentification d'un agent",
+        subject="Portail citoyen : activez votre double authentification",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Vous avez demandé à activer la double authentification de votre compte d'agent. Ouvrez le lien "
+            "ci-dessous dans le navigateur où vous êtes connecté (il sert une fois, pendant 24 heures).\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, quelqu'un connaît votre mot de passe : changez-le et "
+            "prévenez l'administrateur du portail."
+        ),
+        button_label="Activer la double authentification",
+        button_url_key="lien",
+        placeholders={"lien": "Adresse du lien d'activation"},
+        sample={"lien": "https://portail.example.org/compte/double-authentification/exemple/"},
+    )
+)
+
 # Bookings: a day of the waiting list got a freed place (espace_famille.services.bookings).
 KINDS.append(
     EmailKind(

@@ -7,14 +7,13 @@ Sign-in failures are counted per account and address together, with growing dela
 
 import hashlib
 import math
-import secrets
 import time
 
 from django.conf import settings
-from django.core import signing
 from django.core.cache import cache
 from django_ratelimit.core import get_usage
 
+from commun import tokens
 from commun.http import client_ip
 
 GROUP = "subscription-failures"
@@ -60,7 +59,7 @@ LOGIN_FIRST_DELAY = 30
 LOGIN_MAX_DELAY = 3600
 LOGIN_MEMORY = 24 * 3600
 # «Débloquer mon compte»: the link lasts a day, is used once, and at most one is sent an hour per account.
-UNLOCK_SALT = "portail.account-unlock"
+UNLOCK_PURPOSE = "account-unlock"
 UNLOCK_VALIDITY = 24 * 3600
 UNLOCK_EMAIL_INTERVAL = 3600
 
@@ -102,19 +101,13 @@ def unlock_token(login: str) -> str | None:
     account = _account(login)
     if not cache.add(f"login-unlock-sent:{account}", True, UNLOCK_EMAIL_INTERVAL):
         return None
-    nonce = secrets.token_urlsafe(16)
-    cache.set(f"login-unlock:{nonce}", account, UNLOCK_VALIDITY)
-    return signing.dumps({"n": nonce}, salt=UNLOCK_SALT)
+    return tokens.issue(purpose=UNLOCK_PURPOSE, subject=account, validity=UNLOCK_VALIDITY)
 
 
 def unlock(token: str) -> bool:
     """Clear the locks of the account the token was made for, once; False for a used, expired or forged token."""
-    try:
-        nonce = signing.loads(token, salt=UNLOCK_SALT, max_age=UNLOCK_VALIDITY)["n"]
-    except (signing.BadSignature, KeyError, TypeError):
-        return False
-    account = cache.get(f"login-unlock:{nonce}")
-    if account is None or not cache.delete(f"login-unlock:{nonce}"):
+    account = tokens.redeem(token, purpose=UNLOCK_PURPOSE, validity=UNLOCK_VALIDITY)
+    if account is None:
         return False
     generation = f"login-generation:{account}"
     cache.add(generation, 0, None)

@@ -92,6 +92,8 @@ ACCOUNT = {
     "mfa_add_webauthn",
     "mfa_list_webauthn",
     "mfa_reauthenticate_webauthn",
+    # A staff member's first second factor: the page that e-mails its link (tests/test_staff_enrolment.py).
+    "staff_enrolment",
 }
 
 # A signed-in person's own security keys: another account's key gives 404.
@@ -151,6 +153,8 @@ FAMILY = {
 SHARED_ARGUMENTS = {
     "justificatifs:upload": lambda f: {"type_pk": f.document_type.pk},
     "creche:step": lambda f: {"number": 2},
+    # The e-mailed enrolment link: its token names the account, and the session must be that account's.
+    "staff_enrolment_confirm": lambda f: {"token": "x"},
 }
 
 # Whole URL trees and who may reach them.

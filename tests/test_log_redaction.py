@@ -17,8 +17,10 @@ SECRET_ADDRESSES = [
     reverse("account_confirm_email", kwargs={"key": KEY}),
     reverse("account_reset_password_from_key", kwargs={"uidb36": "2s", "key": "cxk9a1-0123456789abcdef"}),
     reverse("espace_famille:calendar_feed", kwargs={"token": "Zq3xSecretFeedToken0123456789"}),
+    reverse("account_unlock", args=["eyJuIjoiUnlockSecret"]),
+    reverse("staff_enrolment_confirm", args=["eyJuIjoiEnrolSecret"]),
 ]
-SECRETS = (KEY, "cxk9a1-0123456789abcdef", "Zq3xSecretFeedToken0123456789")
+SECRETS = (KEY, "cxk9a1-0123456789abcdef", "Zq3xSecretFeedToken0123456789", "UnlockSecret", "EnrolSecret")
 
 
 @pytest.mark.parametrize("address", SECRET_ADDRESSES)
