@@ -6,9 +6,12 @@ from urllib.parse import urlsplit
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 
 from . import staff_auth
 from .staff_auth import STARTED
@@ -40,6 +43,21 @@ class PortalCSPMiddleware(CSPMiddleware):
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+class PrivateNoStoreMiddleware:
+    """Pages of the family space, the billing space, the account and the admin hold personal data (health,
+    IBAN, invoices): no browser or proxy keeps a copy (`Cache-Control: no-store, private`), whatever the view
+    or the answer (a form's errors, a 404)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(settings.PRIVATE_PATH_PREFIXES):
+            add_never_cache_headers(response)
+        return response
 
 
 class SessionExpiryMiddleware:
@@ -105,5 +123,70 @@ class StaffOnlyAdminMiddleware:
                 messages.info(request, SECOND_FACTOR_LOGIN)
                 return redirect_to_login(request.get_full_path(), _login_url(request))
             messages.info(request, SECOND_FACTOR_SETUP)
+            if staff_auth.enrolment_needed(request):
+                return redirect("staff_enrolment")
             return redirect(staff_auth.setup_url())
         return self.get_response(request)
+
+
+# allauth's pages that add a second factor: a staff member's first one needs the e-mailed link (cms/staff_auth.py).
+ENROLMENT_URL_NAMES = ("mfa_activate_totp", "mfa_add_webauthn")
+
+
+class StaffEnrolmentMiddleware:
+    """Sends a staff member with no second factor, whose session has not opened the enrolment link, from
+    allauth's enrolment pages to «Activer la double authentification»."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if (
+            request.user.is_authenticated
+            and request.path in _enrolment_paths()
+            and staff_auth.enrolment_needed(request)
+        ):
+            return redirect("staff_enrolment")
+        return self.get_response(request)
+
+
+def _enrolment_paths() -> set[str]:
+    return {reverse(name) for name in ENROLMENT_URL_NAMES}
+
+
+# Modules of the libraries whose admin views read their own parameters (choosers, workflows, listings).
+UPSTREAM_VIEWS = ("wagtail.", "wagtail_modeladmin.")
+
+
+class MalformedAddressMiddleware:
+    """A malformed address answers 400 «Adresse invalide», never a server error: one holding a NUL byte (no
+    address of the portal has one, and PostgreSQL refuses it in any text it is compared with), and those the
+    portal cannot parse itself: an admin listing given a filter it does not know (IncorrectLookupParameters, which
+    Django's own admin turns into a message), and Wagtail's views that convert an identifier from the address
+    without checking it (a chooser's «chosen/x/», a workflow's step number). The portal's own views read their
+    parameters through commun.parsing: their errors stay server errors, to be fixed."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any("\x00" in key + value for key, value in request.GET.items()):
+            return _bad_request(request)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, IncorrectLookupParameters) or (
+            isinstance(exception, ValueError | OverflowError) and _upstream_view(request)
+        ):
+            return _bad_request(request)
+        return None
+
+
+def _bad_request(request):
+    back = settings.ADMIN_PATH_PREFIX if request.path.startswith(settings.ADMIN_PATH_PREFIX) else "/"
+    return render(request, "bad_request.html", {"back": back}, status=400)
+
+
+def _upstream_view(request) -> bool:
+    match = request.resolver_match
+    return bool(match) and getattr(match.func, "__module__", "").startswith(UPSTREAM_VIEWS)

@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import staff_auth
 from cms.staff_auth import StaffLoginView
 from espace_famille.views import account as famille_views
 from espace_famille.views import franceconnect as franceconnect_views
@@ -16,6 +17,9 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("compte/confirmation/renvoyer/", famille_views.resend_confirmation, name="resend_confirmation"),
+    path("compte/debloquer/<str:token>/", famille_views.unlock, name="account_unlock"),
+    path("compte/double-authentification/", staff_auth.enrolment, name="staff_enrolment"),
+    path("compte/double-authentification/<str:token>/", staff_auth.enrolment_confirm, name="staff_enrolment_confirm"),
     path("compte/franceconnect/connexion/", franceconnect_views.start, name="franceconnect_login"),
     path("compte/franceconnect/retour/", franceconnect_views.callback, name="franceconnect_callback"),
     path("compte/franceconnect/premiere-connexion/", franceconnect_views.link, name="franceconnect_link"),

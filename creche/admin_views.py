@@ -10,12 +10,11 @@ from wagtail.admin import messages
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
 from wagtail.admin.widgets import ListingButton
-from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from commun import intents
 from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
-from espace_famille.admin_views import BulkMessageForm, DecisionForm, _when
+from espace_famille.admin_views import BulkMessageForm, DecisionBulkAction, DecisionForm, _when
 from espace_famille.exceptions import InvalidTransition
 from espace_famille.models import Facility, FacilityKind, RequestState
 
@@ -149,7 +148,7 @@ class ApplicationDecisionView(IntentDecisionMixin, InspectView):
         return redirect(self.index_url_name)
 
 
-class ApplicationBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
+class ApplicationBulkDecision(IntentBulkActionMixin, DecisionBulkAction):
     intent_prefix = "creche"
     models = [CrecheApplication]
     form_class = BulkMessageForm
@@ -160,9 +159,6 @@ class ApplicationBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
     def __init__(self, request, model):
         super().__init__(request, model)
         self.already_decided = []
-
-    def check_perm(self, obj):
-        return self.permission_policy.user_has_permission_for_instance(self.request.user, DECIDE, obj)
 
     def object_context(self, obj):
         url = reverse(CrecheApplication.snippet_viewset.get_url_name("inspect"), args=[quote(obj.pk)])

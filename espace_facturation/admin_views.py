@@ -2,7 +2,6 @@
 credit notes and refunds of a family's credit. Each form confirms one action on one object (commun.intents):
 submitted twice, it is carried out once."""
 
-import re
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +18,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import AdminDateInput
 
 from commun import intents
+from commun.parsing import parse_id
 from espace_famille.models import Family
 
 from . import credits, payments, rules, services
@@ -76,11 +76,6 @@ class RunForm(forms.Form):
     def clean_month(self):
         year, month = self.cleaned_data["month"].split("-")
         return date(int(year), int(month), 1)
-
-
-def _id(value) -> int | None:
-    """An id from the query string; anything else («abc», «1.5», a huge number) is no id, never an error."""
-    return int(value) if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value) else None
 
 
 class _Permission:
@@ -289,7 +284,7 @@ class CounterPaymentView(_Permission, _Intent, FormView):
 
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
-        family_id, regie_id = _id(request.GET.get("family")), _id(request.GET.get("regie"))
+        family_id, regie_id = parse_id(request.GET.get("family")), parse_id(request.GET.get("regie"))
         self.family = Family.objects.filter(pk=family_id).first() if family_id else None
         self.regie = (Regie.objects.filter(pk=regie_id).first() if regie_id else None) or Regie.objects.first()
 

@@ -67,6 +67,8 @@ class Regie(models.Model):
 
     @property
     def pays_online(self) -> bool:
+        if self.payment_backend == PaymentBackend.SIMULATOR:
+            return settings.PAYMENT_SIMULATOR
         return bool(self.payment_backend)
 
 

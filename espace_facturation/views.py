@@ -3,6 +3,7 @@
 
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -165,7 +166,7 @@ def _online_payment(request, order_id) -> OnlinePayment:
 def simulator(request, order_id):
     """The demo's bank: «paiement accepté», «refusé» or «abandon», answered as the bank would notify it."""
     payment = _online_payment(request, order_id)
-    if payment.backend != PaymentBackend.SIMULATOR:
+    if payment.backend != PaymentBackend.SIMULATOR or not settings.PAYMENT_SIMULATOR:
         raise Http404
     if request.method == "POST":
         choice = request.POST.get("choice")

@@ -1,15 +1,21 @@
 """allauth adapter: account emails go through the outbox, rendered from the municipality's templates."""
 
 import logging
+import math
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import ratelimit
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from requests import RequestException
 
+from commun.http import client_ip
 from notifications import services as notifications
 
-from . import franceconnect, services
+from . import franceconnect, services, throttling
+from .models import User
 
 logger = logging.getLogger(__name__)
 
@@ -56,7 +62,60 @@ def _recipient(user) -> dict:
     }
 
 
+ADDRESS_FAILURES = "login_failed_address"
+LOCKED = (
+    "Trop de tentatives de connexion à ce compte depuis votre connexion : réessayez dans {wait}. Si c'est votre "
+    "compte, le lien « Débloquer mon compte » que nous vous avons envoyé par e-mail le débloque aussitôt."
+)
+
+
+def _duration(seconds: int) -> str:
+    if seconds < 60:
+        return f"{seconds} seconde{'s' if seconds > 1 else ''}"
+    minutes = math.ceil(seconds / 60)
+    return f"{minutes} minute{'s' if minutes > 1 else ''}"
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def get_client_ip(self, request):
+        return client_ip(request)
+
+    def pre_authenticate(self, request, **credentials):
+        """Wrong passwords from this address, then this account's lock from this address (espace_famille.throttling).
+        allauth's own check is left out: it counts an account's failures from every address together, which lets
+        a stranger lock anyone out."""
+        if not ratelimit.consume(request, action=ADDRESS_FAILURES, dry_run=True):
+            raise self.validation_error("too_many_login_attempts")
+        wait = throttling.login_wait(request, credentials.get("email", ""))
+        if wait:
+            raise ValidationError(LOCKED.format(wait=_duration(wait)), code="too_many_login_attempts")
+
+    def authenticate(self, request, **credentials):
+        user = super().authenticate(request, **credentials)
+        if user is not None:
+            throttling.login_succeeded(request, credentials.get("email", ""))
+        return user
+
+    def authentication_failed(self, request, **credentials):
+        ratelimit.consume(request, action=ADDRESS_FAILURES)
+        login = credentials.get("email", "")
+        if throttling.login_failed(request, login):
+            self._offer_unlock(request, login)
+
+    def _offer_unlock(self, request, login: str) -> None:
+        """The owner of the account (if there is one) gets a «Débloquer mon compte» link; a stranger sees the same
+        page whether the account exists or not."""
+        user = User.objects.filter(email__iexact=login.strip(), is_active=True).first()
+        token = throttling.unlock_token(login) if user else None
+        if token:
+            link = settings.PUBLIC_URL + reverse("account_unlock", args=[token])
+            notifications.queue(
+                kind="account_locked",
+                to=user.email,
+                key=f"account_locked:{uuid.uuid4()}",
+                context={**_recipient(user), "lien": link},
+            )
+
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)
         user.civility = form.cleaned_data.get("civility", "")

@@ -427,7 +427,24 @@ class BulkMessageForm(forms.Form):
     )
 
 
-class RequestBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
+class DecisionBulkAction(SnippetBulkAction):
+    """The base of every bulk decision (requests, bookings, crèche applications): only a person who may decide
+    reaches its confirmation page, on GET as on POST. Anyone else (a communication officer) gets 403 before a
+    single object is read, so the page never lists the requests they could not decide (Wagtail's own base shows
+    them under «no permission»)."""
+
+    permission = DECIDE
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, self.permission):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def check_perm(self, obj):
+        return self.permission_policy.user_has_permission_for_instance(self.request.user, self.permission, obj)
+
+
+class RequestBulkDecision(IntentBulkActionMixin, DecisionBulkAction):
     """Decide several family-file requests at once, each through the same service as one by one."""
 
     intent_prefix = "requests"
@@ -449,9 +466,6 @@ class RequestBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
 
     def get_all_objects_in_listing_query(self, parent_id):
         return queue_queryset().filter(state=RequestState.PENDING).values_list("pk", flat=True)
-
-    def check_perm(self, obj):
-        return self.permission_policy.user_has_permission_for_instance(self.request.user, DECIDE, obj)
 
     def object_context(self, obj):
         url = reverse(Request.snippet_viewset.get_url_name("inspect"), args=[quote(obj.pk)])

@@ -33,7 +33,6 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
 from wagtail.admin.viewsets.base import ViewSet
 from wagtail.admin.widgets import AdminDateInput
-from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
@@ -42,7 +41,7 @@ from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
 
 from . import audit, rules, services
 from .admin_filters import BookingRequestFilterSet
-from .admin_views import DecisionQueueMixin, RequestHistoryView
+from .admin_views import DecisionBulkAction, DecisionQueueMixin, RequestHistoryView
 from .calendar import Calendar
 from .exceptions import InvalidTransition
 from .models import (
@@ -739,7 +738,7 @@ class BookingBulkMessageForm(forms.Form):
     )
 
 
-class BookingBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
+class BookingBulkDecision(IntentBulkActionMixin, DecisionBulkAction):
     """Accept or refuse every pending day of the selected requests at once (one set-based service call)."""
 
     intent_prefix = "bookings"
@@ -763,9 +762,6 @@ class BookingBulkDecision(IntentBulkActionMixin, SnippetBulkAction):
         if query := self.request.GET.get("q"):
             queryset = search_requests(queryset, query)
         return queryset.filter(state=RequestState.PENDING, kind__in=DECIDED_KINDS).values_list("pk", flat=True)
-
-    def check_perm(self, obj):
-        return self.permission_policy.user_has_permission_for_instance(self.request.user, DECIDE, obj)
 
     def object_context(self, obj):
         url = reverse(f"{BookingRequestViewSet.url_namespace}:inspect", args=[quote(obj.pk)])

@@ -109,6 +109,46 @@ KINDS = [
     ),
 ]
 
+# Sign-ins refused after repeated wrong passwords (espace_famille.throttling): the owner may unlock at once.
+KINDS.append(
+    EmailKind(
+        slug="account_locked",
+        label="Compte bloqué après des tentatives de connexion",
+        subject="Portail citoyen : connexions à votre compte bloquées",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Plusieurs mots de passe erronés ont été saisis pour votre compte : les connexions depuis la même "
+            "adresse sont bloquées pour un moment. Vous pouvez toujours vous connecter depuis une autre connexion.\n\n"
+            "Si c'était vous, débloquez votre compte avec le bouton ci-dessous (le lien sert une fois, pendant "
+            "24 heures). Si ce n'était pas vous, votre mot de passe n'a pas été trouvé : rien d'autre à faire."
+        ),
+        button_label="Débloquer mon compte",
+        button_url_key="lien",
+        placeholders={"lien": "Adresse du lien de déblocage"},
+        sample={"lien": "https://portail.example.org/compte/debloquer/exemple/"},
+    )
+)
+
+# A staff member's first second factor is enabled through this link (cms/staff_auth.py).
+KINDS.append(
+    EmailKind(
+        slug="staff_second_factor",
+        label="Activation de la double authentification d'un agent",
+        subject="Portail citoyen : activez votre double authentification",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Vous avez demandé à activer la double authentification de votre compte d'agent. Ouvrez le lien "
+            "ci-dessous dans le navigateur où vous êtes connecté (il sert une fois, pendant 24 heures).\n\n"
+            "Si vous n'êtes pas à l'origine de cette demande, quelqu'un connaît votre mot de passe : changez-le et "
+            "prévenez l'administrateur du portail."
+        ),
+        button_label="Activer la double authentification",
+        button_url_key="lien",
+        placeholders={"lien": "Adresse du lien d'activation"},
+        sample={"lien": "https://portail.example.org/compte/double-authentification/exemple/"},
+    )
+)
+
 # Bookings: a day of the waiting list got a freed place (espace_famille.services.bookings).
 KINDS.append(
     EmailKind(

@@ -10,6 +10,7 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 
 from commun import intents
+from commun.parsing import parse_id
 from espace_famille.exceptions import InvalidTransition
 
 from . import services
@@ -52,7 +53,7 @@ class DocumentQueueView(FormView):
         documents = Document.objects.filter(state=DocumentState.PENDING).select_related(
             "document_type", "child", "family"
         )
-        kind = self.request.GET.get("type")
+        kind = parse_id(self.request.GET.get("type"))
         if kind:
             documents = documents.filter(document_type_id=kind)
         return documents.order_by("uploaded_at", "pk")

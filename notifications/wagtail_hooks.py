@@ -49,7 +49,7 @@ class EmailTemplateViewSet(SnippetViewSet):
 
     def get_urlpatterns(self):
         send_test = self.construct_view(admin_views.TemplateSendTestView, back_url_name=self.get_url_name("edit"))
-        return [*super().get_urlpatterns(), path("test/<str:pk>/", send_test, name="send_test")]
+        return [*super().get_urlpatterns(), path("test/<int:pk>/", send_test, name="send_test")]
 
 
 class ReadOnlyPolicy(ModelPermissionPolicy):
@@ -116,7 +116,7 @@ class OutboxViewSet(SnippetViewSet):
 
     def get_urlpatterns(self):
         resend = self.construct_view(admin_views.OutboxResendView, back_url_name=self.get_url_name("inspect"))
-        return [*super().get_urlpatterns(), path("renvoyer/<str:pk>/", resend, name="resend")]
+        return [*super().get_urlpatterns(), path("renvoyer/<int:pk>/", resend, name="resend")]
 
 
 class CommunicationGroup(SnippetViewSetGroup):

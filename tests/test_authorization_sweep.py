@@ -41,6 +41,8 @@ PUBLIC = {
     "wagtailcore_login",
     "wagtailcore_authenticate_with_password",
     "resend_confirmation",
+    # «Débloquer mon compte»: the signed single-use token is the permission (tests/test_login_throttling.py).
+    "account_unlock",
     "altcha_django:challenge",
     "altcha_django:sentinel-challenge",
     "account_login",
@@ -90,6 +92,8 @@ ACCOUNT = {
     "mfa_add_webauthn",
     "mfa_list_webauthn",
     "mfa_reauthenticate_webauthn",
+    # A staff member's first second factor: the page that e-mails its link (tests/test_staff_enrolment.py).
+    "staff_enrolment",
 }
 
 # A signed-in person's own security keys: another account's key gives 404.
@@ -149,6 +153,8 @@ FAMILY = {
 SHARED_ARGUMENTS = {
     "justificatifs:upload": lambda f: {"type_pk": f.document_type.pk},
     "creche:step": lambda f: {"number": 2},
+    # The e-mailed enrolment link: its token names the account, and the session must be that account's.
+    "staff_enrolment_confirm": lambda f: {"token": "x"},
 }
 
 # Whole URL trees and who may reach them.

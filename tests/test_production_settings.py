@@ -5,6 +5,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from cms import checks
+
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_ENV = {
     "DJANGO_SETTINGS_MODULE": "cms.settings.production",
@@ -14,6 +18,7 @@ PRODUCTION_ENV = {
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "EMAIL_URL": "smtp://user:secret@smtp.example.org:587/?tls=True",
     "PUBLIC_URL": "https://portail.example.org",
+    "ALTCHA_HMAC_SECRET": "another-random-secret-for-the-captcha-only-9f8e7d6c5b4a",
 }
 
 
@@ -41,6 +46,21 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_refuses_the_payment_simulator():
+    result = run_manage("check", env={**PRODUCTION_ENV, "PAYMENT_SIMULATOR": "1"})
+    assert result.returncode != 0
+    assert "portail.E001" in result.stderr and "Le simulateur de paiement est activé" in result.stderr
+
+
+@pytest.mark.parametrize("secret", ["", PRODUCTION_ENV["SECRET_KEY"]])
+def test_production_requires_a_captcha_secret_of_its_own(settings, secret):
+    settings.PRODUCTION, settings.PAYMENT_SIMULATOR = True, False
+    settings.SECRET_KEY, settings.ALTCHA_HMAC_SECRET = PRODUCTION_ENV["SECRET_KEY"], secret
+    assert [error.id for error in checks.production_settings()] == [checks.ALTCHA_SECRET_MISSING]
+    settings.ALTCHA_HMAC_SECRET = PRODUCTION_ENV["ALTCHA_HMAC_SECRET"]
+    assert checks.production_settings() == []
 
 
 def test_production_uses_postgresql_redis_and_smtp():

@@ -1,5 +1,6 @@
 """Staff reach the admin with a password and a second factor; the admin's login is throttled like the public one."""
 
+import re
 from html import unescape
 
 import pytest
@@ -29,6 +30,14 @@ def instructor(site):
 
 def sign_in(client, user, password=PASSWORD, next_url="/admin/"):
     return client.post(f"/admin/login/?next={next_url}", {"login": user.email, "password": password})
+
+
+def open_enrolment_link(client) -> None:
+    """A staff member's first second factor: the link e-mailed to their address, opened in their session
+    (tests/test_staff_enrolment.py)."""
+    client.post("/compte/double-authentification/")
+    body = next(message.body for message in reversed(mail.outbox) if "double-authentification/" in message.body)
+    client.post(re.search(r"https?://[^/\s]+(/compte/double-authentification/[^/\s]+/)", body).group(1))
 
 
 def activate_app(client) -> str:
@@ -103,11 +112,13 @@ def test_an_instructor_without_a_second_factor_sets_one_up_before_the_admin(clie
     response = sign_in(client, instructor)
     assert response.status_code == 302 and response["Location"] == "/admin/"
     response = client.get("/admin/", follow=True)
-    assert response.redirect_chain[-1][0] == "/compte/2fa/"
+    assert response.redirect_chain[-1][0] == "/compte/double-authentification/"
     assert "L'administration du portail demande une double authentification" in text(response)
     for url in ("/admin/snippets/espace_famille/request/", "/admin/feuille-de-presence/"):
-        assert client.get(url)["Location"] == "/compte/2fa/", url
+        assert client.get(url)["Location"] == "/compte/double-authentification/", url
 
+    open_enrolment_link(client)
+    assert client.get("/admin/")["Location"] == "/compte/2fa/"
     response = client.get("/compte/2fa/totp/activate/")
     client.post(response["Location"], {"password": PASSWORD})
     wrong = client.post("/compte/2fa/totp/activate/", {"code": "12345"})
@@ -135,6 +146,7 @@ def test_a_staff_session_opened_without_the_second_factor_signs_in_again(instruc
 
 def test_removing_the_last_second_factor_closes_the_admin(client, instructor):
     sign_in(client, instructor)
+    open_enrolment_link(client)
     activate_app(client)
     assert client.get("/admin/").status_code == 200
     client.post("/compte/2fa/totp/deactivate/")

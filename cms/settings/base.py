@@ -26,6 +26,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+# production.py sets it: cms/checks.py then refuses the demo's switches (the payment simulator, a shared secret).
+PRODUCTION = False
 SECRET_KEY = env("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.security.PrivateNoStoreMiddleware",
     "cms.security.PortalCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -87,9 +90,11 @@ MIDDLEWARE = [
     "commun.uploads.UploadSizeMiddleware",
     "cms.security.SessionExpiryMiddleware",
     "cms.security.StaffOnlyAdminMiddleware",
+    "cms.security.StaffEnrolmentMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "cms.security.MalformedAddressMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -198,7 +203,11 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
 ACCOUNT_RATE_LIMITS = {
     "login": "30/m/ip",
+    # Wrong second-factor codes, per address and per account (only someone holding the password gets there).
     "login_failed": "10/m/ip,5/15m/key",
+    # Wrong passwords per address; per account they are counted with the address, with growing delays
+    # (espace_famille/throttling.py), so that nobody can lock another person out.
+    "login_failed_address": "10/m/ip",
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/h/key",
@@ -218,10 +227,17 @@ MFA_FORMS = {
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False
 # The admin's own password reset is not throttled: staff reset theirs through the portal's, which is.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
+# How many reverse proxies stand in front of the application servers: the visitor's address is then read from
+# X-Forwarded-For (commun/http.py), for every throttle and audit entry. 0: the header is ignored.
+TRUSTED_PROXY_COUNT = int(env("TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "commun.http.client_ip"
 # Wrong subscriber codes or invoice references, counted per account and per address.
 SUBSCRIPTION_RATE = env("SUBSCRIPTION_RATE", "5/h")
 
 ALTCHA_HMAC_SECRET = env("ALTCHA_HMAC_SECRET") or SECRET_KEY or "altcha-dev-only"
+# The demo's bank: a page of the portal where a parent answers «paiement accepté» for their own invoice. Never in
+# production (cms/checks.py); a régie set to it does not offer online payment while it is off.
+PAYMENT_SIMULATOR = env_bool("PAYMENT_SIMULATOR", True)
 ALTCHA_WIDGET_I18N = True
 ALTCHA_WIDGET_DEFAULTS = {"type": "checkbox", "display": "standard", "language": "fr"}
 ALTCHA_CHALLENGE = {"cost": int(env("ALTCHA_COST", "5000"))}
@@ -313,6 +329,15 @@ FRANCECONNECT_ACR = env("FRANCECONNECT_ACR", "eidas1")
 # Content security policy (django-csp): no inline script or style anywhere on the portal; scripts, styles,
 # fonts and images come from the site itself. Embeds in CMS pages come from the hosts listed in CSP_FRAME_SRC.
 ADMIN_PATH_PREFIX = "/admin/"
+# Addresses whose pages are never stored by a browser or a proxy (cms/security.py).
+PRIVATE_PATH_PREFIXES = (
+    "/mon-espace/",
+    "/espace-famille/",
+    "/espace-facturation/",
+    "/pre-inscription-creche/",
+    "/compte/",
+    ADMIN_PATH_PREFIX,
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
@@ -353,7 +378,9 @@ PERMISSIONS_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # Secrets in addresses (activation, reset, calendar feed...) are masked in every line (cms/logs.py).
+    "filters": {"redact_tokens": {"()": "cms.logs.RedactTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

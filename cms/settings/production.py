@@ -6,6 +6,9 @@ from .base import *  # noqa: F403
 from .base import DATABASE_URL, EMAIL_URL, REDIS_URL, STORAGES, env, env_bool, env_list
 
 DEBUG = False
+# cms/checks.py refuses, in production only, a payment simulator switched on and a captcha without its own secret.
+PRODUCTION = True
+PAYMENT_SIMULATOR = env_bool("PAYMENT_SIMULATOR", False)
 
 for _name, _value in {
     "SECRET_KEY": env("SECRET_KEY"),
@@ -19,7 +22,7 @@ for _name, _value in {
 
 SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
-ALTCHA_HMAC_SECRET = env("ALTCHA_HMAC_SECRET", SECRET_KEY)
+ALTCHA_HMAC_SECRET = env("ALTCHA_HMAC_SECRET", "")
 
 STORAGES = {
     **STORAGES,

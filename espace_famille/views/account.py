@@ -151,3 +151,16 @@ def family_choose(request):
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         return redirect(next_url)
     return redirect("espace_famille:home")
+
+
+@require_http_methods(["GET", "POST"])
+def unlock(request, token):
+    """«Débloquer mon compte», from the e-mail sent when sign-ins to the account were locked. The link only shows
+    a button (a mail scanner opening it must not spend it); the button clears the locks, once."""
+    if request.method == "POST":
+        if throttling.unlock(token):
+            messages.success(request, "Votre compte est débloqué : vous pouvez vous connecter.")
+            return redirect("account_login")
+        messages.error(request, "Ce lien de déblocage a déjà servi ou n'est plus valable.")
+        return redirect("account_login")
+    return render(request, "account/unlock.html", {"breadcrumb": [("Débloquer mon compte", None)]})

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commun import intents
+from commun.parsing import parse_date, parse_id
 from commun.uploads import UploadRefused
 from home.templatetags.portail import MONTHS, jour_court
 
@@ -30,6 +31,7 @@ VIEWS = {"semaine": "Semaine (7 jours)", "semaine5": "Semaine (5 jours)", "mois"
 DEFAULT_VIEW = "semaine"
 MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 PER_PAGE = 10
+DATE_UNKNOWN = "La date demandée n'est pas une date du planning : voici la période en cours."
 QUESTIONS = {
     "booking": "Confirmer la demande de réservation du {day} pour {child} — {activity} ?",
     "absence": "Confirmer la déclaration d'absence du {day} pour {child} — {activity} ?",
@@ -48,13 +50,6 @@ LONG_KINDS = {
 
 def _family_or_none(request):
     return selectors.current_family(user=request.user, chosen_id=request.session.get("family_id"))
-
-
-def _parse_day(raw: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(raw) if raw else default
-    except ValueError:
-        return default
 
 
 def period_bounds(view: str, day: date) -> tuple[date, date]:
@@ -160,7 +155,10 @@ def planning(request):
         return redirect("espace_famille:home")
     view = request.GET.get("vue") if request.GET.get("vue") in VIEWS else DEFAULT_VIEW
     today = timezone.localdate()
-    start, end = period_bounds(view, _parse_day(request.GET.get("date"), today))
+    asked = parse_date(request.GET.get("date"))
+    if asked is None and request.GET.get("date"):
+        messages.warning(request, DATE_UNKNOWN)
+    start, end = period_bounds(view, asked or today)
     grid = planning_selectors.planning_grid(family=family, start=start, end=end, now=timezone.now())
 
     filtered = "filtre" in request.GET
@@ -204,11 +202,10 @@ def planning(request):
 
 def _confirm_target(request, family):
     source = request.POST if request.method == "POST" else request.GET
-    try:
-        child_id, activity_id = int(source.get("enfant", "")), int(source.get("activite", ""))
-        day = date.fromisoformat(source.get("jour", ""))
-    except ValueError:
-        raise Http404 from None
+    child_id, activity_id = parse_id(source.get("enfant")), parse_id(source.get("activite"))
+    day = parse_date(source.get("jour"))
+    if None in (child_id, activity_id, day):
+        raise Http404
     entry = planning_selectors.planning_entry(
         family=family, child_id=child_id, activity_id=activity_id, day=day, now=timezone.now()
     )

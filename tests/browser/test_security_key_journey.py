@@ -5,6 +5,7 @@ import pytest
 from allauth.mfa.models import Authenticator
 
 from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
+from tests.browser.staff import open_enrolment_link
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,7 +42,7 @@ def test_an_instructor_adds_a_security_key_and_signs_in_with_it(live_server, pag
     )
 
     sign_in(page, url, instructor)
-    page.wait_for_url("**/compte/2fa/")
+    open_enrolment_link(page, url, axe)
     page.goto(url + "/compte/2fa/webauthn/add/")
     page.wait_for_url("**/compte/reauthenticate/**")
     page.locator("#id_password").fill(PASSWORD)
