@@ -111,6 +111,14 @@ class Calendar:
     def school_holiday(self, day: date) -> str | None:
         return school_holidays(day.year, self.zone).get(day)
 
+    def school_days(self, weekdays) -> list[date]:
+        """The days from start to end, on the given weekdays, that are neither public nor school holidays."""
+        return [
+            day
+            for day in rules.days_between(self.start, self.end, weekdays)
+            if not (self.public_holiday(day) or self.school_holiday(day))
+        ]
+
     def slot_runs(self, slot, day: date) -> bool:
         """Whether a weekday's slot applies on `day`: some run only in school time, others only in the holidays."""
         if slot.period == SlotPeriod.ALL:
