@@ -1,13 +1,13 @@
-"""The demo's billing: «Regie BL Enfance» set up with its mentions and the payment simulator, the past school
-weeks of September and October 2026 attended, invoiced through the invoicing run, and a cheque paid at the
-counter. Safe to run twice."""
+"""The demo's billing: «Regie BL Enfance» set up with its mentions and the payment simulator, the school days of
+the last two months that had school before this one attended, invoiced through the invoicing run, and a cheque paid
+at the counter. Safe to run twice."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
-from espace_famille import rules as famille_rules
+from espace_famille.calendar import Calendar, school_zone
 from espace_famille.models import Activity, Booking, BookingState, Child, User
 
 from . import payments, services
@@ -24,14 +24,14 @@ COUNTER = (
     "Régie BL Enfance, hôtel de ville, 26 avenue André Morizet, 92100 Boulogne-Billancourt, "
     "du lundi au vendredi de 9h à 12h."
 )
-# Who attended what in September and October 2026 (school days), before the portal's planning opened.
+# Who attended what on the school days of the months billed, before the portal's planning opened.
 ATTENDED = [
     ("DURANT2026", "Léo", ("2", "4")),
     ("DURANT2026", "Nathan", ("2",)),
     ("ADERNO2026", "Timéo", ("1", "2")),
     ("BLMAN2026", "Annette", ("2", "4")),
 ]
-MONTHS = (date(2026, 9, 1), date(2026, 10, 1))
+SCHOOL_DAYS = {0, 1, 3, 4}
 
 
 def _regie() -> Regie:
@@ -48,17 +48,28 @@ def _regie() -> Regie:
     return regie
 
 
-def _attended_days() -> None:
-    if Booking.objects.filter(day__range=(MONTHS[0], date(2026, 10, 31))).exists():
+def _months_billed(today: date) -> list[tuple[date, list[date]]]:
+    """The last two months before this one that had school days (the summer months have none), each with them."""
+    months, month = [], today.replace(day=1)
+    while len(months) < 2:
+        month = (month - timedelta(days=1)).replace(day=1)
+        end = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        if days := Calendar(start=month, end=end, zone=school_zone()).school_days(SCHOOL_DAYS):
+            months.insert(0, (month, days))
+    return months
+
+
+def _attended_days(months) -> None:
+    if Booking.objects.filter(day__range=(months[0][1][0], months[-1][1][-1])).exists():
         return
-    at = timezone.make_aware(datetime.combine(date(2026, 8, 25), time(10, 0)))
+    at = timezone.make_aware(datetime.combine(months[0][0] - timedelta(days=7), time(10, 0)))
     rows = []
-    days = [day for day in famille_rules.days_between(date(2026, 9, 1), date(2026, 10, 16), {0, 1, 3, 4})]
     for code, first_name, activity_codes in ATTENDED:
         child = Child.objects.get(family__subscriber_code=code, first_name=first_name)
         for activity in Activity.objects.filter(code__in=activity_codes):
             rows += [
                 Booking(child=child, activity=activity, day=day, state=BookingState.BOOKED, queued_at=at)
+                for _, days in months
                 for day in days
             ]
     Booking.objects.bulk_create(rows)
@@ -66,34 +77,41 @@ def _attended_days() -> None:
 
 def load():
     regie = _regie()
-    _attended_days()
+    today = timezone.localdate()
+    months = _months_billed(today)
+    _attended_days(months)
     regisseur = User.objects.filter(email="regisseur@example.org").first()
-    for month in MONTHS:
+    for month, _ in months:
         if InvoicingRun.objects.filter(regie=regie, month=month).exists():
             continue
-        issued_on = (month + timedelta(days=32)).replace(day=5)
+        issued_on = min((month + timedelta(days=32)).replace(day=5), today)
         run = InvoicingRun.objects.create(regie=regie, month=month, issued_on=issued_on, created_by=regisseur)
         services.invoicing_run_execute(run=run)
-    # The DURANT family paid September by cheque at the counter; October is left to pay online.
-    september = Invoice.objects.filter(
-        regie=regie, family__subscriber_code="DURANT2026", nature=InvoiceNature.INVOICE, period_start=MONTHS[0]
+    # The DURANT family paid the first month by cheque at the counter; the second is left to pay online.
+    (first_month, first_days), _ = months
+    first_invoice = Invoice.objects.filter(
+        regie=regie, family__subscriber_code="DURANT2026", nature=InvoiceNature.INVOICE, period_start=first_month
     ).first()
-    if september and not september.allocations.exists():
+    if first_invoice and not first_invoice.allocations.exists():
         payments.payment_record(
             regie=regie,
-            family=september.family,
+            family=first_invoice.family,
             kind=PaymentKind.CHEQUE,
-            amount=september.amount,
-            paid_on=september.issued_on + timedelta(days=9),
+            amount=first_invoice.amount,
+            paid_on=min(first_invoice.issued_on + timedelta(days=9), today),
             reference="564654646",
-            allocations=[(september.pk, september.amount)],
+            allocations=[(first_invoice.pk, first_invoice.amount)],
             by=regisseur,
         )
-    # A credit note: Annette's family was billed one meal too many in September.
+    # A credit note: Annette's family was billed one meal too many in the first month.
     annette = Invoice.objects.filter(
-        regie=regie, family__subscriber_code="BLMAN2026", nature=InvoiceNature.INVOICE, period_start=MONTHS[0]
+        regie=regie, family__subscriber_code="BLMAN2026", nature=InvoiceNature.INVOICE, period_start=first_month
     ).first()
     if annette and not annette.credit_notes.exists():
+        outing = first_days[len(first_days) // 2]
         services.credit_note_issue(
-            invoice=annette, amount=Decimal("3.10"), reason="repas du 18/09 non pris (sortie scolaire)", by=regisseur
+            invoice=annette,
+            amount=Decimal("3.10"),
+            reason=f"repas du {outing:%d/%m} non pris (sortie scolaire)",
+            by=regisseur,
         )

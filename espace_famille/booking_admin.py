@@ -23,7 +23,7 @@ from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.timezone import localtime
+from django.utils.timezone import localdate, localtime
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -188,7 +188,7 @@ class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields()))
         if not self.instance.pk:
             return
         enrolled = set()
-        for weekdays in Enrolment.objects.filter(activity=self.instance, end_date__gte=date.today()).values_list(
+        for weekdays in Enrolment.objects.filter(activity=self.instance, end_date__gte=localdate()).values_list(
             "weekdays", flat=True
         ):
             enrolled.update(weekdays or [])
@@ -958,7 +958,7 @@ class DaySheetView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = self.request.GET if "activity" in self.request.GET else None
-        form = DaySheetForm(data, initial={"day": date.today()})
+        form = DaySheetForm(data, initial={"day": localdate()})
         sheet = None
         if form.is_bound and form.is_valid():
             activity = form.cleaned_data["activity"]  # read with its facility by the form's choice field

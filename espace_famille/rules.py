@@ -311,6 +311,17 @@ def days_between(start: date, end: date, weekdays=None):
         day += timedelta(days=1)
 
 
+def school_year_of(day: date) -> tuple[date, date]:
+    """The school year `day` falls in, as the municipality counts it: 1 September to 31 August."""
+    first = date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+    return first, date(first.year + 1, 8, 31)
+
+
+def school_year_label(first_day: date) -> str:
+    """«2028-2029»."""
+    return f"{first_day.year}-{first_day.year + 1}"
+
+
 WEEKDAY_ABBREVIATIONS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
 
 

@@ -22,7 +22,7 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 from wagtail_modeladmin.views import CreateView, EditView, IndexView
 
-from . import admin_views, audit, booking_admin, services
+from . import admin_views, audit, booking_admin, calendar_admin, services
 from .admin_filters import RequestFilterSet
 from .models import (
     AuthorizedContact,
@@ -471,3 +471,9 @@ class FamilyGroup(ModelAdminGroup):
     menu_icon = "group"
     menu_order = 200
     items = (FamilyAdmin, GuardianAdmin, ChildAdmin, VaccinationAdmin, AuthorizedContactAdmin, SubscriptionAdmin)
+
+
+@hooks.register("construct_homepage_panels")
+def warn_of_unknown_school_holidays(request, panels):
+    if warning := calendar_admin.school_holidays_warning(request.user):
+        panels.insert(0, warning)

@@ -5,8 +5,10 @@ import io
 from datetime import date
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from reportlab.pdfgen import canvas
 
+from espace_famille import rules as espace_famille_rules
 from espace_famille.models import Activity, Child, Family, User
 
 from . import services
@@ -16,7 +18,8 @@ TYPES = [
     ("Attestation d'assurance", True, Validity.YEAR, None, True),
     ("Certificat de vaccination", True, Validity.YEAR, None, True),
     ("Justificatif de domicile", False, Validity.SEMESTER, None, True),
-    ("Attestation CAF / quotient familial", False, Validity.DATE, date(2026, 12, 31), False),
+    # The CAF's certificate is valid to the end of the calendar year (its date is set when loading).
+    ("Attestation CAF / quotient familial", False, Validity.DATE, None, False),
 ]
 
 
@@ -31,7 +34,10 @@ def _pdf(title: str) -> SimpleUploadedFile:
 
 
 def load():
+    today = timezone.localdate()
     for position, (name, per_child, validity, until, mandatory) in enumerate(TYPES):
+        if validity == Validity.DATE:
+            until = date(today.year, 12, 31)
         kind, _ = DocumentType.objects.get_or_create(
             name=name,
             defaults={
@@ -56,7 +62,9 @@ def load():
     valid = services.document_upload(
         family=family, document_type=insurance, child=leo, upload=_pdf("Attestation assurance Léo"), by=parent
     )
-    services.documents_decide(documents=[valid.pk], accept=True, by=instructor, today=date(2026, 9, 1))
+    services.documents_decide(
+        documents=[valid.pk], accept=True, by=instructor, today=espace_famille_rules.school_year_of(today)[0]
+    )
     refused = services.document_upload(
         family=family, document_type=caf, child=None, upload=_pdf("Attestation CAF"), by=parent
     )
@@ -64,6 +72,6 @@ def load():
         documents=[refused.pk],
         accept=False,
         by=instructor,
-        message="L'attestation date de 2024 : merci d'envoyer celle de 2026.",
+        message=f"L'attestation date de {today.year - 2} : merci d'envoyer celle de {today.year}.",
     )
     services.document_upload(family=family, document_type=home, child=None, upload=_pdf("Facture EDF"), by=parent)

@@ -1,8 +1,12 @@
 """Fixtures shared by the whole suite."""
 
+import os
 import time
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from altcha.v2 import Payload, solve_challenge
 from altcha_django.challenge import build_challenge
 from django.core.cache import cache
@@ -10,6 +14,35 @@ from django.test import Client, TestCase
 
 from cms.demo import loader
 from cms.staff_auth import SECOND_FACTOR
+
+CLOCK_VARIABLE = "PORTAIL_TEST_NOW"
+
+
+def session_moment(value: str) -> datetime:
+    """The moment `PORTAIL_TEST_NOW` names (ISO 8601; without an offset, Paris time), in UTC."""
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=ZoneInfo("Europe/Paris"))
+    return moment.astimezone(UTC)
+
+
+def pytest_configure(config):
+    # The whole session runs as if the clock read PORTAIL_TEST_NOW (then ticks on), so that a test leaning on
+    # today's date shows up before the calendar reaches it: PORTAIL_TEST_NOW=2027-01-12T10:00 make test.
+    if value := os.environ.get(CLOCK_VARIABLE):
+        config.portail_clock = time_machine.travel(session_moment(value), tick=True)
+        config.portail_clock.start()
+
+
+def pytest_unconfigure(config):
+    if clock := getattr(config, "portail_clock", None):
+        clock.stop()
+
+
+def pytest_report_header(config):
+    if value := os.environ.get(CLOCK_VARIABLE):
+        return f"horloge déplacée : {CLOCK_VARIABLE}={value} ({session_moment(value):%Y-%m-%d %H:%M} UTC)"
+    return None
 
 
 @pytest.fixture(autouse=True)

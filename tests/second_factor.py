@@ -22,6 +22,13 @@ def totp_code(secret: str = SECRET, *, at: float | None = None) -> str:
     return f"{value % 1_000_000:06d}"
 
 
+def wrong_code(secret: str = SECRET) -> str:
+    """A code valid in none of the windows the test settings accept (MFA_TOTP_TOLERANCE)."""
+    now = time.time()
+    taken = {totp_code(secret, at=now + shift) for shift in (-30, 0, 30)}
+    return next(code for code in ("000000", "111111", "222222", "333333") if code not in taken)
+
+
 def enrol_totp(user, secret: str = SECRET) -> str:
     """The user has set up an authenticator app with this secret."""
     TOTP.activate(user, secret)

@@ -1,10 +1,12 @@
 """The demo municipality: the guide's families with a filled-in file, and requests in the instructors' queue."""
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from espace_facturation.models import Invoice, InvoiceNature, InvoiceState
 from espace_famille.models import (
     FAMILY_FILE_KINDS,
     Booking,
@@ -16,6 +18,7 @@ from espace_famille.models import (
     RequestKind,
     RequestState,
 )
+from espace_famille.rules import PARIS
 
 pytestmark = pytest.mark.django_db
 
@@ -25,8 +28,25 @@ def load_demo():
         call_command("load_demo", stdout=quiet)
 
 
+# A Wednesday in term time: the fixed day the demo's file and requests are read at.
+TERM_TIME = datetime(2026, 11, 18, 10, tzinfo=PARIS)
+# Days the demo must load a lived-in planning at, whatever the calendar brings: the eve of the Christmas
+# holidays (next Monday is in them), New Year's Eve just before midnight, a public-holiday Monday (Whit Monday),
+# the last day of the school year, mid-August, and the nights the clocks change.
+AWKWARD_MOMENTS = [
+    datetime(2026, 12, 14, 10, tzinfo=PARIS),
+    datetime(2026, 12, 31, 23, 30, tzinfo=PARIS),
+    datetime(2027, 5, 17, 10, tzinfo=PARIS),
+    datetime(2027, 7, 2, 17, tzinfo=PARIS),
+    datetime(2027, 8, 15, 10, tzinfo=PARIS),
+    datetime(2027, 3, 28, 3, 30, tzinfo=PARIS),
+    datetime(2027, 10, 31, 2, 30, tzinfo=PARIS),
+]
+
+
 @pytest.fixture
-def durant():
+def durant(time_machine):
+    time_machine.move_to(TERM_TIME, tick=False)
     load_demo()
     return Family.objects.get(subscriber_code="DURANT2026")
 
@@ -80,3 +100,22 @@ def test_the_demo_planning_has_booked_pending_and_refused_days_around_today(dura
     assert refused.state == RequestState.PENDING
     assert refused.events.filter(message__startswith="Le jeudi, le périscolaire du soir est complet").exists()
     assert Enrolment.objects.filter(child__family=durant).count() == 8
+
+
+@pytest.mark.parametrize("moment", AWKWARD_MOMENTS, ids=lambda moment: f"{moment:%Y-%m-%dT%H:%M}")
+def test_the_demo_loads_a_lived_in_planning_and_its_billing_whatever_the_day(moment, time_machine):
+    time_machine.move_to(moment, tick=False)
+    load_demo()
+    today = timezone.localdate()
+    durant = Family.objects.get(subscriber_code="DURANT2026")
+    planned = Booking.objects.filter(child__family=durant, day__gt=today)
+    assert {"booked", "pending", "refused", "absent"} <= set(planned.values_list("state", flat=True))
+    # Every child is enrolled for the school year the planning is in.
+    first_day = planned.order_by("day").first().day
+    assert Enrolment.objects.filter(child__first_name="Léo", start_date__lte=first_day, end_date__gte=first_day)
+    assert Request.objects.filter(family=durant, kind=RequestKind.BOOKING, state=RequestState.PENDING).exists()
+    # Two past months billed: the first paid by cheque, the second left to pay; a credit note for Annette.
+    invoices = Invoice.objects.filter(family=durant, nature=InvoiceNature.INVOICE, period_start__isnull=False)
+    assert [i.state for i in invoices.order_by("period_start")] == [InvoiceState.PAID, InvoiceState.TO_PAY]
+    assert all(invoice.issued_on <= today and invoice.period_end < today for invoice in invoices)
+    assert Invoice.objects.filter(family__subscriber_code="BLMAN2026", nature=InvoiceNature.CREDIT_NOTE).exists()

@@ -337,7 +337,8 @@ ACTIVITIES = [
     ("6", "ALSH-IS-Repas", "Accueil de loisirs Les Tilleuls", ("12:00", "14:00"), "alsh", 40, False, "4.20", []),
     ("7", "ALSH-IS-Après-midi", "Accueil de loisirs Les Tilleuls", ("13:00", "17:00"), "alsh", 40, False, "6.50", []),
 ]
-SCHOOL_YEAR = (date(2026, 9, 1), date(2027, 8, 31))
+# The lived-in planning: this many school days booked from next week on.
+PLANNED_SCHOOL_DAYS = 16
 # (family code, child): the activities the child is enrolled in for the school year.
 ENROLMENTS = [
     ("DURANT2026", "Léo", ("1", "2", "4", "5", "6", "7")),
@@ -346,7 +347,6 @@ ENROLMENTS = [
     ("ADERNO2026", "Maéva", ("2",)),
     ("BLMAN2026", "Annette", ("2", "4")),
 ]
-CLOSURES = [("Journée pédagogique", date(2027, 1, 29), date(2027, 1, 29), "Ecole Lux")]
 
 APPS_WITH_DEMO = ("espace_facturation", "justificatifs", "creche")
 
@@ -697,11 +697,15 @@ def load_activities():
             ActivityPrice.objects.bulk_create(
                 ActivityPrice(activity=activity, quotient_max=limit, amount=Decimal(amount)) for limit, amount in prices
             )
-    for label, start, end, facility in CLOSURES:
-        Closure.objects.get_or_create(
-            label=label, start_date=start, defaults={"end_date": end, "facility": facilities[facility]}
-        )
-    start, end = SCHOOL_YEAR
+    start, end = school_year(timezone.localdate())
+    # A teachers' training day at the Ecole Lux: the last Friday of January.
+    training_day = date(start.year + 1, 1, 31)
+    training_day -= timedelta(days=(training_day.weekday() - 4) % 7)
+    Closure.objects.get_or_create(
+        label="Journée pédagogique",
+        start_date=training_day,
+        defaults={"end_date": training_day, "facility": facilities["Ecole Lux"]},
+    )
     for family_code, first_name, codes in ENROLMENTS:
         child = Child.objects.get(family__subscriber_code=family_code, first_name=first_name)
         for code in codes:
@@ -712,33 +716,33 @@ def load_activities():
             )
 
 
-def _after_school_days(start: date, count: int) -> date:
-    """The day by which `count` school days (Monday, Tuesday, Thursday, Friday, neither public nor school
-    holidays) have passed since `start`: four weeks in term, more across the Christmas or summer holidays."""
+def school_year(today: date) -> tuple[date, date]:
+    """The school year the demo plays in: today's, or the next one once too few school days are left in it to
+    show a lived-in planning (from June, and in the summer holidays)."""
     from espace_famille.calendar import Calendar, school_zone
 
-    calendar, day, seen = Calendar(start=start, end=start, zone=school_zone()), start, 0
-    while True:
-        off = calendar.public_holiday(day) or calendar.school_holiday(day)
-        if day.weekday() in {0, 1, 3, 4} and not off:
-            seen += 1
-            if seen >= count:
-                return max(day, start + timedelta(days=27))
-        day += timedelta(days=1)
+    first, last = rules.school_year_of(today)
+    left = Calendar(start=today, end=last, zone=school_zone()).school_days(SCHOOL_DAYS)
+    if len(left) > PLANNED_SCHOOL_DAYS + 5:
+        return first, last
+    return rules.school_year_of(last + timedelta(days=1))
 
 
 def load_bookings():
     """A lived-in planning for DURANT and ADERNO around today, made through the services as parents and the
     instructor would: booked weeks, a pending request, a refused day, a billed absence, a waiting list.
 
-    The days are taken relative to today, in the coming weeks of school time; loading again adds nothing."""
+    The days are the coming school days, whatever today is; loading again adds nothing."""
     if Booking.objects.exists():
         return
     instructor = User.objects.get(email=INSTRUCTOR)
     parent = User.objects.get(email=DEMO_PARENT)
-    today = date.today()
-    monday = today - timedelta(days=today.weekday()) + timedelta(days=7)
-    start, end = monday, _after_school_days(monday, 16)
+    from espace_famille.calendar import Calendar
+
+    today = timezone.localdate()
+    # From the Monday after tomorrow at the earliest, so that the absence below is declared before its deadline.
+    soonest = max(today + timedelta(days=2), school_year(today)[0])
+    monday = soonest + timedelta(days=-soonest.weekday() % 7)
     leo = Child.objects.get(family__subscriber_code="DURANT2026", first_name="Léo")
     nathan = Child.objects.get(family__subscriber_code="DURANT2026", first_name="Nathan")
     timeo = Child.objects.get(family__subscriber_code="ADERNO2026", first_name="Timéo")
@@ -751,7 +755,13 @@ def load_bookings():
             family=family, by=by, children=children, activity=activity, kind=kind, days=days, now=asked_at
         )
 
-    school_days = [d for d in rules.days_between(start, end, {0, 1, 3, 4})]
+    calendar = Calendar.load(monday, monday + timedelta(days=120))
+    school_days = [day for day in calendar.school_days(SCHOOL_DAYS) if not calendar.closed(morning, day)]
+    school_days = school_days[:PLANNED_SCHOOL_DAYS]
+    if len(school_days) < PLANNED_SCHOOL_DAYS:
+        # The school holidays of that year are not known yet (the dashboard says so): no school day to book.
+        return
+    start, end = school_days[0], school_days[-1]
     # Léo: mornings and meals booked for four weeks (meals are accepted automatically).
     for request in ask([leo], morning, "booking", school_days).requests:
         famille_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)

@@ -19,3 +19,6 @@ STORAGES = {
 ALLOWED_HOSTS = ["*"]
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 WHITENOISE_AUTOREFRESH = True
+# A code computed in the last moment of its 30-second window reaches the server in the next one: the suite takes
+# the previous window's code too, so that a login step never fails on a boundary. Production keeps allauth's 0.
+MFA_TOTP_TOLERANCE = 1

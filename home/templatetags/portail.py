@@ -4,6 +4,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from django import template
+from django.utils import timezone
 
 register = template.Library()
 
@@ -47,7 +48,7 @@ def age(value: date, today: date | None = None) -> str:
     """«7 ans», «1 an», «5 mois» for a baby."""
     if not value:
         return ""
-    today = today or date.today()
+    today = today or timezone.localdate()
     years = today.year - value.year - ((today.month, today.day) < (value.month, value.day))
     if years >= 1:
         return f"{years} an{'s' if years > 1 else ''}"

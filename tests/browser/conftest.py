@@ -16,10 +16,19 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def require_chromium() -> None:
+    """Skips the journeys where Chromium is missing, or fails them where PORTAIL_REQUIRE_BROWSER=1 (CI)."""
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return
+    reason = "Chromium is not installed (apt-get install -y chromium)"
+    if os.environ.get("PORTAIL_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}: PORTAIL_REQUIRE_BROWSER=1 requires the browser journeys to run")
+    pytest.skip(f"{reason}: browser journeys skipped")
+
+
 @pytest.fixture(scope="session")
 def browser():
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
-        pytest.skip("Chromium is not installed (apt-get install -y chromium): browser journeys skipped")
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

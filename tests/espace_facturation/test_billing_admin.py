@@ -1,12 +1,13 @@
 """Régisseurs in the admin: the invoicing run with its preview and progress, counter payments, credit notes."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
 
 from espace_facturation import payments, services
 from espace_facturation.models import Invoice, InvoicingRun, Payment, RunState
+from espace_famille.rules import PARIS
 from tests.factories import ActivityFactory, UserFactory
 from tests.intents import submit
 
@@ -23,7 +24,9 @@ def the_regie(site):
     return regie()
 
 
-def test_a_regisseur_previews_then_issues_a_month_and_follows_its_progress(client, regisseur, the_regie):
+def test_a_regisseur_previews_then_issues_a_month_and_follows_its_progress(client, regisseur, the_regie, time_machine):
+    # The run's form offers the last thirteen months: November 2026 is one of them in December 2026.
+    time_machine.move_to(datetime(2026, 12, 3, 10, tzinfo=PARIS), tick=False)
     activity = ActivityFactory(code="4", label="Péri SOIR", price=D("2.10"))
     the_regie.activities.add(activity)
     for name in ("DURANT", "ADERNO"):

@@ -1,6 +1,7 @@
 """PayFiP (DGFiP) through eopayment's payfip_ws, offline: the SOAP exchanges are answered by recorded envelopes
 (the shape PayFiP's web service answers with), and what the portal sends is checked."""
 
+from datetime import datetime
 from decimal import Decimal
 
 import pytest
@@ -8,6 +9,7 @@ import requests
 from django.urls import reverse
 
 from espace_facturation.models import InvoiceState, OnlinePayment, OnlinePaymentState, Payment, PaymentBackend
+from espace_famille.rules import PARIS
 
 from .factories import billed_household, regie
 
@@ -111,9 +113,25 @@ def test_the_notification_is_checked_with_payfip_and_counts_once(client, invoice
     assert OnlinePayment.objects.get().state == OnlinePaymentState.PAID
 
 
-@pytest.mark.parametrize(("result", "state"), [("R", OnlinePaymentState.REFUSED), ("A", OnlinePaymentState.STARTED)])
+@pytest.fixture
+def transaction_minute(request, time_machine):
+    """PayFiP answers that the transaction was made on 10/12/2026 at 10:12 (Paris): the clock is stopped some
+    minutes later on that day, before the parent signs in."""
+    time_machine.move_to(datetime(2026, 12, 10, 10, request.param, tzinfo=PARIS), tick=False)
+
+
+# eopayment takes a cancellation for final only two minutes after the transaction: the parent may still pay before.
+@pytest.mark.parametrize(
+    ("result", "transaction_minute", "state"),
+    [
+        ("R", 13, OnlinePaymentState.REFUSED),
+        ("A", 13, OnlinePaymentState.STARTED),
+        ("A", 15, OnlinePaymentState.ABANDONED),
+    ],
+    indirect=["transaction_minute"],
+)
 def test_a_refusal_leaves_the_invoice_to_pay_and_a_fresh_cancellation_is_still_waited_for(
-    client, invoice, payfip, result, state
+    transaction_minute, client, invoice, payfip, result, state
 ):
     payfip()
     client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]))

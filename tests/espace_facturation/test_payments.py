@@ -1,6 +1,6 @@
 """Payments: counter payments allocated to invoices, credit notes, and the online payment state machine."""
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import pytest
@@ -17,6 +17,7 @@ from espace_facturation.models import (
     Payment,
     PaymentKind,
 )
+from espace_famille.rules import PARIS
 from notifications.models import OutboxMessage
 
 from .factories import MONDAYS, billed_household, regie
@@ -83,7 +84,8 @@ def test_an_allocation_beyond_what_is_left_or_to_another_familys_invoice_is_refu
     assert invoice.amount_paid == 0
 
 
-def test_a_credit_note_is_numbered_in_the_same_sequence_and_settles_the_invoice(the_regie):
+def test_a_credit_note_is_numbered_in_the_same_sequence_and_settles_the_invoice(the_regie, time_machine):
+    time_machine.move_to(datetime(2026, 12, 10, 10, tzinfo=PARIS), tick=False)
     invoice, _ = billed_household(the_regie, days=MONDAYS[:2])
     note = services.credit_note_issue(invoice=invoice, amount=D("2.10"), reason="sortie scolaire", by=None)
     invoice.refresh_from_db()

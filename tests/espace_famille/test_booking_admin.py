@@ -242,7 +242,8 @@ def test_an_open_day_needs_its_hours_in_order(client, superuser):
     assert not Activity.objects.filter(code="5").exists()
 
 
-def test_a_day_children_are_enrolled_on_stays_open_and_tariffs_are_checked(client, superuser, evening):
+def test_a_day_children_are_enrolled_on_stays_open_and_tariffs_are_checked(client, superuser, evening, time_machine):
+    time_machine.move_to(NOW, tick=False)  # the enrolment still runs: only running enrolments hold their days
     household(evening, "BLMAN", "Léo")  # enrolled Monday, Tuesday, Thursday, Friday
     data = activity_form(
         evening.facility, code="4", label="Péri SOIR", **{"tarifs-0-quotient_max": "700", "tarifs-0-amount": ""}
@@ -761,10 +762,13 @@ def test_the_day_sheet_tells_a_closed_day(client, instructor, evening):
     assert "L'activité est fermée ce jour-là : Grève." in page
 
 
-def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list_in_request_order(client, superuser, evening):
+def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list_in_request_order(
+    client, superuser, evening, time_machine
+):
     from notifications.models import OutboxMessage
 
-    day = date(2027, 1, 11)  # a Monday to come
+    time_machine.move_to(NOW, tick=False)
+    day = MONDAY  # the places freed are those of the days to come
     evening.capacity = 1
     evening.save()
     lea, tom, ugo = (household(evening, name, first) for name, first in (("A", "Léa"), ("B", "Tom"), ("C", "Ugo")))
