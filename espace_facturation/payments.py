@@ -220,11 +220,12 @@ def online_payment_start(*, invoice: Invoice, by: User) -> OnlinePayment:
     One at a time: while a payment of the invoice is in flight, PaymentInFlight gives it back instead."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().select_related("regie").get(pk=invoice.pk)
+        # A régie that stopped paying online sends nobody back to a bank page it no longer serves.
+        if not invoice.regie.pays_online:
+            raise PaymentError("Cette régie ne propose pas le paiement en ligne.")
         open_payment = OnlinePayment.objects.filter(invoice=invoice, state=OnlinePaymentState.STARTED).first()
         if open_payment is not None:
             raise PaymentInFlight(open_payment)
-        if not invoice.regie.pays_online:
-            raise PaymentError("Cette régie ne propose pas le paiement en ligne.")
         if invoice.left_to_pay <= 0:
             raise PaymentError("Cette facture est déjà réglée.")
         payment = OnlinePayment.objects.create(

@@ -65,7 +65,7 @@ def test_the_service_refuses_what_the_form_refuses(the_regie, amount):
     assert not Payment.objects.exists()
 
 
-@pytest.mark.parametrize("query", ["family=abc", "family=1.5", "family=99999999999999999999", "regie=abc&family=%00"])
+@pytest.mark.parametrize("query", ["family=abc", "family=1.5", "family=99999999999999999999", "regie=abc&family=-1"])
 def test_a_hostile_query_string_shows_the_form_without_a_family(client, regisseur, the_regie, query):
     response = client.get(f"{PAYMENT}?{query}")
     assert response.status_code == 200 and "Choisissez une famille" in text(response)
