@@ -73,16 +73,6 @@ def read(token: str | None, *, user=None) -> Intent:
     return Intent(action=str(payload.get("a")), subject=str(payload.get("s")), nonce=nonce)
 
 
-def used(token: str | None, *, user=None) -> bool:
-    """Whether this form was already carried out. Lets a view answer ALREADY_DONE before it validates a form
-    that the first submission made stale (the invoice it paid is no longer to pay); `once` stays the guard."""
-    try:
-        intent = read(token, user=user)
-    except IntentInvalid:
-        return False
-    return UsedIntent.objects.filter(nonce=intent.nonce).exists()
-
-
 def consume(token: str | None, *, action: str, subject: str = "", user=None) -> Intent:
     """Mark the intent used, inside the caller's transaction; raise AlreadyDone on a repeat.
 
@@ -109,7 +99,8 @@ def consume(token: str | None, *, action: str, subject: str = "", user=None) -> 
 
 def carried_out(token: str | None, *, user=None) -> bool:
     """Whether this form was already carried out: for a view that must answer a repeat before it can name the
-    object (a decided request has no values left to compare). `once` stays the check that counts."""
+    object or validate its form (a decided request has no values left to compare, a paid invoice is no longer
+    to pay). `once` stays the check that counts."""
     try:
         intent = read(token, user=user)
     except IntentInvalid:

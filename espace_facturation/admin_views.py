@@ -104,7 +104,7 @@ class _Intent:
 
     def post(self, request, *args, **kwargs):
         # Before the form: the first submission may have made its data stale (the invoice is paid now).
-        if intents.used(self.token(), user=request.user):
+        if intents.carried_out(self.token(), user=request.user):
             return self.already_done()
         return super().post(request, *args, **kwargs)
 
