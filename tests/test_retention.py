@@ -163,3 +163,26 @@ def test_the_daily_task_scheduled_at_three_runs_the_retention_job(django_capture
     with django_capture_on_commit_callbacks(execute=True):
         import_string(task.func)()
     assert not User.objects.filter(email="oublie@example.org").exists()
+
+
+def test_the_audit_log_forgets_after_a_year_but_keeps_the_money_trail_as_long_as_the_accounts(run):
+    from django.contrib.contenttypes.models import ContentType
+
+    family = FamilyFactory()
+    entries = {}
+    for action, age in (
+        ("portail.health.read", 2 * 365),
+        ("portail.payment.record", 2 * 365),
+        ("portail.credit.refund", 9 * 365),
+        ("portail.invoice.issue", 11 * 365),
+    ):
+        entries[action] = ModelLogEntry.objects.create(
+            content_type=ContentType.objects.get_for_model(Family),
+            object_id=str(family.pk),
+            label="DURANT",
+            action=action,
+            timestamp=NOW - timedelta(days=age),
+        )
+    run(dry_run=False, now=NOW)
+    kept = set(ModelLogEntry.objects.filter(pk__in=[e.pk for e in entries.values()]).values_list("action", flat=True))
+    assert kept == {"portail.payment.record", "portail.credit.refund"}
