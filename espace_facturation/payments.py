@@ -259,7 +259,8 @@ def online_payment_expire(*, payment: OnlinePayment, reason: str) -> OnlinePayme
 
 
 def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> OnlinePayment:
-    """The bank's answer. Only the first decision of the bank counts; a paid amount must be the amount asked.
+    """The bank's answer. Only the first decision of the bank counts; an amount other than the one asked is
+    recorded as the bank took it, and logged.
     A confirmation for an invoice settled meanwhile (another tab, the counter) is recorded all the same: the
     money becomes the family's credit."""
     if not outcome.result:
@@ -274,14 +275,19 @@ def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> Online
         if not rules.online_transition_allowed(payment.state, outcome.result):
             payment.save(update_fields=["responses"])
             return payment
-        state = outcome.result
+        state, taken = outcome.result, payment.amount
         if state == OnlinePaymentState.PAID and outcome.amount is not None and outcome.amount != payment.amount:
-            state = OnlinePaymentState.REFUSED
+            # The bank's own answer says it took another amount: that money is real. It is recorded as taken (what
+            # exceeds the invoice becomes the family's credit) and the régie finds the gap in the audit log.
             log(
                 instance=payment,
                 action="portail.online_payment.amount_mismatch",
                 data={"asked": str(payment.amount), "paid": str(outcome.amount)},
             )
+            if outcome.amount > 0:
+                taken = rules.money(outcome.amount)
+            else:
+                state = OnlinePaymentState.REFUSED
         payment.state = state
         payment.finished_at = timezone.now()
         # The bank's identifier of the payment stays (PayFiP's idop finds it again); its receipt number is the
@@ -296,10 +302,10 @@ def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> Online
                 regie=invoice.regie,
                 family=invoice.family,
                 kind=PaymentKind.ONLINE,
-                amount=payment.amount,
+                amount=taken,
                 paid_on=timezone.localdate(),
                 reference=receipt[:60],
-                allocations=[(invoice.pk, min(left, payment.amount))] if left > 0 else [],
+                allocations=[(invoice.pk, min(left, taken))] if left > 0 else [],
             )
         payment.save()
         log(instance=payment, action=f"portail.online_payment.{state}", data={"order": payment.order_id})

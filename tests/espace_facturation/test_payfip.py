@@ -149,12 +149,13 @@ def test_a_payment_still_in_progress_at_payfip_changes_nothing(client, invoice, 
     assert OnlinePayment.objects.get().state == OnlinePaymentState.STARTED and not Payment.objects.exists()
 
 
-def test_a_different_amount_at_payfip_is_refused(client, invoice, payfip):
+def test_a_different_amount_taken_by_payfip_is_recorded_as_taken(client, invoice, payfip):
     payfip()
     client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]))
-    payfip(result="P", montant="100")
+    payfip(result="P", montant="100")  # PayFiP answers in cents: 1,00 € instead of the amount asked
     client.post(reverse("espace_facturation:payfip_notify") + "?idop=IDOP123456")
-    assert OnlinePayment.objects.get().state == OnlinePaymentState.REFUSED and not Payment.objects.exists()
+    assert OnlinePayment.objects.get().state == OnlinePaymentState.PAID
+    assert Payment.objects.get().amount == Decimal("1.00")
 
 
 def test_an_unknown_idop_is_not_found(client, invoice, payfip):

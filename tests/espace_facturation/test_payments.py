@@ -109,7 +109,9 @@ def paid(payment, amount=None, transaction="3fd945"):
     return payments.online_payment_notify(
         payment=payment,
         outcome=payments.Outcome(
-            result=OnlinePaymentState.PAID, transaction_id=transaction, amount=amount or payment.amount
+            result=OnlinePaymentState.PAID,
+            transaction_id=transaction,
+            amount=payment.amount if amount is None else amount,
         ),
     )
 
@@ -139,14 +141,31 @@ def test_a_notification_that_arrives_twice_counts_once(the_regie):
     assert refused_late.state == OnlinePaymentState.PAID
 
 
-def test_a_wrong_amount_is_refused_and_the_invoice_stays_to_pay(the_regie):
+def test_an_amount_the_bank_took_other_than_asked_is_recorded_as_taken_and_logged(the_regie):
+    invoice, parent = billed_household(the_regie)  # 8,40 €
+    result = paid(payments.online_payment_start(invoice=invoice, by=parent), amount=D("0.01"))
+    invoice.refresh_from_db()
+    assert result.state == OnlinePaymentState.PAID and result.payment.amount == D("0.01")
+    assert invoice.amount_paid == D("0.01") and invoice.state == InvoiceState.PARTIAL
+    assert ModelLogEntry.objects.filter(action="portail.online_payment.amount_mismatch").exists()
+
+
+def test_more_than_asked_taken_by_the_bank_settles_the_invoice_and_the_rest_is_the_familys_credit(the_regie):
+    from espace_facturation.models import FamilyCredit
+
+    invoice, parent = billed_household(the_regie)  # 8,40 €
+    result = paid(payments.online_payment_start(invoice=invoice, by=parent), amount=D("10.00"))
+    invoice.refresh_from_db()
+    assert result.payment.amount == D("10.00") and invoice.state == InvoiceState.PAID
+    assert FamilyCredit.objects.get(family=invoice.family).balance == D("1.60")
+
+
+def test_a_paid_answer_for_no_money_is_refused(the_regie):
     invoice, parent = billed_household(the_regie)
-    started = payments.online_payment_start(invoice=invoice, by=parent)
-    result = paid(started, amount=D("0.01"))
+    result = paid(payments.online_payment_start(invoice=invoice, by=parent), amount=D("0.00"))
     invoice.refresh_from_db()
     assert result.state == OnlinePaymentState.REFUSED and invoice.state == InvoiceState.TO_PAY
     assert not Payment.objects.exists()
-    assert ModelLogEntry.objects.filter(action="portail.online_payment.amount_mismatch").exists()
 
 
 @pytest.mark.parametrize("state", [OnlinePaymentState.REFUSED, OnlinePaymentState.ABANDONED])
