@@ -8,11 +8,14 @@ class HomeConfig(AppConfig):
     verbose_name = "Site de la collectivité"
 
     def ready(self):
-        from notifications import kinds
+        from notifications import kinds, signature
 
         from . import personal_data
+        from .models import SiteIdentity
 
         personal_data.register_all()
+        # The site settings sign every email the portal sends.
+        signature.provide(lambda: SiteIdentity.current().signature())
 
         kinds.register(
             kinds.EmailKind(

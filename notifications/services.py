@@ -11,17 +11,11 @@ from wagtail.log_actions import log
 
 from . import kinds, rendering
 from .models import EmailTemplate, OutboxMessage, OutboxStatus
+from .signature import current as current_signature
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 ENQUEUE_BATCH = 100  # rows sent by one worker task when emails are queued in bulk
-
-
-def _signature() -> dict:
-    # home is the CMS the portal is hosted in, not a domain app: its site settings sign every email.
-    from home.models import SiteIdentity
-
-    return SiteIdentity.current().signature()
 
 
 def _enqueue(message_id: int) -> None:
@@ -46,7 +40,7 @@ def _with_signature(context: dict, signature: dict) -> dict:
 def render_for(*, kind: str, context: dict) -> rendering.RenderedEmail:
     email_kind = kinds.get(kind)
     template = EmailTemplate.objects.filter(kind=kind).first()
-    signature = _signature()
+    signature = current_signature()
     full_context = _with_signature(context, signature)
     return rendering.render(kind=email_kind, context=full_context, template=template, signature=signature)
 
@@ -61,7 +55,7 @@ def queue(*, kind: str, to: str, key: str, context: dict) -> OutboxMessage:
         if existing:
             return existing
         rendered = render_for(kind=kind, context=context)
-        signature = _signature()
+        signature = current_signature()
         sender = signature.get("sender") or settings.DEFAULT_FROM_EMAIL
         message = OutboxMessage.objects.create(
             key=key,
@@ -104,7 +98,7 @@ def queue_many(*, kind: str, messages: list[tuple[str, str, dict]]) -> int:
                 OutboxMessage.objects.filter(key__in=keys[start : start + 900]).values_list("key", flat=True)
             )
         template = EmailTemplate.objects.filter(kind=kind).first()
-        signature = _signature()
+        signature = current_signature()
         sender = signature.get("sender") or settings.DEFAULT_FROM_EMAIL
         rows = []
         for to, key, context in messages:
@@ -191,13 +185,14 @@ def outbox_resend(*, message_id: int, by) -> bool:
 def template_send_test(*, template: EmailTemplate, to: str, by) -> OutboxMessage:
     """«Envoyer un test»: the template as saved, filled with sample data, to the staff member."""
     kind = kinds.get(template.kind)
-    rendered = rendering.render(kind=kind, context=kind.sample_context, template=template, signature=_signature())
+    signature = current_signature()
+    rendered = rendering.render(kind=kind, context=kind.sample_context, template=template, signature=signature)
     with transaction.atomic():
         message = OutboxMessage.objects.create(
             key=f"test:{uuid.uuid4()}",
             kind=template.kind,
             to_email=to,
-            from_email=_signature().get("sender") or settings.DEFAULT_FROM_EMAIL,
+            from_email=signature.get("sender") or settings.DEFAULT_FROM_EMAIL,
             subject=f"[TEST] {rendered.subject}",
             body_text=rendered.text,
             body_html=rendered.html,
