@@ -32,9 +32,11 @@ test: setup
 	$(MANAGE) makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# ruff, then the import contracts of .importlinter: dependencies point down DESIGN.md's layers.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 bench: setup
 	$(PY) bench/run.py
