@@ -10,7 +10,7 @@ import pytest
 from tests.browser import conftest as browser_harness
 
 SCRIPT = Path(__file__).resolve().parent.parent / ".ci" / "run"
-TOOLS = ("bash", "ls", "date", "cat", "touch", "chmod", "env")
+TOOLS = ("bash", "ls", "date", "cat", "touch", "chmod", "env", "dirname")
 
 
 def stand_in(folder: Path, name: str, body: str) -> None:
@@ -80,6 +80,21 @@ def test_a_missing_postgresql_is_installed_or_fails_the_run(machine):
     result = run_step(machine, "require_postgresql")
     assert result.returncode == 1 and "PostgreSQL is missing and could not be installed" in result.stderr
     assert "install -y -qq postgresql" in (machine / "apt.log").read_text()
+
+
+def test_the_linter_runs_first_and_a_lint_failure_stops_the_run(machine):
+    bin_folder = machine / "bin"
+    stand_in(bin_folder, "make", f'echo "$1" >> {machine}/make.log; [[ "$1" != lint || ! -e {machine}/bad ]]')
+    fake_requirements = f"require_chromium() {{ echo chromium >> {machine}/make.log; }}; require_postgresql() {{ :; }}"
+    result = run_step(machine, f"{fake_requirements}; main")
+    assert result.returncode == 0, result.stderr
+    assert (machine / "make.log").read_text().split() == ["lint", "chromium", "test", "test"]
+
+    (machine / "make.log").unlink()
+    (machine / "bad").touch()
+    result = run_step(machine, f"{fake_requirements}; main")
+    assert result.returncode != 0
+    assert (machine / "make.log").read_text().split() == ["lint"]
 
 
 def test_ci_turns_a_missing_chromium_into_a_failed_journey(monkeypatch):
