@@ -72,3 +72,11 @@ class IntentDecisionMixin:
     def intent_once(self):
         token = self.request.POST.get(intents.FIELD)
         return intents.once(token, action=self.intent_action, subject=str(self.object.pk), user=self.request.user)
+
+    def intent_refused(self, error: intents.IntentRefused):
+        """A repeat goes back to the queue («Cette demande est déjà enregistrée.»); a stale page reloads itself."""
+        if isinstance(error, intents.AlreadyDone):
+            messages.info(self.request, error.message)
+            return redirect(self.index_url_name)
+        messages.error(self.request, error.message)
+        return redirect(self.request.path)

@@ -338,12 +338,8 @@ class RequestDecisionView(IntentDecisionMixin, InspectView):
                     services.request_refuse(request=self.object, by=request.user, message=message)
                 else:
                     services.request_accept(request=self.object, by=request.user, message=message)
-        except intents.AlreadyDone as error:
-            messages.info(request, error.message)
-            return redirect(reverse(self.index_url_name))
-        except intents.IntentInvalid as error:
-            messages.error(request, error.message)
-            return redirect(request.path)
+        except intents.IntentRefused as error:
+            return self.intent_refused(error)
         except StaleRequest as error:
             return self.render_stale(decision_form, error.message)
         except InvalidTransition as error:
@@ -381,12 +377,8 @@ class RequestDecisionView(IntentDecisionMixin, InspectView):
                 services.request_accept(
                     request=self.object, by=self.request.user, message=message, values=fresh_form.values()
                 )
-        except intents.AlreadyDone as error:
-            messages.info(self.request, error.message)
-            return redirect(reverse(self.index_url_name))
-        except intents.IntentInvalid as error:
-            messages.error(self.request, error.message)
-            return redirect(self.request.path)
+        except intents.IntentRefused as error:
+            return self.intent_refused(error)
         except InvalidTransition as error:
             messages.error(self.request, error.message)
             return redirect(self.request.path)

@@ -656,12 +656,8 @@ class BookingRequestDecisionView(IntentDecisionMixin, InspectView):
                 services.booking_request_decide(
                     request=self.object, by=request.user, accept=accept, refuse=refuse, message=message
                 )
-        except intents.AlreadyDone as error:
-            messages.info(request, error.message)
-            return redirect(reverse(self.index_url_name))
-        except intents.IntentInvalid as error:
-            messages.error(request, error.message)
-            return redirect(request.path)
+        except intents.IntentRefused as error:
+            return self.intent_refused(error)
         except InvalidTransition as error:
             messages.error(request, error.message)
             return redirect(request.path)
