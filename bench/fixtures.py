@@ -15,22 +15,11 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 
-from espace_famille import rules, services
-from espace_famille.models import (
-    Activity,
-    Booking,
-    BookingState,
-    Child,
-    Enrolment,
-    Family,
-    Request,
-    RequestKind,
-    RequestLine,
-    Sex,
-    Subscription,
-    SubscriptionMethod,
-    User,
-)
+from espace_famille.comptes.models import Subscription, SubscriptionMethod, User
+from espace_famille.demandes.models import Request, RequestKind, RequestLine
+from espace_famille.dossier.models import Child, Family, Sex
+from espace_famille.planning import rules, services
+from espace_famille.planning.models import Activity, Booking, BookingState, Enrolment
 
 BENCH_EMAIL = "bench@example.org"
 ACTIVITY_CODES = ("1", "2", "4", "5")  # three school-time activities and the accueil de loisirs

@@ -9,7 +9,7 @@ RETENTION_HOUR = time(3, 0)
 
 
 def _next_retention_run() -> datetime:
-    from espace_famille.rules import PARIS
+    from commun.clock import PARIS
 
     now = timezone.now().astimezone(PARIS)
     at = datetime.combine(now.date(), RETENTION_HOUR, tzinfo=PARIS)

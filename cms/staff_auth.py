@@ -21,7 +21,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from commun import tokens
-from espace_famille.forms import LoginForm
+from espace_famille.comptes.forms import LoginForm
 from notifications import services as notifications
 
 # When this session last proved a second factor (an authenticator app code, a security key or a recovery code at

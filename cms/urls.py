@@ -8,8 +8,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import staff_auth
 from cms.staff_auth import StaffLoginView
-from espace_famille.views import account as famille_views
-from espace_famille.views import franceconnect as franceconnect_views
+from espace_famille.comptes.views import account as famille_views
+from espace_famille.comptes.views import franceconnect as franceconnect_views
 
 urlpatterns = [
     # Before the admin's own login: staff sign in through allauth (rate limits, second factor).
@@ -29,8 +29,8 @@ urlpatterns = [
     path("altcha/", include("altcha_django.urls")),
     path("", include("espace_famille.urls")),
     path("", include("espace_facturation.urls")),
-    path("", include("justificatifs.urls")),
-    path("", include("creche.urls")),
+    path("", include("espace_famille.justificatifs.urls")),
+    path("", include("espace_famille.creche.urls")),
 ]
 
 if settings.DEBUG:

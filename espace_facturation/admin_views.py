@@ -19,7 +19,7 @@ from wagtail.admin.widgets import AdminDateInput
 
 from commun import intents
 from commun.parsing import parse_id
-from espace_famille.models import Family
+from espace_famille.dossier.models import Family
 
 from . import credits, payments, rules, services
 from .exceptions import BillingError

@@ -8,8 +8,8 @@ class EspaceFacturationConfig(AppConfig):
     verbose_name = "Espace facturation"
 
     def ready(self):
-        from espace_famille import subscriptions
-        from espace_famille.models import SubscriptionMethod
+        from espace_famille.comptes import subscriptions
+        from espace_famille.dossier.models import SubscriptionMethod
         from notifications import kinds
 
         from . import emails

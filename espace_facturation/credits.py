@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from wagtail.log_actions import log
 
-from espace_famille.models import User
+from espace_famille.comptes.models import User
 
 from . import rules
 from .exceptions import BillingError

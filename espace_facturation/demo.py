@@ -7,8 +7,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from espace_famille.calendar import Calendar, school_zone
-from espace_famille.models import Activity, Booking, BookingState, Child, User
+from espace_famille.comptes.models import User
+from espace_famille.dossier.models import Child
+from espace_famille.planning.calendar import Calendar, school_zone
+from espace_famille.planning.models import Activity, Booking, BookingState
 
 from . import payments, services
 from .models import Invoice, InvoiceNature, InvoicingRun, PaymentBackend, PaymentKind, Regie

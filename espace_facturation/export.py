@@ -5,7 +5,7 @@ from xml.sax.saxutils import escape
 
 from django.db.models import Prefetch
 
-from espace_famille.export import _json, _when
+from espace_famille.comptes.export import _json, _when
 
 from .models import (
     CreditMovement,

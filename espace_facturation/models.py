@@ -11,7 +11,8 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
-from espace_famille.models import Activity, Booking, Child, Family
+from espace_famille.dossier.models import Child, Family
+from espace_famille.planning.models import Activity, Booking
 
 ZERO = Decimal("0.00")
 

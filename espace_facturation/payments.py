@@ -17,7 +17,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from espace_famille.models import Family, Subscription, User
+from espace_famille.comptes.models import User
+from espace_famille.dossier.models import Family, Subscription
 from notifications import services as notifications
 
 from . import credits, rules

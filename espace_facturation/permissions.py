@@ -1,4 +1,4 @@
-"""What billing grants to the staff groups (applied by espace_famille.permissions.ensure_staff_groups)."""
+"""What billing grants to the staff groups (applied by espace_famille.comptes.permissions.ensure_staff_groups)."""
 
 GROUP_PERMISSIONS = {
     "Régisseurs": [

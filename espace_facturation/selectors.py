@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from espace_famille.models import Family
+from espace_famille.dossier.models import Family
 
 from . import rules
 from .models import (

@@ -20,8 +20,10 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from espace_famille import rules as famille_rules
-from espace_famille.models import ActivityPrice, Booking, Family, Subscription, User
+from espace_famille.comptes.models import User
+from espace_famille.dossier.models import Family, Subscription
+from espace_famille.planning import rules as famille_rules
+from espace_famille.planning.models import ActivityPrice, Booking
 from home.models import SiteIdentity
 from notifications import services as notifications
 

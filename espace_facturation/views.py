@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
-from espace_famille import selectors as famille_selectors
+from espace_famille.dossier import selectors as famille_selectors
 
 from . import backends, payments, pdf, selectors
 from .exceptions import PaymentError, PaymentInFlight

@@ -2,7 +2,10 @@
 
 from django.urls import path
 
-from .views import account, data, family, feed, planning, requests
+from espace_famille.comptes.views import account, data
+from espace_famille.demandes import views as requests
+from espace_famille.modifications import views as family
+from espace_famille.planning.views import feed, planning
 
 app_name = "espace_famille"
 

@@ -7,19 +7,9 @@ import factory
 from allauth.account.models import EmailAddress
 
 from espace_facturation.models import Invoice, Regie
-from espace_famille.models import (
-    Activity,
-    ActivitySlot,
-    Child,
-    Civility,
-    Enrolment,
-    Facility,
-    FacilityKind,
-    Family,
-    Guardian,
-    Sex,
-    User,
-)
+from espace_famille.comptes.models import User
+from espace_famille.dossier.models import Child, Civility, Family, Guardian, Sex
+from espace_famille.planning.models import Activity, ActivitySlot, Enrolment, Facility, FacilityKind
 
 PASSWORD = "Portail2026!"
 

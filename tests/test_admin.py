@@ -7,8 +7,8 @@ from django.core import mail
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from espace_famille.models import Family, Subscription, SubscriptionMethod
-from espace_famille.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.dossier.models import Family, Subscription, SubscriptionMethod
 from notifications.models import EmailTemplate, OutboxMessage, OutboxStatus
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
 

@@ -20,9 +20,10 @@ from PIL import Image
 
 from espace_facturation.models import Regie
 from espace_facturation.payments import online_payment_start
-from espace_famille.models import Request, RequestKind, Subscription, SubscriptionMethod
-from justificatifs.models import DocumentType
-from justificatifs.services import document_upload
+from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.dossier.models import Subscription, SubscriptionMethod
+from espace_famille.justificatifs.models import DocumentType
+from espace_famille.justificatifs.services import document_upload
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
 
 

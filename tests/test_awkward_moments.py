@@ -10,11 +10,12 @@ import holidays
 import pytest
 from vacances_scolaires_france import SchoolHolidayDates
 
+from commun.clock import PARIS
 from espace_facturation import services as billing
-from espace_famille import services
-from espace_famille.models import HolidayRule, Subscription, SubscriptionMethod
-from espace_famille.rules import PARIS
-from espace_famille.services import digests
+from espace_famille.demandes import digests
+from espace_famille.dossier.models import Subscription, SubscriptionMethod
+from espace_famille.planning import services
+from espace_famille.planning.models import HolidayRule
 from tests.espace_facturation.factories import billed_household, regie
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory
 

@@ -6,8 +6,8 @@ from html import unescape
 
 import pytest
 
-from espace_famille.models import Request, RequestKind, RequestState
-from espace_famille.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.demandes.models import Request, RequestKind, RequestState
 from tests.creche.factories import creche, submitted_application
 from tests.factories import FamilyFactory, UserFactory
 

@@ -6,19 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from commun.clock import PARIS
 from espace_facturation.models import Invoice, InvoiceNature, InvoiceState
-from espace_famille.models import (
-    FAMILY_FILE_KINDS,
-    Booking,
-    Enrolment,
-    Family,
-    Relationship,
-    Request,
-    RequestEvent,
-    RequestKind,
-    RequestState,
-)
-from espace_famille.rules import PARIS
+from espace_famille.demandes.models import FAMILY_FILE_KINDS, Request, RequestEvent, RequestKind, RequestState
+from espace_famille.dossier.models import Family, Relationship
+from espace_famille.planning.models import Booking, Enrolment
 
 pytestmark = pytest.mark.django_db
 

@@ -12,16 +12,10 @@ from django.urls import reverse
 
 from espace_facturation.models import Regie
 from espace_facturation.payments import online_payment_start, payment_record
-from espace_famille.models import (
-    EventKind,
-    Request,
-    RequestEvent,
-    RequestKind,
-    Subscription,
-    SubscriptionMethod,
-)
-from justificatifs.models import DocumentType
-from justificatifs.services import document_upload
+from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind
+from espace_famille.dossier.models import Subscription, SubscriptionMethod
+from espace_famille.justificatifs.models import DocumentType
+from espace_famille.justificatifs.services import document_upload
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
 from tests.test_authorization_sweep import FAMILY, PNG, SHARED_ARGUMENTS
 

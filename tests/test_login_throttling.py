@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from espace_famille import throttling
+from commun import throttling
 from tests.factories import PASSWORD, UserFactory
 from tests.second_factor import enrol_totp
 

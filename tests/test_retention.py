@@ -12,7 +12,9 @@ from wagtail.models import ModelLogEntry
 
 from cms import retention
 from espace_facturation.models import Invoice
-from espace_famille.models import AuthorizedContact, Child, Family, Guardian, Request, RequestKind, User, Vaccination
+from espace_famille.comptes.models import User
+from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Vaccination
 from notifications.models import OutboxMessage, OutboxStatus
 from notifications.personal_data import PURGED
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
@@ -77,7 +79,7 @@ def test_a_recent_sign_of_life_keeps_the_family(run):
     kept = [old_family(name) for name in ("REQUETE", "RESERVATION", "FACTURE", "CONNEXION")]
     Request.objects.create(family=kept[0], kind=RequestKind.ADDRESS_CHANGE)  # created now, in 2030's past
     Request.objects.filter(family=kept[0]).update(created_at=NOW - timedelta(days=10))
-    from espace_famille.models import Booking
+    from espace_famille.planning.models import Booking
     from tests.factories import ActivityFactory
 
     Booking.objects.create(

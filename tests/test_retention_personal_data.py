@@ -10,10 +10,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from cms import retention
-from creche import services as creche_services
-from creche.models import CrecheApplication, CrecheDraft
-from espace_famille.models import EventKind, Family, Request, RequestEvent, RequestKind, RequestState
-from justificatifs.models import Document, DocumentState, DocumentType
+from espace_famille.creche import services as creche_services
+from espace_famille.creche.models import CrecheApplication, CrecheDraft
+from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
+from espace_famille.dossier.models import Family
+from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
 from tests.creche.factories import creche, submitted_application
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 

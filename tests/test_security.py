@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from cms import security
-from espace_famille.models import Subscription
+from espace_famille.dossier.models import Subscription
 from tests.factories import PASSWORD, FamilyFactory, UserFactory
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from tests.conftest import CommittingClient
 from tests.factories import PASSWORD, UserFactory
 from tests.second_factor import has_totp, totp_code

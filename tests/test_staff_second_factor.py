@@ -11,7 +11,7 @@ from django.test import Client
 from wagtail.models import ModelLogEntry
 
 from cms.settings import base as base_settings
-from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from tests.factories import PASSWORD, UserFactory
 from tests.second_factor import enrol_totp, has_totp, recovery_codes, totp_code, wrong_code
 

@@ -10,6 +10,7 @@ from importlib import import_module
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -17,35 +18,39 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from espace_facturation.models import Invoice, Regie
-from espace_famille import rules
-from espace_famille import services as famille_services
-from espace_famille.models import (
-    Activity,
-    ActivityPrice,
-    ActivitySlot,
+from espace_famille.comptes import services as comptes_services
+from espace_famille.comptes.models import User
+from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.dossier import services as dossier_services
+from espace_famille.dossier.models import (
     AuthorizedContact,
-    Booking,
     Child,
     Civility,
-    Closure,
-    DeadlineKind,
     Diet,
-    Enrolment,
-    Facility,
-    FacilityKind,
     Family,
     FamilySituation,
     Guardian,
-    HolidayRule,
     Quality,
     Relationship,
-    Request,
-    RequestKind,
     Sex,
-    SlotPeriod,
     SubscriptionMethod,
-    User,
     Vaccination,
+)
+from espace_famille.modifications import services as modifications_services
+from espace_famille.planning import rules
+from espace_famille.planning import services as planning_services
+from espace_famille.planning.models import (
+    Activity,
+    ActivityPrice,
+    ActivitySlot,
+    Booking,
+    Closure,
+    DeadlineKind,
+    Enrolment,
+    Facility,
+    FacilityKind,
+    HolidayRule,
+    SlotPeriod,
 )
 from home.models import ContentPage, FormField, FormPage, HomePage, LegalPage, SiteIdentity, SitemapPage
 from notifications import kinds
@@ -580,7 +585,7 @@ def load_families():
     for spec in FAMILIES:
         family = Family.objects.filter(subscriber_code=spec["code"]).first()
         if family is None:
-            family = famille_services.family_create(name=spec["name"], subscriber_code=spec["code"])
+            family = dossier_services.family_create(name=spec["name"], subscriber_code=spec["code"])
         _fill(Family, {"pk": family.pk}, spec["file"])
         for position, guardian in enumerate(spec["guardians"], start=1):
             values = {name: value for name, value in guardian.items() if name not in ("first_name", "last_name")}
@@ -618,7 +623,7 @@ def load_families():
         if spec["account"]:
             first = spec["guardians"][0]
             user = _account(spec["account"], first["first_name"], first["last_name"], civility=first["civility"])
-            famille_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+            comptes_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
 
 
 # The demo's staff have an authenticator app already set up with this key: add it to yours, or ask
@@ -627,7 +632,7 @@ STAFF_TOTP_SECRET = "PORTAILFAMILLEDEMOPORTAILFAMILLE"
 
 
 def load_staff():
-    from espace_famille.permissions import ensure_staff_groups
+    from espace_famille.comptes.permissions import ensure_staff_groups
 
     groups = {group.name: group for group in ensure_staff_groups()}
     for email, first, last, group_name, superuser in STAFF:
@@ -656,11 +661,11 @@ def load_requests():
         if Request.objects.filter(family=family, kind=RequestKind.GUARDIAN_CHANGE, guardian=guardian).exists():
             continue
         author = User.objects.get(email=spec["by"])
-        request = famille_services.family_file_submit(
+        request = modifications_services.family_file_submit(
             family=family, kind=RequestKind.GUARDIAN_CHANGE, values=spec["values"], by=author, guardian=guardian
         )
         if request is not None and spec["accept"]:
-            famille_services.request_accept(request=request, by=instructor, message=spec["accept"])
+            modifications_services.request_accept(request=request, by=instructor, message=spec["accept"])
 
 
 def load_activities():
@@ -719,7 +724,7 @@ def load_activities():
 def school_year(today: date) -> tuple[date, date]:
     """The school year the demo plays in: today's, or the next one once too few school days are left in it to
     show a lived-in planning (from June, and in the summer holidays)."""
-    from espace_famille.calendar import Calendar, school_zone
+    from espace_famille.planning.calendar import Calendar, school_zone
 
     first, last = rules.school_year_of(today)
     left = Calendar(start=today, end=last, zone=school_zone()).school_days(SCHOOL_DAYS)
@@ -737,7 +742,7 @@ def load_bookings():
         return
     instructor = User.objects.get(email=INSTRUCTOR)
     parent = User.objects.get(email=DEMO_PARENT)
-    from espace_famille.calendar import Calendar
+    from espace_famille.planning.calendar import Calendar
 
     today = timezone.localdate()
     # From the Monday after tomorrow at the earliest, so that the absence below is declared before its deadline.
@@ -751,7 +756,7 @@ def load_bookings():
 
     def ask(children, activity, kind, days, by=parent):
         family = children[0].family
-        return famille_services.booking_request_submit(
+        return planning_services.booking_request_submit(
             family=family, by=by, children=children, activity=activity, kind=kind, days=days, now=asked_at
         )
 
@@ -764,12 +769,12 @@ def load_bookings():
     start, end = school_days[0], school_days[-1]
     # Léo: mornings and meals booked for four weeks (meals are accepted automatically).
     for request in ask([leo], morning, "booking", school_days).requests:
-        famille_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
+        planning_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
     ask([leo, nathan], meal, "booking", school_days)
     # Evenings: the first two weeks accepted, one day refused, the rest still pending.
     evenings = ask([leo], evening, "booking", school_days).requests[0]
     lines = list(evenings.lines.order_by("day"))
-    famille_services.booking_request_decide(
+    planning_services.booking_request_decide(
         request=evenings,
         by=instructor,
         accept=[line.pk for line in lines[:7]],
@@ -777,15 +782,15 @@ def load_bookings():
         message="Le jeudi, le périscolaire du soir est complet pour les CM2 : Léo est inscrit à l'étude.",
     )
     # An absence declared in time on a booked morning: accepted, not billed.
-    absence = famille_services.booking_request_submit(
+    absence = planning_services.booking_request_submit(
         family=leo.family, by=parent, children=[leo], activity=morning, kind="absence", days=[school_days[0]]
     )
     for request in absence.requests:
-        famille_services.booking_request_decide(request=request, by=instructor, accept=[school_days[0]])
+        planning_services.booking_request_decide(request=request, by=instructor, accept=[school_days[0]])
     # The accueil de loisirs on Wednesdays: Timéo's family has no account, the service books for it.
     wednesdays = list(rules.days_between(start, end, {2}))
     for request in ask([timeo], leisure, "booking", wednesdays, by=instructor).requests:
-        famille_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
+        planning_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
 
 
 @transaction.atomic
@@ -799,9 +804,5 @@ def load():
     # Requests need the families' accounts and the instructor who decides.
     load_requests()
     # Billing, documents and crèche applications each load their part of the demo.
-    for app in APPS_WITH_DEMO:
-        try:
-            module = import_module(f"{app}.demo")
-        except ModuleNotFoundError:
-            continue
-        module.load()
+    for label in APPS_WITH_DEMO:
+        import_module(f"{apps.get_app_config(label).name}.demo").load()

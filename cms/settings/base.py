@@ -38,9 +38,14 @@ INSTALLED_APPS = [
     "commun",
     "home",
     "espace_famille",
+    "espace_famille.dossier",
+    "espace_famille.comptes",
+    "espace_famille.demandes",
+    "espace_famille.planning",
+    "espace_famille.modifications",
+    "espace_famille.justificatifs",
+    "espace_famille.creche",
     "espace_facturation",
-    "justificatifs",
-    "creche",
     "notifications",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -113,7 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.portal",
-                "espace_famille.context_processors.unread_messages",
+                "espace_famille.demandes.context_processors.unread_messages",
             ],
             "builtins": ["home.templatetags.portail"],
         },
@@ -176,15 +181,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "espace_famille.validators.PasswordCompositionValidator"},
+    {"NAME": "espace_famille.comptes.validators.PasswordCompositionValidator"},
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "espace_famille:mon_espace"
 
 # Accounts (django-allauth): the email is the login, it must be confirmed, and no
 # answer tells whether an address has an account.
-ACCOUNT_ADAPTER = "espace_famille.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "espace_famille.forms.SignupForm", "login": "espace_famille.forms.LoginForm"}
+ACCOUNT_ADAPTER = "espace_famille.comptes.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "espace_famille.comptes.forms.SignupForm", "login": "espace_famille.comptes.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -206,7 +211,7 @@ ACCOUNT_RATE_LIMITS = {
     # Wrong second-factor codes, per address and per account (only someone holding the password gets there).
     "login_failed": "10/m/ip,5/15m/key",
     # Wrong passwords per address; per account they are counted with the address, with growing delays
-    # (espace_famille/throttling.py), so that nobody can lock another person out.
+    # (espace_famille/comptes/throttling.py), so that nobody can lock another person out.
     "login_failed_address": "10/m/ip",
     "signup": "20/h/ip",
     "confirm_email": "1/3m/key",
@@ -220,8 +225,8 @@ MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env("MFA_TOTP_ISSUER", "Portail Famille")
 MFA_PASSKEY_LOGIN_ENABLED = False
 MFA_FORMS = {
-    "add_webauthn": "espace_famille.mfa_forms.AddSecurityKeyForm",
-    "edit_webauthn": "espace_famille.mfa_forms.EditSecurityKeyForm",
+    "add_webauthn": "espace_famille.comptes.mfa_forms.AddSecurityKeyForm",
+    "edit_webauthn": "espace_famille.comptes.mfa_forms.EditSecurityKeyForm",
 }
 # WebAuthn refuses plain HTTP except on the developer's own machine (dev settings turn this on).
 MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = False

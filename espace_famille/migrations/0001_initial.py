@@ -3,9 +3,9 @@
 import django.db.models.deletion
 import django.db.models.functions.text
 import django.utils.timezone
-import espace_famille.models.accounts
 from django.conf import settings
 from django.db import migrations, models
+import espace_famille.comptes.models
 
 
 class Migration(migrations.Migration):
@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'comptes citoyens',
             },
             managers=[
-                ('objects', espace_famille.models.accounts.UserManager()),
+                ('objects', espace_famille.comptes.models.UserManager()),
             ],
         ),
         migrations.CreateModel(

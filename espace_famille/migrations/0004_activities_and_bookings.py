@@ -2,10 +2,10 @@
 
 import django.core.validators
 import django.db.models.deletion
-import espace_famille.models.family
-import espace_famille.models.requests
 from django.conf import settings
 from django.db import migrations, models
+import espace_famille.demandes.models
+import espace_famille.dossier.models
 
 
 class Migration(migrations.Migration):
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='request',
             name='justification',
-            field=models.FileField(blank=True, storage=espace_famille.models.family.private_storage, upload_to=espace_famille.models.requests.justification_path, verbose_name='justificatif'),
+            field=models.FileField(blank=True, storage=espace_famille.dossier.models.private_storage, upload_to=espace_famille.demandes.models.justification_path, verbose_name='justificatif'),
         ),
         migrations.AddField(
             model_name='subscription',

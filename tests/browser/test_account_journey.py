@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core import mail
 
-from espace_famille.models import Subscription
+from espace_famille.dossier.models import Subscription
 from tests.factories import FamilyFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -8,9 +8,11 @@ from datetime import date, datetime
 import pytest
 from django.utils import timezone
 
-from espace_famille.models import Booking, Request, RequestState, Subscription
-from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
-from espace_famille.rules import PARIS
+from commun.clock import PARIS
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.demandes.models import Request, RequestState
+from espace_famille.dossier.models import Subscription
+from espace_famille.planning.models import Booking
 from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory
 

@@ -7,8 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from espace_famille.models import FacilityKind, RequestState, Subscription
-from espace_famille.permissions import ensure_staff_groups
+from espace_famille.comptes.permissions import ensure_staff_groups
+from espace_famille.demandes.models import RequestState
+from espace_famille.dossier.models import Subscription
+from espace_famille.planning.models import FacilityKind
 from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, FacilityFactory, FamilyFactory, GuardianFactory, UserFactory
 

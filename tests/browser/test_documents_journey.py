@@ -7,9 +7,9 @@ import pytest
 from django.contrib.auth.models import Group
 from reportlab.pdfgen import canvas
 
-from espace_famille.models import Subscription
-from espace_famille.permissions import ensure_staff_groups
-from justificatifs.models import Document, DocumentState, DocumentType, Validity
+from espace_famille.comptes.permissions import ensure_staff_groups
+from espace_famille.dossier.models import Subscription
+from espace_famille.justificatifs.models import Document, DocumentState, DocumentType, Validity
 from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 

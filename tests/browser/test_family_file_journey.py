@@ -5,8 +5,9 @@ from datetime import date
 
 import pytest
 
-from espace_famille.models import AuthorizedContact, Guardian, Request, RequestState, Subscription
-from espace_famille.permissions import ensure_staff_groups
+from espace_famille.comptes.permissions import ensure_staff_groups
+from espace_famille.demandes.models import Request, RequestState
+from espace_famille.dossier.models import AuthorizedContact, Guardian, Subscription
 from tests.browser.staff import staff_log_in
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 

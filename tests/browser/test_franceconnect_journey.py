@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from espace_famille.models import User
-from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.models import User
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from tests.browser.staff import open_enrolment_link
 from tests.factories import PASSWORD, UserFactory
 from tests.franceconnect_provider import CLIENT_ID, CLIENT_SECRET, PERSON, Provider

@@ -4,7 +4,7 @@ is added from «Authentification à deux facteurs», then opens the admin at the
 import pytest
 from allauth.mfa.models import Authenticator
 
-from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from tests.browser.staff import open_enrolment_link
 from tests.factories import PASSWORD, UserFactory
 

@@ -8,11 +8,12 @@ from django.test.utils import isolate_apps
 
 from commun import personal_data, retention
 from commun.personal_data import After, PersonalData, Section
-from espace_famille.models import Child
+from espace_famille.dossier.models import Child
 
 # The project's apps, and the third-party ones whose rows belong to a citizen (their e-mail addresses, second factors,
 # messages sent through «Nous contacter», admin preferences).
-SCANNED_APPS = {app.split(".")[0] for app in settings.INSTALLED_APPS if "." not in app} - {"altcha_django"} | {
+PORTAL_PACKAGES = {"cms", "commun", "home", "espace_famille", "espace_facturation", "notifications"}
+SCANNED_APPS = {config.label for config in apps.get_app_configs() if config.name.split(".")[0] in PORTAL_PACKAGES} | {
     "account",
     "mfa",
     "wagtailforms",
@@ -85,7 +86,7 @@ def test_a_new_model_with_personal_data_fails_until_it_is_registered():
 
 
 def test_removing_a_registration_is_caught(monkeypatch):
-    from creche.models import CrecheApplication
+    from espace_famille.creche.models import CrecheApplication
 
     kept = [entry for entry in personal_data.REGISTRY if entry.model is not CrecheApplication]
     monkeypatch.setattr(personal_data, "REGISTRY", kept)
@@ -93,9 +94,9 @@ def test_removing_a_registration_is_caught(monkeypatch):
 
 
 def test_the_crèche_requests_messages_and_justifications_are_in_the_registry():
-    from creche.models import CrecheApplication, CrecheDraft
-    from espace_famille.models import Request, RequestEvent, RequestLine
-    from justificatifs.models import Document
+    from espace_famille.creche.models import CrecheApplication, CrecheDraft
+    from espace_famille.demandes.models import Request, RequestEvent, RequestLine
+    from espace_famille.justificatifs.models import Document
 
     for model in (CrecheApplication, CrecheDraft, Request, RequestEvent, RequestLine, Document):
         assert personal_data.entry_for(model) is not None, model

@@ -4,8 +4,9 @@ from datetime import date, timedelta
 
 from django.utils import timezone
 
-from creche import services
-from espace_famille.models import FacilityKind, Subscription
+from espace_famille.creche import services
+from espace_famille.dossier.models import Subscription
+from espace_famille.planning.models import FacilityKind
 from tests.factories import FacilityFactory, FamilyFactory, GuardianFactory, UserFactory
 
 

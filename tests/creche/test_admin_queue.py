@@ -6,9 +6,8 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from espace_famille.models import RequestEvent, RequestState
-from espace_famille.models.notices import DecisionNotice
-from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.demandes.models import DecisionNotice, RequestEvent, RequestState
 from tests.creche.factories import creche, submitted_application
 from tests.factories import UserFactory
 from tests.intents import intent_in, submit

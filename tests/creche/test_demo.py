@@ -2,9 +2,10 @@
 
 import pytest
 
-from creche import demo
-from creche.models import CrecheApplication, CrecheDraft
-from espace_famille.models import Facility, FacilityKind, Subscription
+from espace_famille.creche import demo
+from espace_famille.creche.models import CrecheApplication, CrecheDraft
+from espace_famille.dossier.models import Subscription
+from espace_famille.planning.models import Facility, FacilityKind
 from tests.factories import FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

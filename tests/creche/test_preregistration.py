@@ -9,11 +9,12 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from creche import services
-from creche.models import CrecheApplication, CrecheDraft
-from espace_famille.exceptions import InvalidTransition
-from espace_famille.models import FacilityKind, RequestEvent, RequestKind, RequestState, Subscription
-from espace_famille.models.notices import DecisionNotice
+from espace_famille.creche import services
+from espace_famille.creche.models import CrecheApplication, CrecheDraft
+from espace_famille.demandes.exceptions import InvalidTransition
+from espace_famille.demandes.models import DecisionNotice, RequestEvent, RequestKind, RequestState
+from espace_famille.dossier.models import Subscription
+from espace_famille.planning.models import FacilityKind
 from notifications.models import OutboxMessage
 from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.factories import FacilityFactory, FamilyFactory, GuardianFactory, UserFactory

@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from espace_facturation import services
 from espace_facturation.models import PaymentBackend, Regie
-from espace_famille.models import Booking, BookingState, Subscription
-from espace_famille.permissions import ensure_staff_groups
+from espace_famille.comptes.permissions import ensure_staff_groups
+from espace_famille.dossier.models import Subscription
+from espace_famille.planning.models import Booking, BookingState
 from tests.factories import ActivityFactory, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 NOVEMBER = date(2026, 11, 1)

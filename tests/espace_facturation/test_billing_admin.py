@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 
+from commun.clock import PARIS
 from espace_facturation import payments, services
 from espace_facturation.models import Invoice, InvoicingRun, Payment, RunState
-from espace_famille.rules import PARIS
 from tests.factories import ActivityFactory, UserFactory
 from tests.intents import submit
 

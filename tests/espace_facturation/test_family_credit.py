@@ -22,7 +22,7 @@ from espace_facturation.models import (
     InvoicingRun,
     PaymentKind,
 )
-from espace_famille import export
+from espace_famille.comptes import export
 from notifications.models import OutboxMessage
 from tests.intents import submit
 

@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 from espace_facturation import services
 from espace_facturation.exceptions import BillingError
 from espace_facturation.models import BilledDay, Invoice, InvoiceLine, InvoicingRun, RunState
-from espace_famille.models import ActivityPrice, BookingState
+from espace_famille.planning.models import ActivityPrice, BookingState
 from notifications.models import OutboxMessage
 from tests.factories import ActivityFactory, UserFactory
 
@@ -133,7 +133,7 @@ def test_a_day_billed_meanwhile_gives_back_its_number(the_regie, evening):
 
 
 def other_family(preview):
-    from espace_famille.models import Family
+    from espace_famille.dossier.models import Family
 
     return Family.objects.get(pk=preview.family_id)
 

@@ -8,8 +8,8 @@ import pytest
 import requests
 from django.urls import reverse
 
+from commun.clock import PARIS
 from espace_facturation.models import InvoiceState, OnlinePayment, OnlinePaymentState, Payment, PaymentBackend
-from espace_famille.rules import PARIS
 
 from .factories import billed_household, regie
 

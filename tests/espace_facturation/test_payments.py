@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from wagtail.models import ModelLogEntry
 
+from commun.clock import PARIS
 from espace_facturation import payments, services
 from espace_facturation.exceptions import BillingError, PaymentError
 from espace_facturation.models import (
@@ -17,7 +18,6 @@ from espace_facturation.models import (
     Payment,
     PaymentKind,
 )
-from espace_famille.rules import PARIS
 from notifications.models import OutboxMessage
 
 from .factories import MONDAYS, billed_household, regie

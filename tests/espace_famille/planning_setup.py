@@ -6,8 +6,8 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from espace_famille.models import Subscription
-from espace_famille.rules import PARIS
+from commun.clock import PARIS
+from espace_famille.dossier.models import Subscription
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory
 
 # Thursday 15 November 2018, 10:00 in Paris: the week of Monday 19/11 can still be booked.

@@ -14,26 +14,21 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry
 
-from espace_famille import services
-from espace_famille.models import (
+from commun.clock import PARIS
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.demandes.models import EventKind, LineState, Request, RequestEvent, RequestKind, RequestState
+from espace_famille.dossier.models import AuthorizedContact, Diet
+from espace_famille.modifications import services as modifications_services
+from espace_famille.planning import services as planning_services
+from espace_famille.planning.models import (
     Activity,
     ActivityPrice,
-    AuthorizedContact,
     Booking,
     BookingHistory,
     Closure,
-    Diet,
     Enrolment,
-    EventKind,
     Facility,
-    LineState,
-    Request,
-    RequestEvent,
-    RequestKind,
-    RequestState,
 )
-from espace_famille.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
-from espace_famille.rules import PARIS
 from tests.commun import hostile
 from tests.factories import (
     ActivityFactory,
@@ -120,7 +115,7 @@ def household(activity, name, first_name="Léa", **child):
 
 
 def ask(child, activity, kind, *days) -> Request:
-    result = services.booking_request_submit(
+    result = planning_services.booking_request_submit(
         family=child.family,
         by=None,
         children=[child],
@@ -364,10 +359,10 @@ def queue(evening, morning):
     durant = ask(lea, evening, "booking", MONDAY, TUESDAY)
     martin = ask(tom, morning, "booking", THURSDAY)
     booked = ask(ugo, evening, "booking", MONDAY)
-    services.booking_requests_bulk_decide(requests=[booked.pk], by=None, accept=True)
+    planning_services.booking_requests_bulk_decide(requests=[booked.pk], by=None, accept=True)
     absence = ask(ugo, evening, "absence", MONDAY)
     guardian = GuardianFactory(family=lea.family, first_name="Jean", phone="0102030405")
-    file_request = services.family_file_submit(
+    file_request = modifications_services.family_file_submit(
         family=lea.family, kind=RequestKind.GUARDIAN_CHANGE, values={"phone": "0611223344"}, by=None, guardian=guardian
     )
     return {
@@ -549,7 +544,7 @@ def test_the_decision_page_shows_each_day_its_state_places_and_waiting_rank(clie
     first = household(small, "PREMIER", "Ana")
     second = household(small, "SECOND", "Bob")
     third = household(small, "TROISIEME", "Cid")
-    services.booking_requests_bulk_decide(
+    planning_services.booking_requests_bulk_decide(
         requests=[ask(first, small, "booking", MONDAY).pk, ask(second, small, "booking", MONDAY).pk],
         by=None,
         accept=True,
@@ -614,8 +609,10 @@ def test_accept_every_pending_day_of_one_request(client, instructor, queue, even
 
 def test_the_certificate_of_an_absence_is_downloaded_by_staff_only(client, instructor, evening):
     ugo = household(evening, "PETIT", "Ugo")
-    services.booking_requests_bulk_decide(requests=[ask(ugo, evening, "booking", MONDAY).pk], by=None, accept=True)
-    services.booking_request_submit(
+    planning_services.booking_requests_bulk_decide(
+        requests=[ask(ugo, evening, "booking", MONDAY).pk], by=None, accept=True
+    )
+    planning_services.booking_request_submit(
         family=ugo.family,
         by=None,
         children=[ugo],
@@ -706,7 +703,7 @@ def sheet_data(evening, count=3):
             child=child, full_name=f"Voisin {index}", relationship="voisin", can_pick_up=False
         )
         children.append(child)
-    services.booking_requests_bulk_decide(
+    planning_services.booking_requests_bulk_decide(
         requests=[ask(child, evening, "booking", MONDAY).pk for child in children], by=None, accept=True
     )
     return children
@@ -716,12 +713,16 @@ def test_the_day_sheet_lists_booked_waiting_and_absent_children(client, instruct
     small = ActivityFactory(code="4", label="Péri SOIR", capacity=2)
     ana, bob = sheet_data(small, count=2)
     waiting = [household(small, name, first) for name, first in (("ATTENTE", "Wil"), ("SECONDE", "Zia"))]
-    services.booking_requests_bulk_decide(
+    planning_services.booking_requests_bulk_decide(
         requests=[ask(child, small, "booking", MONDAY).pk for child in waiting], by=None, accept=True
     )
     absent = household(small, "ABSENT", "Max")
-    services.booking_requests_bulk_decide(requests=[ask(absent, small, "booking", TUESDAY).pk], by=None, accept=True)
-    services.booking_requests_bulk_decide(requests=[ask(absent, small, "absence", TUESDAY).pk], by=None, accept=True)
+    planning_services.booking_requests_bulk_decide(
+        requests=[ask(absent, small, "booking", TUESDAY).pk], by=None, accept=True
+    )
+    planning_services.booking_requests_bulk_decide(
+        requests=[ask(absent, small, "absence", TUESDAY).pk], by=None, accept=True
+    )
 
     form = client.get(SHEET)
     assert form.status_code == 200 and "Choisissez une activité" in text(form)
@@ -746,7 +747,7 @@ def test_the_day_sheet_reads_with_a_fixed_number_of_queries(client, instructor, 
         client.get(SHEET, params)
     sheet_data(ActivityFactory(code="9"), count=0)
     more = [household(evening, f"AUTRE{i}", f"Kid{i}") for i in range(6)]
-    services.booking_requests_bulk_decide(
+    planning_services.booking_requests_bulk_decide(
         requests=[ask(child, evening, "booking", MONDAY).pk for child in more], by=None, accept=True
     )
     with CaptureQueriesContext(connection) as many:
@@ -775,7 +776,7 @@ def test_raising_the_capacity_gives_the_new_places_to_the_waiting_list_in_reques
     parent = UserFactory(email="parent.c@example.org")
     requests = [ask(child, evening, "booking", day) for child in (lea, tom, ugo)]
     Request.objects.filter(pk=requests[2].pk).update(author=parent)
-    services.booking_requests_bulk_decide(requests=[r.pk for r in requests], by=superuser, accept=True)
+    planning_services.booking_requests_bulk_decide(requests=[r.pk for r in requests], by=superuser, accept=True)
     assert [state(child, evening, day) for child in (lea, tom, ugo)] == ["booked", "waiting", "waiting"]
 
     data = activity_form(

@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 import pytest
 from django.db import connection
 
-from espace_famille import rules, services
-from espace_famille.models import Booking, BookingHistory, Request
-from espace_famille.rules import PARIS
+from commun.clock import PARIS
+from espace_famille.demandes.models import Request
+from espace_famille.planning import rules, services
+from espace_famille.planning.models import Booking, BookingHistory
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory
 
 pytestmark = [

@@ -6,10 +6,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from espace_famille import rules, services
-from espace_famille.exceptions import InvalidTransition
-from espace_famille.models import BookingState
-from espace_famille.rules import PARIS, Event, Skip
+from commun.clock import PARIS
+from espace_famille.demandes import rules as demandes_rules
+from espace_famille.demandes.exceptions import InvalidTransition
+from espace_famille.planning import rules as planning_rules
+from espace_famille.planning import services
+from espace_famille.planning.models import BookingState
+from espace_famille.planning.rules import Event, Skip
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory
 
 # The table as DESIGN.md tells it, written out again so that a change to rules.TRANSITIONS has to be deliberate.
@@ -38,7 +41,7 @@ EVENTS = [value for name, value in vars(Event).items() if not name.startswith("_
 
 
 def test_the_table_is_the_one_of_the_design():
-    assert rules.TRANSITIONS == EXPECTED
+    assert planning_rules.TRANSITIONS == EXPECTED
     assert len(STATES) == 10 and len(EVENTS) == 11
 
 
@@ -46,46 +49,46 @@ def test_the_table_is_the_one_of_the_design():
 @pytest.mark.parametrize("event", EVENTS)
 def test_every_state_and_event(state, event):
     if (state, event) in EXPECTED:
-        assert rules.next_state(state, event) == EXPECTED[(state, event)]
+        assert planning_rules.next_state(state, event) == EXPECTED[(state, event)]
     else:
         with pytest.raises(InvalidTransition) as error:
-            rules.next_state(state, event)
+            planning_rules.next_state(state, event)
         assert error.value.messages == ["Cette action n'est pas possible pour ce jour dans son état actuel."]
 
 
 def test_a_day_holds_a_place_while_booked_or_absence_not_accepted():
-    assert rules.HOLDS_A_PLACE == {"booked", "abs_pending", "abs_refused"}
-    assert rules.BILLED == {"booked", "abs_pending", "abs_refused", "abs_billed"}
+    assert planning_rules.HOLDS_A_PLACE == {"booked", "abs_pending", "abs_refused"}
+    assert planning_rules.BILLED == {"booked", "abs_pending", "abs_refused", "abs_billed"}
 
 
 def test_what_a_click_asks_is_allowed_by_the_table():
     event = {"booking": Event.BOOK, "absence": Event.ABSENCE, "cancellation": Event.WITHDRAW}
-    for state, action in rules.FAMILY_ACTION.items():
+    for state, action in planning_rules.FAMILY_ACTION.items():
         assert (state, event[action]) in EXPECTED
-    assert set(rules.FAMILY_ACTION) == {state for state in STATES if state not in ("abs_billed",)}
+    assert set(planning_rules.FAMILY_ACTION) == {state for state in STATES if state not in ("abs_billed",)}
 
 
 # Deadlines ---------------------------------------------------------------------------------------------------
 
 
 def test_the_day_before_at_noon():
-    assert rules.deadline(date(2026, 11, 16), kind="days", days=1, at=time(12)) == datetime(
+    assert planning_rules.deadline(date(2026, 11, 16), kind="days", days=1, at=time(12)) == datetime(
         2026, 11, 15, 12, tzinfo=PARIS
     )
 
 
 def test_the_same_day_and_n_calendar_days():
-    assert rules.deadline(date(2026, 11, 16), kind="days", days=0, at=time(8)) == datetime(
+    assert planning_rules.deadline(date(2026, 11, 16), kind="days", days=0, at=time(8)) == datetime(
         2026, 11, 16, 8, tzinfo=PARIS
     )
-    assert rules.deadline(date(2026, 11, 16), kind="days", days=7, at=time(18)) == datetime(
+    assert planning_rules.deadline(date(2026, 11, 16), kind="days", days=7, at=time(18)) == datetime(
         2026, 11, 9, 18, tzinfo=PARIS
     )
 
 
 def test_working_days_skip_the_weekend():
     # Monday 16/11/2026, 2 working days before: Thursday 12 (Friday 13 is the first).
-    assert rules.deadline(date(2026, 11, 16), kind="working", days=2, at=time(18)) == datetime(
+    assert planning_rules.deadline(date(2026, 11, 16), kind="working", days=2, at=time(18)) == datetime(
         2026, 11, 12, 18, tzinfo=PARIS
     )
 
@@ -93,10 +96,10 @@ def test_working_days_skip_the_weekend():
 def test_working_days_skip_public_holidays():
     # Thursday 12/11/2026, 2 working days before: Wednesday 11 is Armistice, so Tuesday 10 then Monday 9.
     armistice = frozenset({date(2026, 11, 11)})
-    assert rules.deadline(
+    assert planning_rules.deadline(
         date(2026, 11, 12), kind="working", days=2, at=time(12), public_holidays=armistice
     ) == datetime(2026, 11, 9, 12, tzinfo=PARIS)
-    assert rules.deadline(date(2026, 11, 12), kind="working", days=2, at=time(12)) == datetime(
+    assert planning_rules.deadline(date(2026, 11, 12), kind="working", days=2, at=time(12)) == datetime(
         2026, 11, 10, 12, tzinfo=PARIS
     )
 
@@ -111,7 +114,7 @@ def test_working_days_skip_public_holidays():
     ],
 )
 def test_deadlines_are_paris_wall_clock_times_across_daylight_saving_changes(day, utc_hour):
-    limit = rules.deadline(day, kind="days", days=1, at=time(12))
+    limit = planning_rules.deadline(day, kind="days", days=1, at=time(12))
 
     assert limit.astimezone(UTC) == datetime.combine(day - timedelta(days=1), time(utc_hour), tzinfo=UTC)
 
@@ -127,7 +130,7 @@ def test_deadlines_are_paris_wall_clock_times_across_daylight_saving_changes(day
     ],
 )
 def test_describe_deadline(kind, days, at, said):
-    assert rules.describe_deadline(kind=kind, days=days, at=at) == said
+    assert planning_rules.describe_deadline(kind=kind, days=days, at=at) == said
 
 
 # Why a day cannot be asked -----------------------------------------------------------------------------------
@@ -139,7 +142,7 @@ BEFORE, AFTER = LIMIT - timedelta(minutes=1), LIMIT + timedelta(minutes=1)
 
 
 def problem(day=MONDAY, kind="booking", state="none", enrolments=SCHOOL_YEAR, closed=None, now=BEFORE, rule=""):
-    return rules.booking_problem(
+    return planning_rules.booking_problem(
         day=day,
         kind=kind,
         state=state,
@@ -222,26 +225,26 @@ def test_nothing_to_cancel(state):
 
 def test_absence_event():
     in_time = dict(limit=LIMIT, justified=False, late_billed=True)
-    assert rules.absence_event(now_or_declared_at=BEFORE, **in_time) == Event.ABSENCE_ACCEPT
-    assert rules.absence_event(now_or_declared_at=LIMIT, **in_time) == Event.ABSENCE_ACCEPT
-    assert rules.absence_event(now_or_declared_at=AFTER, **in_time) == Event.ABSENCE_ACCEPT_LATE
+    assert planning_rules.absence_event(now_or_declared_at=BEFORE, **in_time) == Event.ABSENCE_ACCEPT
+    assert planning_rules.absence_event(now_or_declared_at=LIMIT, **in_time) == Event.ABSENCE_ACCEPT
+    assert planning_rules.absence_event(now_or_declared_at=AFTER, **in_time) == Event.ABSENCE_ACCEPT_LATE
     assert (
-        rules.absence_event(now_or_declared_at=AFTER, limit=LIMIT, justified=True, late_billed=True)
+        planning_rules.absence_event(now_or_declared_at=AFTER, limit=LIMIT, justified=True, late_billed=True)
         == Event.ABSENCE_ACCEPT
     )
     assert (
-        rules.absence_event(now_or_declared_at=AFTER, limit=LIMIT, justified=False, late_billed=False)
+        planning_rules.absence_event(now_or_declared_at=AFTER, limit=LIMIT, justified=False, late_billed=False)
         == Event.ABSENCE_ACCEPT
     )
 
 
 def test_place_outcome():
-    assert rules.place_outcome(holding=1000, capacity=None) == Event.ACCEPT
-    assert rules.place_outcome(holding=0, capacity=1) == Event.ACCEPT
-    assert rules.place_outcome(holding=11, capacity=12) == Event.ACCEPT
-    assert rules.place_outcome(holding=12, capacity=12) == Event.ACCEPT_FULL
-    assert rules.place_outcome(holding=13, capacity=12) == Event.ACCEPT_FULL
-    assert rules.place_outcome(holding=0, capacity=0) == Event.ACCEPT_FULL
+    assert planning_rules.place_outcome(holding=1000, capacity=None) == Event.ACCEPT
+    assert planning_rules.place_outcome(holding=0, capacity=1) == Event.ACCEPT
+    assert planning_rules.place_outcome(holding=11, capacity=12) == Event.ACCEPT
+    assert planning_rules.place_outcome(holding=12, capacity=12) == Event.ACCEPT_FULL
+    assert planning_rules.place_outcome(holding=13, capacity=12) == Event.ACCEPT_FULL
+    assert planning_rules.place_outcome(holding=0, capacity=0) == Event.ACCEPT_FULL
 
 
 @pytest.mark.parametrize(
@@ -259,12 +262,12 @@ def test_place_outcome():
     ],
 )
 def test_request_state(lines, state):
-    assert rules.request_state(lines) == state
+    assert demandes_rules.request_state(lines) == state
 
 
 def test_day_label():
-    assert rules.day_label(date(2018, 11, 19)) == "lun. 19/11"
-    assert rules.day_label(date(2026, 11, 22)) == "dim. 22/11"
+    assert planning_rules.day_label(date(2018, 11, 19)) == "lun. 19/11"
+    assert planning_rules.day_label(date(2026, 11, 22)) == "dim. 22/11"
 
 
 # Date ranges (hypothesis) ------------------------------------------------------------------------------------
@@ -277,7 +280,7 @@ weekday_sets = st.none() | st.sets(st.integers(min_value=0, max_value=6))
 def test_days_between_yields_exactly_the_days_in_range_on_those_weekdays(a, b, weekdays):
     start, end = min(a, b), max(a, b)
 
-    days = list(rules.days_between(start, end, weekdays))
+    days = list(planning_rules.days_between(start, end, weekdays))
 
     assert days == sorted(set(days))
     assert all(start <= day <= end for day in days)
@@ -305,7 +308,7 @@ def household(db):
 )
 def test_every_day_asked_is_either_requested_or_skipped_exactly_once(household, start, length, weekdays, kind):
     child, activity, parent = household
-    days = list(rules.days_between(start, start + timedelta(days=length), weekdays))
+    days = list(planning_rules.days_between(start, start + timedelta(days=length), weekdays))
 
     result = services.booking_request_submit(
         family=child.family,

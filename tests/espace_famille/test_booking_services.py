@@ -8,16 +8,11 @@ from django.core.files.base import ContentFile
 from django.db import connection
 from wagtail.models import ModelLogEntry
 
-from espace_famille import services
-from espace_famille.exceptions import BookingNotAllowed, InvalidTransition
-from espace_famille.models import (
-    Booking,
-    BookingHistory,
-    Closure,
-    DeadlineKind,
+from commun.clock import PARIS
+from espace_famille.demandes.exceptions import InvalidTransition
+from espace_famille.demandes.models import (
     DecisionNotice,
     EventKind,
-    HolidayRule,
     LineState,
     Request,
     RequestEvent,
@@ -25,7 +20,9 @@ from espace_famille.models import (
     RequestLine,
     RequestState,
 )
-from espace_famille.rules import PARIS
+from espace_famille.planning import services
+from espace_famille.planning.exceptions import BookingNotAllowed
+from espace_famille.planning.models import Booking, BookingHistory, Closure, DeadlineKind, HolidayRule
 from notifications.models import OutboxMessage
 from tests.commun import hostile
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory

@@ -8,8 +8,9 @@ import pytest
 from django.urls import reverse
 from icalendar import Calendar
 
-from espace_famille.models import Booking, Subscription
-from espace_famille.rules import PARIS
+from commun.clock import PARIS
+from espace_famille.dossier.models import Subscription
+from espace_famille.planning.models import Booking
 from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     NOW,

@@ -9,17 +9,11 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from espace_facturation.models import Invoice
-from espace_famille import services
-from espace_famille.export import export_pdf, family_export
-from espace_famille.models import (
-    AuthorizedContact,
-    EventKind,
-    Relationship,
-    RequestEvent,
-    RequestKind,
-    SubscriptionMethod,
-    Vaccination,
-)
+from espace_famille.comptes import services as comptes_services
+from espace_famille.comptes.export import export_pdf, family_export
+from espace_famille.demandes.models import EventKind, RequestEvent, RequestKind
+from espace_famille.dossier.models import AuthorizedContact, Relationship, SubscriptionMethod, Vaccination
+from espace_famille.modifications import services as modifications_services
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +45,7 @@ def family():
 @pytest.fixture
 def parent(client, site, family):
     user = UserFactory(email="jean.durant@example.org")
-    services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+    comptes_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
     client.force_login(user)
     return user
 
@@ -94,14 +88,14 @@ def test_downloads_are_attachments_named_after_the_family_and_the_day(client, pa
 def test_the_pdf_shows_the_family_data_with_french_labels(family, parent):
     other = UserFactory()
     guardian = family.guardians.get()
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=family,
         kind=RequestKind.GUARDIAN_CHANGE,
         values={"mobile": "07 00 00 00 01"},
         by=parent,
         guardian=guardian,
     )
-    services.request_accept(request=request, by=other, message="Numero mis a jour")
+    modifications_services.request_accept(request=request, by=other, message="Numero mis a jour")
     content = export_pdf(family_export(family=family), compress=False)
     assert content.startswith(b"%PDF")
     for text in (b"BARRET Jean-philippe", IBAN.encode(), b"AGRIFRPP882", b"07 00 00 00 01", b"Numero mis a jour"):
@@ -117,7 +111,7 @@ def pdf_string(text: str) -> bytes:
 
 def test_requests_come_with_the_history_the_family_sees_and_not_the_internal_notes(client, parent, family):
     guardian = family.guardians.get()
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=family,
         kind=RequestKind.GUARDIAN_CHANGE,
         values={"mobile": "07 00 00 00 01"},
@@ -127,7 +121,7 @@ def test_requests_come_with_the_history_the_family_sees_and_not_the_internal_not
     RequestEvent.objects.create(
         request=request, kind=EventKind.MESSAGE, message="Note interne", visible_to_family=False
     )
-    services.request_accept(request=request, by=UserFactory(), message="Votre numéro est à jour.")
+    modifications_services.request_accept(request=request, by=UserFactory(), message="Votre numéro est à jour.")
     data = json.loads(download(client, "my_data_json", family).content)
     (exported,) = data["requests"]
     assert exported["kind"] == "guardian" and exported["state"] == "accepted"
@@ -165,7 +159,7 @@ def test_each_download_is_written_in_the_audit_log(client, parent, family):
 
 def test_the_page_offers_both_files_for_each_family_of_the_user(client, parent, family):
     second = FamilyFactory(name="MARTIN")
-    services.subscription_create(user=parent, family=second, method=SubscriptionMethod.STAFF)
+    comptes_services.subscription_create(user=parent, family=second, method=SubscriptionMethod.STAFF)
     page = unescape(client.get(reverse("espace_famille:my_data")).content.decode())
     assert "Télécharger mes données" in page
     for each in (family, second):
@@ -198,12 +192,12 @@ def _family_with(children: int):
     family = FamilyFactory()
     GuardianFactory(family=family)
     user = UserFactory()
-    services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+    comptes_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
     for index in range(children):
         child = ChildFactory(family=family, first_name=f"Enfant{index}")
         Vaccination.objects.create(child=child, name="DTP", date=date(2016, 4, 5))
         AuthorizedContact.objects.create(child=child, full_name=f"Contact {index}", relationship=Relationship.OTHER)
-        services.family_file_submit(
+        modifications_services.family_file_submit(
             family=family, kind=RequestKind.CHILD_CHANGE, values={"allergies": "Lait"}, by=user, child=child
         )
     return family
@@ -226,7 +220,7 @@ def test_the_export_holds_the_familys_invoices_and_payments(family, parent):
     from decimal import Decimal
 
     from espace_facturation import payments
-    from espace_famille.export import export_pdf
+    from espace_famille.comptes.export import export_pdf
     from tests.espace_facturation.factories import billed_household, regie
 
     invoice, _ = billed_household(regie(), "AUTRE")
@@ -259,13 +253,13 @@ def test_the_export_says_which_accounts_open_with_franceconnect(family, parent):
 
     from pypdf import PdfReader
 
-    from espace_famille.models import FranceConnectIdentity
+    from espace_famille.comptes.models import FranceConnectIdentity
 
     FranceConnectIdentity.objects.create(user=parent, sub="sub-de-test")
     data = family_export(family=family)
     assert data["subscriptions"][0]["franceconnect_linked_at"] is not None
     other = UserFactory(email="claire.durant@example.org")
-    services.subscription_create(user=other, family=family, method=SubscriptionMethod.STAFF)
+    comptes_services.subscription_create(user=other, family=family, method=SubscriptionMethod.STAFF)
     rows = {row["email"]: row["franceconnect_linked_at"] for row in family_export(family=family)["subscriptions"]}
     assert rows["claire.durant@example.org"] is None
 
@@ -281,8 +275,8 @@ def test_the_export_holds_the_familys_crèche_applications_messages_and_justific
     from django.core.files.base import ContentFile
     from pypdf import PdfReader
 
-    from creche import services as creche_services
-    from espace_famille.models import Request
+    from espace_famille.creche import services as creche_services
+    from espace_famille.demandes.models import Request
     from tests.creche.factories import creche, submitted_application
 
     def absence(owner, file_name):

@@ -11,18 +11,13 @@ from django.core.management import call_command
 from django.db import connection
 from django_q.models import Schedule
 
-from espace_famille import services, tasks
-from espace_famille.models import (
-    Booking,
-    DecisionNotice,
-    HolidayRule,
-    Request,
-    RequestKind,
-    Subscription,
-    SubscriptionMethod,
-)
-from espace_famille.rules import PARIS
-from espace_famille.services import digests
+from commun.clock import PARIS
+from espace_famille.demandes import digests, tasks
+from espace_famille.demandes.models import DecisionNotice, Request, RequestKind
+from espace_famille.dossier.models import Subscription, SubscriptionMethod
+from espace_famille.modifications import services as modifications_services
+from espace_famille.planning import services as planning_services
+from espace_famille.planning.models import Booking, HolidayRule
 from notifications import schedules
 from notifications import services as outbox
 from notifications.models import OutboxMessage, OutboxStatus
@@ -51,7 +46,7 @@ class Household:
         EnrolmentFactory(child=self.child, activity=activity, weekdays=list(range(7)))
 
     def ask(self, kind, *days, now=ASKED) -> Request:
-        services.booking_request_submit(
+        planning_services.booking_request_submit(
             family=self.family,
             by=self.parent,
             children=[self.child],
@@ -70,7 +65,9 @@ def at(moment: datetime):
 
 def decide(request, *, moment, accept=(), refuse=(), message="", by=None):
     with at(moment):
-        return services.booking_request_decide(request=request, by=by, accept=accept, refuse=refuse, message=message)
+        return planning_services.booking_request_decide(
+            request=request, by=by, accept=accept, refuse=refuse, message=message
+        )
 
 
 def run(slot_end: datetime, capture):
@@ -281,7 +278,7 @@ def test_automatic_and_waiting_list_decisions_are_in_the_digest(site, instructor
     first, second = Household(small), Household(small, first_name="Sol", last_name="Dupuis", civility="Mme")
     with at(paris(2027, 1, 15, 10)):
         EnrolmentFactory(child=first.child, activity=automatic, weekdays=[0])
-        services.booking_request_submit(
+        planning_services.booking_request_submit(
             family=first.family,
             by=first.parent,
             children=[first.child],
@@ -294,7 +291,7 @@ def test_automatic_and_waiting_list_decisions_are_in_the_digest(site, instructor
     decide(first_request, moment=paris(2027, 1, 15, 10, 5), accept=[MONDAY], by=instructor)
     decide(second_request, moment=paris(2027, 1, 15, 10, 6), accept=[MONDAY], by=instructor)
     with at(paris(2027, 1, 15, 11)):
-        services.booking_cancel(
+        planning_services.booking_cancel(
             booking=Booking.objects.get(child=first.child, activity=small), by=instructor, reason="Sortie annulée."
         )
     mail.outbox.clear()
@@ -332,7 +329,7 @@ def test_each_subscribed_account_gets_its_own_email_with_the_familys_rows_and_me
     )
     decide(neighbour.ask("booking", WEDNESDAY), moment=paris(2027, 1, 15, 9), accept=[WEDNESDAY], by=instructor)
     with at(paris(2027, 1, 14, 16, 33)):
-        change = services.family_file_submit(
+        change = modifications_services.family_file_submit(
             family=home.family,
             kind=RequestKind.GUARDIAN_CHANGE,
             values={"mobile": "06 12 34 56 78"},
@@ -340,7 +337,7 @@ def test_each_subscribed_account_gets_its_own_email_with_the_familys_rows_and_me
             guardian=guardian,
         )
     with at(paris(2027, 1, 15, 11)):
-        services.request_accept(request=change, by=instructor, message="Numéro mis à jour.")
+        modifications_services.request_accept(request=change, by=instructor, message="Numéro mis à jour.")
     mail.outbox.clear()
 
     result = run(paris(2027, 1, 15, 13), django_capture_on_commit_callbacks)
@@ -417,7 +414,7 @@ def test_register_schedules_registers_the_digests_at_13h_and_18h_and_is_safe_to_
     with at(paris(2027, 1, 15, 13, 30)):
         call_command("register_schedules", stdout=mock.MagicMock())
 
-    digests_schedules = Schedule.objects.filter(func="espace_famille.tasks.send_digests").order_by("name")
+    digests_schedules = Schedule.objects.filter(func="espace_famille.demandes.tasks.send_digests").order_by("name")
     assert [(s.name, s.schedule_type, s.intended_date_kwarg) for s in digests_schedules] == [
         ("Accusés de traitement de 13:00", Schedule.DAILY, "scheduled_for"),
         ("Accusés de traitement de 18:00", Schedule.DAILY, "scheduled_for"),

@@ -10,9 +10,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from espace_famille import services
-from espace_famille.exceptions import StaleRequest
-from espace_famille.models import Guardian, Request, RequestKind, RequestState, Subscription, Vaccination
+from espace_famille.demandes.exceptions import StaleRequest
+from espace_famille.demandes.models import Request, RequestKind, RequestState
+from espace_famille.dossier.models import Guardian, Subscription, Vaccination
+from espace_famille.modifications import services as modifications_services
 from tests.espace_famille.page_form import edit_and_submit, edited
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
@@ -76,7 +77,7 @@ def test_ma_famille_reads_with_the_same_number_of_queries_whatever_the_family_si
         client.get(reverse("espace_famille:family_file"))
     for _ in range(6):
         child = ChildFactory(family=family)
-        services.family_file_submit(
+        modifications_services.family_file_submit(
             family=family, kind=RequestKind.CHILD_CHANGE, values={"allergies": "arachide"}, by=parent, child=child
         )
     with CaptureQueriesContext(connection) as big:
@@ -211,34 +212,34 @@ def test_submitting_the_file_values_again_changes_nothing_and_reverting_withdraw
 
 
 def test_accepting_applies_the_values_and_refusing_keeps_the_file(parent, guardian, instructor):
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=guardian.family,
         kind=RequestKind.GUARDIAN_CHANGE,
         values={"mobile": "06 12 34 56 78"},
         by=parent,
         guardian=guardian,
     )
-    services.request_accept(request=request, by=instructor, message="Numéro mis à jour.")
+    modifications_services.request_accept(request=request, by=instructor, message="Numéro mis à jour.")
     guardian.refresh_from_db()
     assert guardian.mobile == "06 12 34 56 78"
     request.refresh_from_db()
     assert request.state == RequestState.ACCEPTED and request.decided_by == instructor
     assert request.events.last().message == "Numéro mis à jour."
 
-    refused = services.family_file_submit(
+    refused = modifications_services.family_file_submit(
         family=guardian.family,
         kind=RequestKind.GUARDIAN_CHANGE,
         values={"mobile": "07 00 00 00 00"},
         by=parent,
         guardian=guardian,
     )
-    services.request_refuse(request=refused, by=instructor, message="Numéro invalide.")
+    modifications_services.request_refuse(request=refused, by=instructor, message="Numéro invalide.")
     guardian.refresh_from_db()
     assert guardian.mobile == "06 12 34 56 78"
 
 
 def test_a_file_changed_since_the_request_is_not_overwritten_without_a_decision(parent, guardian, instructor):
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=guardian.family,
         kind=RequestKind.GUARDIAN_CHANGE,
         values={"mobile": "06 12 34 56 78"},
@@ -247,11 +248,11 @@ def test_a_file_changed_since_the_request_is_not_overwritten_without_a_decision(
     )
     Guardian.objects.filter(pk=guardian.pk).update(mobile="07 11 11 11 11")
     with pytest.raises(StaleRequest) as error:
-        services.request_accept(request=request, by=instructor)
+        modifications_services.request_accept(request=request, by=instructor)
     assert error.value.fields == ["mobile"]
     guardian.refresh_from_db()
     assert guardian.mobile == "07 11 11 11 11"
-    services.request_accept(request=request, by=instructor, values={"mobile": "06 22 22 22 22"})
+    modifications_services.request_accept(request=request, by=instructor, values={"mobile": "06 22 22 22 22"})
     guardian.refresh_from_db()
     assert guardian.mobile == "06 22 22 22 22"
 
@@ -272,7 +273,7 @@ def test_adding_a_vaccine_goes_through_a_request_and_lands_once_accepted(client,
     page = text(client.get(url))
     assert "Certains champs sont en demande de modification." in page and 'value="Hépatite B"' in page
 
-    services.request_accept(request=request, by=instructor)
+    modifications_services.request_accept(request=request, by=instructor)
     assert list(child.vaccinations.values_list("name", "date")) == [("Hépatite B", date(2016, 4, 5))]
 
 
@@ -294,7 +295,7 @@ def test_a_family_asks_to_add_a_child(client, parent, family, instructor):
     assert "Ajout en attente de validation" in text(response)
     request = Request.objects.get(kind=RequestKind.CHILD_ADD)
     assert not family.children.exists()
-    services.request_accept(request=request, by=instructor)
+    modifications_services.request_accept(request=request, by=instructor)
     child = family.children.get()
     assert (child.first_name, child.birth_date) == ("Nathan", date(2015, 11, 24))
     request.refresh_from_db()

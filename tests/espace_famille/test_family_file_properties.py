@@ -9,8 +9,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from espace_famille import changes, rules, services
-from espace_famille.models import (
+from espace_famille.demandes.models import Request, RequestState
+from espace_famille.dossier import changes, rules
+from espace_famille.dossier.models import (
     AuthorizedContact,
     Civility,
     Diet,
@@ -19,11 +20,10 @@ from espace_famille.models import (
     Guardian,
     Quality,
     Relationship,
-    Request,
-    RequestState,
     Sex,
     Vaccination,
 )
+from espace_famille.modifications import services as modifications_services
 from tests.espace_famille.page_form import page_form
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
@@ -162,7 +162,7 @@ def people(client, site):
 
 def accept_everything(instructor) -> None:
     for request in Request.objects.filter(state=RequestState.PENDING):
-        services.request_accept(request=request, by=instructor)
+        modifications_services.request_accept(request=request, by=instructor)
 
 
 class Rollback(Exception):

@@ -10,7 +10,8 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from commun import intents
-from espace_famille.models import Request, RequestKind, Subscription
+from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.dossier.models import Subscription
 from tests.conftest import CommittingClient
 from tests.espace_famille.page_form import edited
 from tests.espace_famille.test_booking_concurrency import at_the_same_moment

@@ -8,8 +8,8 @@ import requests
 from allauth.account.models import EmailAddress
 from django.core import mail
 
-from espace_famille.models import FranceConnectIdentity, User
-from espace_famille.views.franceconnect import CANCELLED, FAILED
+from espace_famille.comptes.models import FranceConnectIdentity, User
+from espace_famille.comptes.views.franceconnect import CANCELLED, FAILED
 from tests.factories import PASSWORD, UserFactory
 from tests.franceconnect_provider import CLIENT_ID, CLIENT_SECRET, PERSON, Provider
 from tests.second_factor import enrol_totp, totp_code

@@ -2,7 +2,7 @@
 
 import pytest
 
-from espace_famille import rules
+from espace_famille.comptes import rules
 
 
 @pytest.mark.parametrize(

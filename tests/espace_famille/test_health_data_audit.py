@@ -5,9 +5,12 @@ from datetime import date
 import pytest
 from wagtail.models import ModelLogEntry
 
-from espace_famille import audit, services
-from espace_famille.models import Child, RequestKind, Vaccination
-from espace_famille.permissions import INSTRUCTORS
+from espace_famille.comptes.permissions import INSTRUCTORS
+from espace_famille.demandes.models import RequestKind
+from espace_famille.dossier import audit
+from espace_famille.dossier.models import Child, Vaccination
+from espace_famille.modifications import services as modifications_services
+from espace_famille.planning import services as planning_services
 from tests.espace_famille.test_booking_admin import SHEET, ask, household, staff
 from tests.factories import ActivityFactory, ChildFactory, GuardianFactory, UserFactory
 
@@ -47,7 +50,7 @@ def test_the_vaccine_list_records_a_read_for_each_child_shown(client, instructor
 def test_the_day_sheet_records_a_read_for_each_child_it_shows(client, instructor):
     activity = ActivityFactory(code="4", label="Péri SOIR")
     child = household(activity, "DURANT", "Léo")
-    services.booking_requests_bulk_decide(
+    planning_services.booking_requests_bulk_decide(
         requests=[ask(child, activity, "booking", date(2026, 11, 16)).pk], by=None, accept=True
     )
     assert not reads(child)
@@ -59,7 +62,7 @@ def test_the_day_sheet_records_a_read_for_each_child_it_shows(client, instructor
 def test_a_request_about_a_child_records_a_read_when_opened(client, instructor):
     child = ChildFactory()
     GuardianFactory(family=child.family)
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=child.family, kind=RequestKind.CHILD_CHANGE, values={"allergies": "Lait"}, by=UserFactory(), child=child
     )
     client.get(f"/admin/snippets/espace_famille/request/inspect/{request.pk}/")

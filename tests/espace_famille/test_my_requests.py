@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from espace_famille import services
-from espace_famille.models import RequestKind, Subscription
+from espace_famille.demandes.models import RequestKind
+from espace_famille.dossier.models import Subscription
+from espace_famille.modifications import services as modifications_services
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -41,19 +42,21 @@ def instructor():
 
 def ask_phone(family, parent, number: str):
     guardian = family.guardians.get()
-    return services.family_file_submit(
+    return modifications_services.family_file_submit(
         family=family, kind=RequestKind.GUARDIAN_CHANGE, values={"mobile": number}, by=parent, guardian=guardian
     )
 
 
 def ask_address(family, parent, city: str):
-    return services.family_file_submit(family=family, kind=RequestKind.ADDRESS_CHANGE, values={"city": city}, by=parent)
+    return modifications_services.family_file_submit(
+        family=family, kind=RequestKind.ADDRESS_CHANGE, values={"city": city}, by=parent
+    )
 
 
 def test_the_list_counts_filters_and_paginates(client, parent, family, instructor):
     for index in range(12):
         request = ask_address(family, parent, f"Ville {index}")
-        services.request_accept(request=request, by=instructor)
+        modifications_services.request_accept(request=request, by=instructor)
     ask_phone(family, parent, "06 12 34 56 78")
     page = text(client.get(LIST))
     assert "Mes demandes (13 Résultats)" in page
@@ -71,7 +74,7 @@ def test_the_list_counts_filters_and_paginates(client, parent, family, instructo
 def test_a_decision_shows_a_new_message_until_the_request_is_opened(client, parent, family, instructor):
     request = ask_phone(family, parent, "06 12 34 56 78")
     assert "nouveau(x) message(s)" not in text(client.get(LIST))
-    services.request_accept(request=request, by=instructor, message="Votre numéro est enregistré.")
+    modifications_services.request_accept(request=request, by=instructor, message="Votre numéro est enregistré.")
     assert "1 nouveau(x) message(s)" in text(client.get(LIST))
 
     detail = text(client.get(reverse("espace_famille:request_detail", args=[request.pk])))
@@ -87,7 +90,9 @@ def test_the_list_reads_with_a_fixed_number_of_queries(client, parent, family, i
     with CaptureQueriesContext(connection) as few:
         client.get(LIST)
     for index in range(9):
-        services.request_refuse(request=ask_address(family, parent, f"Ville {index}"), by=instructor, message="Non")
+        modifications_services.request_refuse(
+            request=ask_address(family, parent, f"Ville {index}"), by=instructor, message="Non"
+        )
     with CaptureQueriesContext(connection) as many:
         response = client.get(LIST)
     assert text(response).count("1 nouveau(x) message(s)") == 9
@@ -95,7 +100,7 @@ def test_the_list_reads_with_a_fixed_number_of_queries(client, parent, family, i
 
 
 def test_the_iban_asked_is_masked_in_the_detail(client, parent, family):
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=family,
         kind=RequestKind.BANK_CHANGE,
         values={"iban": "FR7630006000011234567890189", "bic": "AGRIFRPP882"},
@@ -109,7 +114,7 @@ def test_another_familys_request_gives_404_and_anonymous_goes_to_login(client, p
     other = FamilyFactory()
     child = ChildFactory(family=other)
     stranger = UserFactory()
-    theirs = services.family_file_submit(
+    theirs = modifications_services.family_file_submit(
         family=other, kind=RequestKind.CHILD_CHANGE, values={"allergies": "arachide"}, by=stranger, child=child
     )
     url = reverse("espace_famille:request_detail", args=[theirs.pk])

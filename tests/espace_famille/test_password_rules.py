@@ -4,8 +4,8 @@ import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 
-from espace_famille import rules
-from espace_famille.models import User
+from espace_famille.comptes import rules
+from espace_famille.comptes.models import User
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from espace_famille.models import Child, Subscription
-from espace_famille.permissions import ensure_staff_groups
+from espace_famille.comptes.permissions import ensure_staff_groups
+from espace_famille.dossier.models import Child, Subscription
 from tests.commun import hostile
 from tests.factories import ChildFactory, FamilyFactory, UserFactory
 from tests.intents import submit

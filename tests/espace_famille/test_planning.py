@@ -9,11 +9,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image
 
-from espace_famille import services
-from espace_famille.models import Booking, Closure, Request, RequestKind
-from espace_famille.rules import PARIS
-from espace_famille.selectors_planning import planning_grid
-from espace_famille.views.planning import period_title
+from commun.clock import PARIS
+from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.planning import services
+from espace_famille.planning.models import Booking, Closure
+from espace_famille.planning.selectors import planning_grid
+from espace_famille.planning.views.planning import period_title
 from tests.commun import hostile
 from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
@@ -421,7 +422,7 @@ def test_an_activity_closed_to_requests_offers_nothing(family, enrolled, activit
 
 
 def test_period_bounds_and_steps_cross_years():
-    from espace_famille.views.planning import _shift, period_bounds
+    from espace_famille.planning.views.planning import _shift, period_bounds
 
     assert period_bounds("mois", date(2018, 12, 19)) == (date(2018, 12, 1), date(2018, 12, 31))
     assert period_bounds("semaine", date(2018, 11, 21)) == (date(2018, 11, 19), date(2018, 11, 25))

@@ -5,11 +5,11 @@ from datetime import date, datetime
 
 import pytest
 
-from espace_famille import services
-from espace_famille.calendar import Calendar
-from espace_famille.models import ActivitySlot, CalendarSettings, HolidayRule, SlotPeriod
-from espace_famille.rules import PARIS
-from espace_famille.selectors_planning import planning_grid
+from commun.clock import PARIS
+from espace_famille.planning import services
+from espace_famille.planning.calendar import Calendar
+from espace_famille.planning.models import ActivitySlot, CalendarSettings, HolidayRule, SlotPeriod
+from espace_famille.planning.selectors import planning_grid
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=PARIS)

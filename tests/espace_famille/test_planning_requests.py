@@ -7,8 +7,9 @@ from urllib.parse import urlencode
 import pytest
 from django.urls import reverse
 
-from espace_famille import services
-from espace_famille.models import Booking, Closure, Request, RequestKind
+from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.planning import services
+from espace_famille.planning.models import Booking, Closure
 from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     NOW,

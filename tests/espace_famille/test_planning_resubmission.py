@@ -6,7 +6,8 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from espace_famille.models import Booking, Request, RequestKind
+from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.planning.models import Booking
 from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     NOW,

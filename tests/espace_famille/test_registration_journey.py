@@ -142,7 +142,7 @@ def test_confirmation_link_expires(client, site, captcha, settings):
     path = confirmation_link(mail.outbox[0]).split("testserver", 1)[1]
     settings.ACCOUNT_EMAIL_CONFIRMATION_EXPIRE_DAYS = 0
     client.post(path)
-    from espace_famille.models import User
+    from espace_famille.comptes.models import User
 
     assert not User.objects.get(email="jean.durant@example.org").emailaddress_set.get().verified
     assert "n'est plus valable" in text(client.get(path))
@@ -165,7 +165,7 @@ def test_unconfirmed_account_can_have_the_email_sent_again(client, site, captcha
 
 
 def test_signup_errors_are_in_french_beside_their_field_and_nothing_is_saved(client, site, captcha):
-    from espace_famille.models import User
+    from espace_famille.comptes.models import User
 
     response = signup(client, captcha, password1="court", password2="autre", accept_terms="", last_name="")
     assert response.status_code == 200
@@ -178,7 +178,7 @@ def test_signup_errors_are_in_french_beside_their_field_and_nothing_is_saved(cli
 
 
 def test_signup_without_solving_the_captcha_is_refused(client, site):
-    from espace_famille.models import User
+    from espace_famille.comptes.models import User
 
     response = client.post(reverse("account_signup"), {**SIGNUP, "captcha": ""})
     assert "Cochez la case « Je ne suis pas un robot »" in response.content.decode()
@@ -188,7 +188,7 @@ def test_signup_without_solving_the_captcha_is_refused(client, site):
 
 
 def test_a_solved_captcha_cannot_be_replayed(client, site, captcha):
-    from espace_famille.models import User
+    from espace_famille.comptes.models import User
 
     payload = captcha()
     client.post(reverse("account_signup"), {**SIGNUP, "captcha": payload})

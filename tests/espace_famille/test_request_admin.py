@@ -8,18 +8,10 @@ import pytest
 from django.contrib.messages import get_messages
 from wagtail.models import ModelLogEntry
 
-from espace_famille import services
-from espace_famille.models import (
-    EventKind,
-    Family,
-    Guardian,
-    Request,
-    RequestEvent,
-    RequestKind,
-    RequestState,
-    Vaccination,
-)
-from espace_famille.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
+from espace_famille.dossier.models import Family, Guardian, Vaccination
+from espace_famille.modifications import services as modifications_services
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 from tests.intents import intent_in, submit
 
@@ -67,7 +59,7 @@ def guardian_change(parent, name="DURANT", **values) -> tuple[Guardian, Request]
     guardian = GuardianFactory(
         family=FamilyFactory(name=name), first_name="Jean", phone="0102030405", email="jean@example.org"
     )
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=guardian.family,
         kind=RequestKind.GUARDIAN_CHANGE,
         values=values or {"phone": "0611223344"},
@@ -81,7 +73,7 @@ def test_queue_lists_pending_family_file_requests_oldest_first(client, instructo
     _, durant = guardian_change(parent, "DURANT")
     _, martin = guardian_change(parent, "MARTIN")
     _, refused = guardian_change(parent, "REFUSEE")
-    services.request_refuse(request=refused, by=instructor)
+    modifications_services.request_refuse(request=refused, by=instructor)
     # Planning requests have their own queue: they must not appear in this one.
     booking = Request.objects.create(family=durant.family, kind=RequestKind.BOOKING, subject="Piscine du mercredi")
 
@@ -97,14 +89,14 @@ def test_queue_lists_pending_family_file_requests_oldest_first(client, instructo
 
 def test_queue_filters_by_type_state_family_date_and_name(client, instructor, parent):
     _, durant = guardian_change(parent, "DURANT")
-    martin = services.family_file_submit(
+    martin = modifications_services.family_file_submit(
         family=FamilyFactory(name="MARTIN"),
         kind=RequestKind.ADDRESS_CHANGE,
         values={"address_line": "1 rue de la Mairie", "city": "Villeneuve"},
         by=parent,
     )
     _, refused = guardian_change(parent, "REFUSEE")
-    services.request_refuse(request=refused, by=instructor)
+    modifications_services.request_refuse(request=refused, by=instructor)
 
     def listed(**params) -> set[Request]:
         page = text(client.get(QUEUE, params))
@@ -222,7 +214,7 @@ def test_a_file_changed_again_while_deciding_is_shown_again(client, instructor, 
 
 def test_fresh_bank_details_are_checked_before_they_are_applied(client, instructor, parent):
     family = FamilyFactory(name="DURANT", iban="FR7630006000011234567890189", bic="BNPAFRPP")
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=family, kind=RequestKind.BANK_CHANGE, values={"iban": "FR7610107001011234567890129"}, by=parent
     )
     Family.objects.filter(pk=family.pk).update(iban="FR7630004000031234567890143")
@@ -253,7 +245,7 @@ def test_fresh_bank_details_are_checked_before_they_are_applied(client, instruct
 
 def test_a_new_child_is_shown_with_its_tables(client, instructor, parent):
     family = FamilyFactory(name="DURANT")
-    request = services.family_file_submit(
+    request = modifications_services.family_file_submit(
         family=family,
         kind=RequestKind.CHILD_ADD,
         values={
@@ -284,7 +276,7 @@ def test_bulk_accept_skips_stale_and_decided_requests_and_says_so(client, instru
     for guardian, _ in stale_guardians_requests:
         Guardian.objects.filter(pk=guardian.pk).update(phone="0799887766")
     _, decided = guardian_change(parent, "REFUSEE")
-    services.request_refuse(request=decided, by=instructor)
+    modifications_services.request_refuse(request=decided, by=instructor)
     selected = [fresh, *(request for _, request in stale_guardians_requests), decided]
 
     confirm = text(client.get(bulk_url("accept", *selected)))

@@ -7,11 +7,11 @@ from html import unescape
 
 import pytest
 
-from espace_famille import services
-from espace_famille.calendar import Calendar
-from espace_famille.models import Closure, HolidayRule
-from espace_famille.permissions import INSTRUCTORS, ensure_staff_groups
-from espace_famille.rules import PARIS
+from commun.clock import PARIS
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.planning import services
+from espace_famille.planning.calendar import Calendar
+from espace_famille.planning.models import Closure, HolidayRule
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from espace_famille import services
-from espace_famille.models import Subscription, SubscriptionMethod
+from espace_famille.comptes import services
+from espace_famille.dossier.models import Subscription, SubscriptionMethod
 from tests.factories import FamilyFactory, InvoiceFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -102,7 +102,8 @@ def test_demo_loader_is_safe_to_run_twice(db):
     from django.core.management import call_command
     from wagtail.models import Page
 
-    from espace_famille.models import Family, Subscription, User
+    from espace_famille.comptes.models import User
+    from espace_famille.dossier.models import Family, Subscription
 
     call_command("load_demo", stdout=open("/dev/null", "w"))
     counts = (Page.objects.count(), Family.objects.count(), User.objects.count(), Subscription.objects.count())

@@ -14,10 +14,11 @@ from PIL import Image
 from pypdf import PdfWriter
 from reportlab.pdfgen import canvas
 
-from espace_famille.models import Request, RequestKind, RequestState, Subscription
-from espace_famille.permissions import ensure_staff_groups
-from justificatifs import rules, services
-from justificatifs.models import Document, DocumentState, DocumentType, Validity
+from espace_famille.comptes.permissions import ensure_staff_groups
+from espace_famille.demandes.models import Request, RequestKind, RequestState
+from espace_famille.dossier.models import Subscription
+from espace_famille.justificatifs import rules, services
+from espace_famille.justificatifs.models import Document, DocumentState, DocumentType, Validity
 from notifications.models import OutboxMessage
 from tests.commun import hostile
 from tests.espace_facturation.factories import text

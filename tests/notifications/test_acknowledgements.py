@@ -11,10 +11,14 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from espace_famille import acknowledgements, services
-from espace_famille.context_processors import unread_messages
-from espace_famille.models import Booking, RequestKind, Subscription
-from espace_famille.rules import PARIS
+from commun.clock import PARIS
+from espace_famille.demandes import acknowledgements
+from espace_famille.demandes.context_processors import unread_messages
+from espace_famille.demandes.models import RequestKind
+from espace_famille.dossier.models import Subscription
+from espace_famille.modifications import services as modifications_services
+from espace_famille.planning import services as planning_services
+from espace_famille.planning.models import Booking
 from home.models import SiteIdentity
 from notifications.models import OutboxMessage
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, GuardianFactory, UserFactory
@@ -85,7 +89,7 @@ def sent(django_capture_on_commit_callbacks):
 
 def ask(sent, *, family, parent, children, activity, kind="booking", days=TEN_DAYS, now=NOW):
     return sent(
-        services.booking_request_submit,
+        planning_services.booking_request_submit,
         family=family,
         by=parent,
         children=children,
@@ -161,7 +165,7 @@ def test_a_single_day_is_acknowledged_in_the_singular(sent, family, parent, chil
 
 def test_an_absence_is_acknowledged_as_an_absence(sent, family, parent, child, activity, instructor):
     ask(sent, family=family, parent=parent, children=[child], activity=activity, days=TEN_DAYS[:2])
-    services.booking_requests_bulk_decide(requests=family.requests.all(), by=instructor, accept=True)
+    planning_services.booking_requests_bulk_decide(requests=family.requests.all(), by=instructor, accept=True)
     mail.outbox.clear()
 
     ask(sent, family=family, parent=parent, children=[child], activity=activity, kind="absence", days=TEN_DAYS[:2])
@@ -303,7 +307,7 @@ def test_a_family_file_change_is_acknowledged_with_one_row(sent, family, parent)
     guardian = family.guardians.get()
 
     request = sent(
-        services.family_file_submit,
+        modifications_services.family_file_submit,
         family=family,
         kind=RequestKind.GUARDIAN_CHANGE,
         values={"mobile": "06 12 34 56 78"},
@@ -324,7 +328,7 @@ def test_a_family_file_change_is_acknowledged_with_one_row(sent, family, parent)
 def test_completing_a_pending_change_is_acknowledged_again_but_withdrawing_it_is_not(sent, family, parent):
     def ask_city(city):
         return sent(
-            services.family_file_submit,
+            modifications_services.family_file_submit,
             family=family,
             kind=RequestKind.ADDRESS_CHANGE,
             values={"city": city},
@@ -358,7 +362,7 @@ def test_the_header_counts_unread_decisions_until_the_request_is_opened(
     assert "nouveau message" not in header(client)
 
     request = family.requests.get()
-    services.booking_request_decide(request=request, by=instructor, accept=[MONDAY], message="Bonne journée.")
+    planning_services.booking_request_decide(request=request, by=instructor, accept=[MONDAY], message="Bonne journée.")
 
     shown = header(client)
     link = re.search(r'<a href="([^"]+)" class="account-requests">(.*?)</a>', shown, re.S)
@@ -375,7 +379,9 @@ def test_the_header_counter_reads_in_one_query(
 ):
     for day in TEN_DAYS[:3]:
         ask(sent, family=family, parent=parent, children=[child], activity=activity, days=[day])
-    services.booking_requests_bulk_decide(requests=family.requests.all(), by=instructor, accept=True, message="Vu.")
+    planning_services.booking_requests_bulk_decide(
+        requests=family.requests.all(), by=instructor, accept=True, message="Vu."
+    )
     request = RequestFactory().get("/")
     request.user = parent
 
@@ -404,13 +410,13 @@ def test_a_promotion_from_the_waiting_list_is_a_new_message_in_mes_demandes(clie
         households.append((family, user, child))
     for family, user, child in households:
         ask(sent, family=family, parent=user, children=[child], activity=small, days=[MONDAY])
-        services.booking_request_decide(request=family.requests.get(), by=instructor, accept=[MONDAY])
+        planning_services.booking_request_decide(request=family.requests.get(), by=instructor, accept=[MONDAY])
     (first, first_parent, first_child), (second, second_parent, _) = households
     client.force_login(second_parent)
     client.get(reverse("espace_famille:request_detail", args=[second.requests.get().pk]))
 
     ask(sent, family=first, parent=first_parent, children=[first_child], activity=small, kind="absence", days=[MONDAY])
-    services.booking_request_decide(request=first.requests.get(kind="absence"), by=instructor, accept=[MONDAY])
+    planning_services.booking_request_decide(request=first.requests.get(kind="absence"), by=instructor, accept=[MONDAY])
 
     page = unescape(client.get(reverse("espace_famille:requests")).content.decode())
     assert "1 nouveau(x) message(s)" in page

@@ -4,7 +4,7 @@ e-mail does not arrive): the same single-use link the staff member could have re
 from django.core.management.base import BaseCommand, CommandError
 
 from cms import staff_auth
-from espace_famille.models import User
+from espace_famille.comptes.models import User
 
 
 class Command(BaseCommand):

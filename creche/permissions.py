@@ -1,8 +1,0 @@
-"""What the staff groups may do with the pre-registrations (applied by espace_famille.permissions)."""
-
-GROUP_PERMISSIONS = {
-    "Instructeurs": [
-        ("creche", "view_crecheapplication"),
-        ("creche", "decide_crecheapplication"),
-    ],
-}

@@ -1,0 +1,230 @@
+"""The instructors' queue of pre-registrations: filters by crèche and desired date, single and bulk decisions."""
+
+import django_filters
+from django.contrib.admin.utils import quote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.functional import cached_property
+from wagtail.admin import messages
+from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.views.snippets import IndexView, InspectView
+
+from commun import intents
+from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
+from espace_famille.creche import services
+from espace_famille.creche.models import CrecheApplication
+from espace_famille.demandes.admin_views import BulkMessageForm, DecisionBulkAction, DecisionForm, _when
+from espace_famille.demandes.exceptions import InvalidTransition
+from espace_famille.demandes.models import RequestState
+from espace_famille.planning.models import Facility, FacilityKind
+
+DECIDE = "decide"
+DECISIONS = {
+    "accept": (RequestState.ACCEPTED, "Accepter"),
+    "waiting": (RequestState.WAITING, "Mettre sur liste d'attente"),
+    "refuse": (RequestState.REFUSED, "Refuser"),
+}
+OPEN = (RequestState.PENDING, RequestState.WAITING)
+
+
+def can_decide(application) -> bool:
+    return application.request.state in OPEN
+
+
+class ApplicationFilterSet(WagtailFilterSet):
+    creche = django_filters.ModelChoiceFilter(
+        label="Crèche (tous choix)",
+        queryset=Facility.objects.filter(kind=FacilityKind.CRECHE),
+        field_name="choices",
+        distinct=True,
+    )
+    first_choice = django_filters.ModelChoiceFilter(
+        label="Crèche (choix 1)", queryset=Facility.objects.filter(kind=FacilityKind.CRECHE)
+    )
+    entry_date = django_filters.DateFromToRangeFilter(label="Date d'entrée souhaitée", widget=DateRangePickerWidget)
+    state = django_filters.ChoiceFilter(label="État", field_name="request__state", choices=RequestState.choices)
+
+    class Meta:
+        model = CrecheApplication
+        fields = []
+
+
+class ApplicationIndexView(IndexView):
+    page_title = "Pré-inscriptions en crèche"
+    default_ordering = "request__created_at"
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("request__family", "first_choice")
+
+    @cached_property
+    def columns(self):
+        return [
+            BulkActionsCheckboxColumn("bulk_actions", obj_type="snippet"),
+            Column(
+                "created", label="Date", accessor=lambda a: _when(a.request.created_at), sort_key="request__created_at"
+            ),
+            Column("family", label="Famille", accessor=lambda a: a.request.family, sort_key="request__family__name"),
+            self._get_title_column("child_first_name"),
+            Column("first_choice", label="Choix 1", accessor="first_choice"),
+            Column(
+                "entry_date",
+                label="Date d'entrée souhaitée",
+                accessor=lambda a: a.entry_date.strftime("%d/%m/%Y"),
+                sort_key="entry_date",
+            ),
+            StatusTagColumn(
+                "state", label="État", accessor=lambda a: a.request.get_state_display(), primary=can_decide
+            ),
+        ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["decision_buttons"] = [
+            ListingButton(
+                action.display_name,
+                reverse("wagtail_bulk_action", args=["creche", "crecheapplication", action.action_type]),
+                attrs={"aria-label": action.aria_label, "data-bulk-action-button": ""},
+                priority=action.action_priority,
+                classname="bulk-action-btn",
+            )
+            for action in (AcceptBulkAction, WaitingBulkAction, RefuseBulkAction)
+            if self.user_has_permission(DECIDE)
+        ]
+        return context
+
+
+class ApplicationDecisionView(IntentDecisionMixin, InspectView):
+    """The frozen application, then «Accepter», «Mettre sur liste d'attente» or «Refuser» with a message."""
+
+    template_name = "creche/admin/decision.html"
+    intent_action = "creche.decide"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        from espace_famille.creche.views import review_rows
+
+        context.update(
+            application=self.object,
+            sections=review_rows(self.object.data),
+            decision_form=kwargs.get("decision_form") or DecisionForm(),
+            intent=self.issue_intent(),
+            can_decide=can_decide(self.object) and self.user_has_permission(DECIDE),
+            decisions=[
+                (key, label)
+                for key, (state, label) in DECISIONS.items()
+                if not (state == RequestState.WAITING and self.object.request.state == RequestState.WAITING)
+            ],
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not self.user_has_permission(DECIDE):
+            raise PermissionDenied
+        form = DecisionForm(request.POST)
+        decision = DECISIONS.get(request.POST.get("decision"))
+        if not form.is_valid() or decision is None:
+            return self.render_to_response(self.get_context_data(decision_form=form), status=400)
+        try:
+            with self.intent_once():
+                services.decide(
+                    request=self.object.request,
+                    by=request.user,
+                    decision=decision[0],
+                    message=form.cleaned_data["message"],
+                )
+        except intents.AlreadyDone as error:
+            messages.info(request, error.message)
+        except intents.IntentInvalid as error:
+            messages.error(request, error.message)
+            return redirect(request.path)
+        except InvalidTransition:
+            messages.error(request, "Cette demande a déjà été traitée.")
+        else:
+            messages.success(request, f"Pré-inscription « {self.object} » : {decision[1].lower()} — c'est fait.")
+        return redirect(self.index_url_name)
+
+
+class ApplicationBulkDecision(IntentBulkActionMixin, DecisionBulkAction):
+    intent_prefix = "creche"
+    models = [CrecheApplication]
+    form_class = BulkMessageForm
+    template_name = "espace_famille/admin/bulk_decision.html"
+    decision = ""
+    question = ""
+
+    def __init__(self, request, model):
+        super().__init__(request, model)
+        self.already_decided = []
+
+    def object_context(self, obj):
+        url = reverse(CrecheApplication.snippet_viewset.get_url_name("inspect"), args=[quote(obj.pk)])
+        return {"item": obj, "url": url}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        count = len([e for e in context["items"] if can_decide(e["item"])])
+        context.update(
+            pending_count=count,
+            question=self.question % {"count": count, "s": "" if count == 1 else "s"},
+            action_button_text=f"Oui, {self.display_name.lower()}",
+            action_button_class="",
+            no_action_button_text="Annuler",
+        )
+        return context
+
+    @classmethod
+    def execute_action(cls, objects, **kwargs):
+        view = kwargs["self"]
+        message = view.cleaned_form.cleaned_data["message"]
+        done = 0
+        for application in objects:
+            try:
+                services.decide(
+                    request=application.request, by=view.request.user, decision=cls.decision, message=message
+                )
+            except InvalidTransition:
+                view.already_decided.append(application)
+            else:
+                done += 1
+        return done, 0
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if count := len(self.already_decided):
+            messages.warning(self.request, f"{count} pré-inscription(s) déjà traitée(s) : non modifiée(s).")
+        return response
+
+    def get_success_message(self, num_parent_objects, num_child_objects):
+        return f"{num_parent_objects} pré-inscription(s) traitée(s)."
+
+
+class AcceptBulkAction(ApplicationBulkDecision):
+    display_name = "Accepter"
+    action_type = "accept"
+    aria_label = "Accepter les pré-inscriptions sélectionnées"
+    action_priority = 10
+    decision = RequestState.ACCEPTED
+    question = "Accepter %(count)s pré-inscription%(s)s ?"
+
+
+class WaitingBulkAction(ApplicationBulkDecision):
+    display_name = "Mettre sur liste d'attente"
+    action_type = "waiting"
+    aria_label = "Mettre sur liste d'attente les pré-inscriptions sélectionnées"
+    action_priority = 15
+    decision = RequestState.WAITING
+    question = "Mettre %(count)s pré-inscription%(s)s sur liste d'attente ?"
+
+
+class RefuseBulkAction(ApplicationBulkDecision):
+    display_name = "Refuser"
+    action_type = "refuse"
+    aria_label = "Refuser les pré-inscriptions sélectionnées"
+    action_priority = 20
+    classes = {"serious"}
+    decision = RequestState.REFUSED
+    question = "Refuser %(count)s pré-inscription%(s)s ?"

@@ -1,0 +1,14 @@
+"""«Pré-inscription en crèche»: a family's application for a place in a crèche."""
+
+from django.apps import AppConfig
+
+
+class CrecheConfig(AppConfig):
+    name = "espace_famille.creche"
+    label = "creche"
+    verbose_name = "Pré-inscription en crèche"
+
+    def ready(self):
+        from espace_famille.creche import personal_data
+
+        personal_data.register_all()

@@ -1,0 +1,80 @@
+"""The crèche part of «Télécharger mes données»: the family's applications with their answers, and its draft."""
+
+from xml.sax.saxutils import escape
+
+from espace_famille.comptes.export import _json, _when
+from espace_famille.creche.forms import FamilleForm, InformationsForm, TypeDeGardeForm
+from espace_famille.creche.models import CrecheApplication, CrecheDraft
+from espace_famille.demandes.models import RequestState
+
+# Facility ids of the choices: the application says the crèches' names in `choice_names`.
+HIDDEN_ANSWERS = {f"choice{index}" for index in range(1, 5)}
+
+
+def collect(family) -> dict:
+    applications = (
+        CrecheApplication.objects.filter(request__family=family).select_related("request").order_by("request__pk")
+    )
+    draft = CrecheDraft.objects.filter(family=family).first()
+    return {
+        "applications": [
+            {
+                "child_first_name": application.child_first_name,
+                "state": application.request.state,
+                "submitted_at": _json(application.request.created_at),
+                "decided_at": _json(application.request.decided_at),
+                "entry_date": _json(application.entry_date),
+                "answers": application.data,
+            }
+            for application in applications
+        ],
+        "draft": {"updated_at": _json(draft.updated_at), "answers": draft.data} if draft else None,
+    }
+
+
+def _labels() -> dict[str, str]:
+    labels = {"choice_names": "Crèches choisies"}
+    for form in (InformationsForm(), FamilleForm(), TypeDeGardeForm()):
+        labels.update({name: str(field.label) for name, field in form.fields.items()})
+    return labels
+
+
+def _answer(value) -> str:
+    if isinstance(value, bool):
+        return "Oui" if value else "Non"
+    if isinstance(value, list):
+        return escape(", ".join(str(item) for item in value)) or "—"
+    return escape(str(value)) if value not in (None, "") else "—"
+
+
+def _answers(doc, answers: dict, labels: dict[str, str]) -> None:
+    rows = [
+        [escape(labels.get(name, name)), _answer(value)]
+        for name, value in answers.items()
+        if name not in HIDDEN_ANSWERS and value not in (None, "", False)
+    ]
+    doc.listing(["Question", "Réponse"], rows, (8, 9), empty="Aucune réponse.")
+
+
+def render(doc, creche: dict) -> None:
+    doc.para("Pré-inscriptions en crèche", "h2")
+    if not creche["applications"] and not creche["draft"]:
+        doc.para("Aucune pré-inscription.")
+        return
+    labels = _labels()
+    states = dict(RequestState.choices)
+    for application in creche["applications"]:
+        doc.para(escape(f"Pré-inscription de {application['child_first_name']}"), "h3")
+        rows = [
+            ["État", escape(str(states.get(application["state"], application["state"])))],
+            ["Déposée le", _when(application["submitted_at"])],
+            ["Date d'entrée souhaitée", _when(application["entry_date"])],
+        ]
+        if application["decided_at"]:
+            rows.append(["Traitée le", _when(application["decided_at"])])
+        doc.fields(rows)
+        _answers(doc, application["answers"], labels)
+    if creche["draft"]:
+        doc.para("Pré-inscription en cours (brouillon)", "h3")
+        doc.fields([["Modifiée le", _when(creche["draft"]["updated_at"])]])
+        _answers(doc, creche["draft"]["answers"], labels)

@@ -1,0 +1,18 @@
+"""Demandes: requests, their lines, history and messages, the decision framework, the processing digests."""
+
+from django.apps import AppConfig
+
+
+class DemandesConfig(AppConfig):
+    name = "espace_famille.demandes"
+    label = "demandes"
+    verbose_name = "Demandes"
+
+    def ready(self):
+        from espace_famille.demandes import emails, tasks
+        from notifications import kinds, schedules
+
+        for kind in emails.KINDS:
+            kinds.register(kind)
+        for task in tasks.SCHEDULES:
+            schedules.register(task)

@@ -1,0 +1,78 @@
+"""«Mes demandes»: the family's requests, their detail and history."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from espace_famille.demandes import selectors, services
+from espace_famille.demandes.filters import RequestFilter
+from espace_famille.demandes.models import FAMILY_FILE_KINDS, RequestKind
+from espace_famille.dossier import changes
+from espace_famille.planning.models import Activity
+from espace_famille.planning.selectors import PLANNING_KINDS
+
+# The breadcrumb of «Mon espace citoyen», the account's home, where «Mes demandes» lives.
+MON_ESPACE = ("Mon espace citoyen", "espace_famille:mon_espace")
+PER_PAGE = 10
+MES_DEMANDES = ("Mes demandes", "espace_famille:requests")
+
+
+@login_required
+def request_list(request):
+    filterset = RequestFilter(request.GET or None, queryset=selectors.requests_for(user=request.user))
+    invalid = filterset.is_bound and not filterset.is_valid()
+    queryset = filterset.queryset.none() if invalid else filterset.qs
+    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": filterset,
+        "page": page,
+        "query": query.urlencode(),
+        "breadcrumb": [MON_ESPACE, (MES_DEMANDES[0], None)],
+    }
+    return render(request, "espace_famille/requests.html", context, status=400 if invalid else 200)
+
+
+KIND_TEMPLATES = {
+    RequestKind.DOCUMENT: "justificatifs/includes/request_part.html",
+    RequestKind.CRECHE: "creche/includes/request_part.html",
+}
+
+
+@never_cache
+@login_required
+def request_detail(request, pk):
+    """«Détail de ma demande»: its data and «Historique de la demande». Opening it reads its messages."""
+    family_request = selectors.request_for(user=request.user, pk=pk)
+    model = changes.KIND_FIELDS[family_request.kind][0] if family_request.kind in FAMILY_FILE_KINDS else None
+    rows = []
+    if model is not None:
+        for name, change in family_request.changes.items():
+            rows.append(
+                {
+                    "label": changes.field_label(model, name),
+                    "before": changes.show(model, name, change["before"]),
+                    "after": changes.show(model, name, change["after"]),
+                    "headers": changes.list_headers(name) if name in changes.LIST_MODELS else None,
+                }
+            )
+    # A booking, absence or cancellation request: its activity and structure, and each day's decision.
+    activity = (
+        Activity.objects.select_related("facility").get(pk=family_request.activity_id)
+        if family_request.kind in PLANNING_KINDS and family_request.activity_id
+        else None
+    )
+    services.request_mark_read(request=family_request)
+    context = {
+        "item": family_request,
+        "rows": rows,
+        "activity": activity,
+        "days": list(family_request.lines.all()) if activity else [],
+        "events": family_request.family_events,
+        # Documents and crèche applications show their own part, from their app's template.
+        "kind_template": KIND_TEMPLATES.get(family_request.kind),
+        "breadcrumb": [MON_ESPACE, MES_DEMANDES, (f"Demande {family_request.pk}", None)],
+    }
+    return render(request, "espace_famille/request_detail.html", context)

@@ -1,0 +1,9 @@
+"""Dossier: the family file — family, guardians, children, health, contacts, photos — and the diff of a change."""
+
+from django.apps import AppConfig
+
+
+class DossierConfig(AppConfig):
+    name = "espace_famille.dossier"
+    label = "dossier"
+    verbose_name = "Dossier famille"

@@ -1,0 +1,23 @@
+"""Writes of the family space: one function per action, atomic, locked and audited."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import IntegrityError, transaction
+from wagtail.log_actions import log
+
+from espace_famille.dossier import rules
+from espace_famille.dossier.models import Family
+
+
+def family_create(*, name: str, by: AbstractUser | None = None, subscriber_code: str | None = None) -> Family:
+    """A new family file with a fresh secret subscriber code (or the one given, for imports)."""
+    for _ in range(5):
+        code = rules.normalize_subscriber_code(subscriber_code) if subscriber_code else rules.generate_subscriber_code()
+        try:
+            with transaction.atomic():
+                family = Family.objects.create(name=name, subscriber_code=code)
+                log(instance=family, action="wagtail.create", user=by)
+                return family
+        except IntegrityError:
+            if subscriber_code:
+                raise
+    raise RuntimeError("Impossible de générer un code abonné unique.")

@@ -1,0 +1,19 @@
+"""«Pièces justificatives»: the documents a family provides, checked and validated by the service."""
+
+from django.apps import AppConfig
+
+
+class JustificatifsConfig(AppConfig):
+    name = "espace_famille.justificatifs"
+    label = "justificatifs"
+    verbose_name = "Pièces justificatives"
+
+    def ready(self):
+        from espace_famille.justificatifs import emails, personal_data, tasks
+        from notifications import kinds, schedules
+
+        for kind in emails.KINDS:
+            kinds.register(kind)
+        for task in tasks.SCHEDULES:
+            schedules.register(task)
+        personal_data.register_all()

@@ -1,0 +1,143 @@
+"""Writes of supporting documents: an upload is a request; the service validates or refuses it."""
+
+from datetime import date
+
+from django.contrib.auth.models import AbstractUser
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from commun.uploads import DOCUMENT, upload_clean
+from espace_famille.demandes import acknowledgements, digests
+from espace_famille.demandes.exceptions import InvalidTransition
+from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
+from espace_famille.dossier.models import Child, Family
+from espace_famille.justificatifs import rules
+from espace_famille.justificatifs.exceptions import InvalidDocument
+from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
+from notifications import services as notifications
+
+EXPIRY_EMAIL = "document_expiry"
+
+
+def document_upload(
+    *, family: Family, document_type: DocumentType, child: Child | None, upload, by: AbstractUser
+) -> Document:
+    """Check the file by the upload policy (UploadRefused: nothing is written), then store the rewritten file
+    privately under a random name, as a request «Pièce justificative» waiting for the service."""
+    if document_type.per_child and (child is None or child.family_id != family.pk):
+        raise InvalidDocument("Choisissez l'enfant concerné par ce document.")
+    if not document_type.per_child:
+        child = None
+    clean = upload_clean(upload, kind=DOCUMENT)
+    with transaction.atomic():
+        subject = document_type.name + (f" — {child.first_name} {child.last_name}" if child else "")
+        request = Request.objects.create(
+            family=family, kind=RequestKind.DOCUMENT, author=by, child=child, subject=subject[:200]
+        )
+        document = Document(
+            family=family,
+            child=child,
+            document_type=document_type,
+            request=request,
+            original_name=clean.original_name,
+            content_type=clean.content_type,
+            extension=clean.extension,
+            size=len(clean.content),
+            uploaded_by=by,
+        )
+        document.file.save(clean.name, clean.as_file(), save=False)
+        document.save()
+        RequestEvent.objects.create(request=request, kind=EventKind.SUBMITTED, author=by)
+        acknowledgements.request_received(request=request, by=by, now=request.created_at)
+        log(instance=request, action="portail.request.submit", user=by, data={"document": document_type.name})
+    return document
+
+
+def documents_decide(
+    *, documents: list[int], accept: bool, by: AbstractUser, message: str = "", today: date | None = None
+) -> int:
+    """Validate or refuse pending documents (one or many), each with the message for the family."""
+    today = today or timezone.localdate()
+    decided = 0
+    with transaction.atomic():
+        rows = (
+            Document.objects.select_for_update(of=("self",))
+            .select_related("document_type", "request")
+            .filter(pk__in=documents)
+            .order_by("pk")
+        )
+        for document in rows:
+            if document.state != DocumentState.PENDING:
+                raise InvalidTransition()
+            kind = document.document_type
+            document.state = DocumentState.VALIDATED if accept else DocumentState.REFUSED
+            document.decided_at = timezone.now()
+            document.valid_until = (
+                rules.valid_until(validity=kind.validity, fixed=kind.valid_until, validated_on=today)
+                if accept
+                else None
+            )
+            document.save(update_fields=["state", "decided_at", "valid_until"])
+            request = Request.objects.select_for_update().get(pk=document.request_id)
+            request.state = RequestState.ACCEPTED if accept else RequestState.REFUSED
+            request.decided_at, request.decided_by = document.decided_at, by
+            request.save(update_fields=["state", "decided_at", "decided_by"])
+            RequestEvent.objects.create(
+                request=request,
+                kind=EventKind.ACCEPTED if accept else EventKind.REFUSED,
+                author=by,
+                message=message.strip(),
+            )
+            digests.notice_for_request(request, accept=accept, message=message)
+            log(
+                instance=document,
+                action="portail.document.validate" if accept else "portail.document.refuse",
+                user=by,
+                data={"message": message.strip()},
+            )
+            decided += 1
+    return decided
+
+
+def expiry_reminders_send(*, today: date | None = None, days_before: int) -> int:
+    """Remind the family before a validated document expires: one e-mail per document and expiry date."""
+    today = today or timezone.localdate()
+    sent = 0
+    documents = Document.objects.filter(
+        state=DocumentState.VALIDATED,
+        valid_until__gte=today,
+        valid_until__lte=today.fromordinal(today.toordinal() + days_before),
+    ).select_related("document_type", "child", "family")
+    latest = {}
+    for document in documents.order_by("uploaded_at"):
+        latest[(document.family_id, document.document_type_id, document.child_id)] = document
+    newer = set(
+        Document.objects.exclude(state=DocumentState.REFUSED)
+        .filter(family_id__in={key[0] for key in latest})
+        .values_list("family_id", "document_type_id", "child_id", "pk")
+    )
+    for key, document in latest.items():
+        # A newer document of the same kind already replaces it: nothing to remind.
+        if any(row[:3] == key and row[3] > document.pk for row in newer):
+            continue
+        for subscription in document.family.subscriptions.select_related("user"):
+            user = subscription.user
+            notifications.queue(
+                kind=EXPIRY_EMAIL,
+                to=user.email,
+                key=f"{EXPIRY_EMAIL}:{document.pk}:{document.valid_until}:{user.pk}",
+                context={
+                    "civilite": user.civility,
+                    "prenom": user.first_name,
+                    "nom": user.last_name.upper(),
+                    "nom_complet": user.display_name,
+                    "document": str(document),
+                    "date": f"{document.valid_until:%d/%m/%Y}",
+                    "lien": acknowledgements._space_url().replace(
+                        "/mon-espace/", "/espace-famille/pieces-justificatives/"
+                    ),
+                },
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,38 @@
+"""Admin of supporting documents: the types asked (administrators) and the queue to check (instructors)."""
+
+from django.urls import reverse
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
+
+from espace_famille.justificatifs import admin_views
+from espace_famille.justificatifs.models import DocumentType
+
+
+@modeladmin_register
+class DocumentTypeAdmin(ModelAdmin):
+    model = DocumentType
+    menu_label = "Types de pièces"
+    menu_icon = "doc-empty"
+    menu_order = 205
+    list_display = ("name", "per_child", "validity", "valid_until", "mandatory", "active")
+    list_filter = ("mandatory", "per_child", "active")
+
+
+class QueueMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm(admin_views.DECIDE)
+
+
+hooks.register("register_admin_urls", admin_views.admin_urls)
+
+
+@hooks.register("register_admin_menu_item")
+def queue_menu_item():
+    return QueueMenuItem("Pièces à vérifier", reverse("justificatifs_queue"), icon_name="doc-full-inverse", order=199)
+
+
+@hooks.register("register_log_actions")
+def register_document_log_actions(actions):
+    actions.register_action("portail.document.validate", "Pièce validée", "Pièce justificative validée")
+    actions.register_action("portail.document.refuse", "Pièce refusée", "Pièce justificative refusée")

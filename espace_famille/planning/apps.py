@@ -1,0 +1,9 @@
+"""Planning: facilities, activities, enrolments, bookings and their rules, calendars, the iCal feed."""
+
+from django.apps import AppConfig
+
+
+class PlanningConfig(AppConfig):
+    name = "espace_famille.planning"
+    label = "planning"
+    verbose_name = "Planning"

@@ -1,1 +1,0 @@
-"""Views of the family space, one module per screen family."""
