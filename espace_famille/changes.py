@@ -5,6 +5,8 @@ from datetime import date
 
 from django.db import models
 
+from commun import formats
+
 from . import rules
 from .models import AuthorizedContact, Child, Family, Guardian, RequestKind, Vaccination
 
@@ -126,7 +128,7 @@ def show(model: type[models.Model], name: str, value) -> Shown:
     if field.choices:
         return Shown(str(dict(field.flatchoices).get(value, value)))
     if isinstance(field, models.DateField):
-        return Shown(date.fromisoformat(value).strftime("%d/%m/%Y") if isinstance(value, str) else str(value))
+        return Shown(formats.date_numeric(date.fromisoformat(value)) if isinstance(value, str) else str(value))
     return Shown(str(value))
 
 

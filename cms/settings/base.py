@@ -115,7 +115,6 @@ TEMPLATES = [
                 "home.context_processors.portal",
                 "espace_famille.context_processors.unread_messages",
             ],
-            "builtins": ["home.templatetags.portail"],
         },
     },
 ]

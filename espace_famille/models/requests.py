@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.db import models
 
+from commun import formats
+
 from .activities import Activity, Booking, private_storage
 from .family import Child, Family, Guardian
 
@@ -133,7 +135,7 @@ class RequestLine(models.Model):
         indexes = [models.Index(fields=["request", "state"])]
 
     def __str__(self):
-        return f"{self.day:%d/%m/%Y} — {self.get_state_display()}"
+        return f"{formats.date_numeric(self.day)} — {self.get_state_display()}"
 
 
 class EventKind(models.TextChoices):
