@@ -2,6 +2,8 @@
 
 from django.db import models
 
+from . import formats
+
 
 class UsedIntent(models.Model):
     """An intent carried out: its nonce can never be consumed again.
@@ -18,4 +20,4 @@ class UsedIntent(models.Model):
         verbose_name_plural = "intentions exécutées"
 
     def __str__(self):
-        return f"{self.action} ({self.used_at:%d/%m/%Y %H:%M})"
+        return f"{self.action} ({formats.datetime_numeric(self.used_at)})"

@@ -17,7 +17,7 @@ from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import AdminDateInput
 
-from commun import intents
+from commun import formats, intents
 from commun.parsing import parse_id
 from espace_famille.dossier.models import Family
 
@@ -40,20 +40,6 @@ RUN = "espace_facturation.add_invoicingrun"
 RECORD_PAYMENT = "espace_facturation.add_payment"
 CREDIT = "espace_facturation.add_invoice"
 REFUND = "espace_facturation.refund_familycredit"
-MONTHS = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-]
 
 
 def _month_choices():
@@ -61,7 +47,7 @@ def _month_choices():
     choices = []
     year, month = today.year, today.month
     for _ in range(13):
-        choices.append((f"{year}-{month:02d}", f"{MONTHS[month - 1]} {year}"))
+        choices.append((f"{year}-{month:02d}", formats.month_year(date(year, month, 1))))
         year, month = (year, month - 1) if month > 1 else (year - 1, 12)
     return choices
 
@@ -216,7 +202,7 @@ class InvoicingRunProgressView(_Permission, TemplateView):
             run=run,
             percent=percent,
             running=run.state == RunState.RUNNING,
-            page_title=f"Facturation {run.month:%m/%Y}",
+            page_title=f"Facturation {formats.month_year(run.month)}",
             invoices=run.invoices.select_related("family").order_by("number")[:200],
         )
         return context
@@ -241,7 +227,10 @@ class PaymentForm(forms.Form):
         self.invoices = invoices
         for invoice in invoices:
             self.fields[f"invoice_{invoice.pk}"] = forms.DecimalField(
-                label=f"Facture {invoice.number} du {invoice.issued_on:%d/%m/%Y} (reste {invoice.left_to_pay} €)",
+                label=(
+                    f"Facture {invoice.number} du {formats.date_numeric(invoice.issued_on)} "
+                    f"(reste {formats.money(invoice.left_to_pay)})"
+                ),
                 max_digits=10,
                 decimal_places=2,
                 min_value=Decimal("0"),
@@ -329,7 +318,7 @@ class CounterPaymentView(_Permission, _Intent, FormView):
     def recorded(self, payment):
         messages.success(
             self.request,
-            f"Règlement enregistré : opération n° {payment.operation_number}, {rules.euros(payment.amount)}.",
+            f"Règlement enregistré : opération n° {payment.operation_number}, {formats.money(payment.amount)}.",
         )
         return redirect(self.done_url())
 
@@ -442,7 +431,7 @@ class RefundView(_Permission, _Intent, FormView):
     def refunded(self, movement):
         messages.success(
             self.request,
-            f"Remboursement enregistré : {rules.euros(-movement.amount)} ({movement.get_method_display()}).",
+            f"Remboursement enregistré : {formats.money(-movement.amount)} ({movement.get_method_display()}).",
         )
         return redirect(self.done_url())
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db import transaction
 from wagtail.log_actions import log
 
+from commun import formats
 from espace_famille.comptes.models import User
 
 from . import rules
@@ -103,7 +104,7 @@ def credit_refund(
     with transaction.atomic():
         credit = FamilyCredit.objects.select_for_update().select_related("regie", "family").get(pk=credit.pk)
         if amount > credit.balance:
-            raise BillingError(f"Au plus {rules.euros(credit.balance)} d'avoir disponible à rembourser.")
+            raise BillingError(f"Au plus {formats.money(credit.balance)} d'avoir disponible à rembourser.")
         credit.balance -= amount
         credit.save(update_fields=["balance"])
         movement = CreditMovement.objects.create(

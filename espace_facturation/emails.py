@@ -1,5 +1,9 @@
 """The emails of the billing space and their default texts."""
 
+from datetime import date
+from decimal import Decimal
+
+from commun import formats
 from notifications.kinds import EmailKind
 
 CONTACT_LINE = (
@@ -25,15 +29,15 @@ KINDS = [
             "regie": "Régie émettrice («Regie BL Enfance»)",
             "montant": "Montant («43,00 €»)",
             "echeance": "Date d'échéance («11/01/2027»)",
-            "periode": "Mois facturé («11/2026»)",
+            "periode": "Mois facturé («novembre 2026»)",
             "lien": "Adresse de la facture dans l'Espace facturation",
         },
         sample={
             "numero": "2026-0001",
             "regie": "Regie BL Enfance",
-            "montant": "43,00 €",
-            "echeance": "11/01/2027",
-            "periode": "11/2026",
+            "montant": formats.money(Decimal("43")),
+            "echeance": formats.date_numeric(date(2027, 1, 11)),
+            "periode": formats.month_year(date(2026, 11, 1)),
             "lien": "https://portail.example.org/espace-facturation/factures/1/",
         },
     ),
@@ -59,9 +63,9 @@ KINDS = [
             "lien": "Adresse de Mes Règlements",
         },
         sample={
-            "montant": "65,00 €",
+            "montant": formats.money(Decimal("65")),
             "description": "Règlement en ligne - Transaction n°3fd945",
-            "date": "10/10/2026",
+            "date": formats.date_numeric(date(2026, 10, 10)),
             "operation": "99260250",
             "factures": "Facture 2026-0001 : réglée.",
             "lien": "https://portail.example.org/espace-facturation/reglements/",

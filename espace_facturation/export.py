@@ -1,10 +1,10 @@
 """The billing part of «Télécharger mes données»: invoices with their lines, payments, and the family's credit."""
 
-from decimal import Decimal
 from xml.sax.saxutils import escape
 
 from django.db.models import Prefetch
 
+from commun import formats
 from espace_famille.comptes.export import _json, _when
 
 from .models import (
@@ -19,10 +19,6 @@ from .models import (
     PaymentKind,
     RefundMethod,
 )
-
-
-def _amount(value: str) -> str:
-    return f"{Decimal(value):.2f} €".replace(".", ",")
 
 
 def collect_invoices(family) -> list[dict]:
@@ -90,8 +86,8 @@ def render_invoices(doc, rows: list[dict]) -> None:
             escape(str(natures.get(row["nature"], row["nature"]))),
             _when(row["issued_on"]),
             _when(row["due_on"]),
-            _amount(row["amount"]),
-            _amount(row["amount_paid"]),
+            formats.money(row["amount"]),
+            formats.money(row["amount_paid"]),
         ]
         for row in rows
     ]
@@ -111,7 +107,7 @@ def render_payments(doc, rows: list[dict]) -> None:
             escape(row["operation_number"]),
             _when(row["paid_on"]),
             escape(f"{kinds.get(row['kind'], row['kind'])} {row['reference']}".strip()),
-            _amount(row["amount"]),
+            formats.money(row["amount"]),
             escape(", ".join(row["invoices"])) or "—",
         ]
         for row in rows
@@ -145,7 +141,7 @@ def render_online_payments(doc, rows: list[dict]) -> None:
         [
             _when(row["started_at"]),
             escape(row["invoice"]),
-            _amount(row["amount"]),
+            formats.money(row["amount"]),
             escape(str(states.get(row["state"], row["state"]))),
             escape(row["email"]) or "—",
         ]
@@ -188,7 +184,7 @@ def render_credits(doc, rows: list[dict]) -> None:
             _when(row["at"]),
             escape(row["regie"]),
             escape(str(kinds.get(row["kind"], row["kind"]))),
-            _amount(row["amount"]),
+            formats.money(row["amount"]),
             escape(
                 " ".join(
                     part

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from commun import formats
 from espace_famille.dossier.models import Child, Family
 from espace_famille.planning.models import Activity, Booking
 
@@ -120,7 +121,7 @@ class InvoicingRun(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.regie} — {self.month:%m/%Y}"
+        return f"{self.regie} — {formats.month_year(self.month)}"
 
 
 class InvoiceNature(models.TextChoices):
@@ -271,7 +272,7 @@ class Payment(models.Model):
         indexes = [models.Index(fields=["family", "-paid_on"])]
 
     def __str__(self):
-        return f"{self.operation_number} — {self.amount} €"
+        return f"{self.operation_number} — {formats.money(self.amount)}"
 
 
 class PaymentAllocation(models.Model):
@@ -363,7 +364,7 @@ class FamilyCredit(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.family} — {self.regie} : {self.balance} €"
+        return f"{self.family} — {self.regie} : {formats.money(self.balance)}"
 
 
 class CreditMovementKind(models.TextChoices):
@@ -405,4 +406,4 @@ class CreditMovement(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.amount} €"
+        return f"{self.get_kind_display()} {formats.money(self.amount)}"

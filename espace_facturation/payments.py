@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from commun import formats
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Family, Subscription
 from notifications import services as notifications
@@ -35,7 +36,7 @@ from .models import (
     PaymentKind,
     Regie,
 )
-from .services import _money_text, _space_url
+from .services import _space_url
 
 RECEIVED_EMAIL = "payment_received"
 
@@ -57,11 +58,11 @@ def description(payment: Payment) -> str:
 def _tell_family(payment: Payment, settled: list[Invoice], unallocated: Decimal) -> None:
     lines = [
         f"Facture {invoice.number} : "
-        + ("réglée." if invoice.left_to_pay == 0 else f"reste à payer {_money_text(invoice.left_to_pay)}.")
+        + ("réglée." if invoice.left_to_pay == 0 else f"reste à payer {formats.money(invoice.left_to_pay)}.")
         for invoice in settled
     ]
     if unallocated > 0:
-        lines.append(f"Trop-perçu : {_money_text(unallocated)} en avoir, déduit de votre prochaine facture.")
+        lines.append(f"Trop-perçu : {formats.money(unallocated)} en avoir, déduit de votre prochaine facture.")
     for subscription in Subscription.objects.filter(family_id=payment.family_id).select_related("user"):
         user = subscription.user
         notifications.queue(
@@ -73,9 +74,9 @@ def _tell_family(payment: Payment, settled: list[Invoice], unallocated: Decimal)
                 "prenom": user.first_name,
                 "nom": user.last_name.upper(),
                 "nom_complet": user.display_name,
-                "montant": _money_text(payment.amount),
+                "montant": formats.money(payment.amount),
                 "description": description(payment),
-                "date": f"{payment.paid_on:%d/%m/%Y}",
+                "date": formats.date_numeric(payment.paid_on),
                 "operation": payment.operation_number,
                 "factures": "\n".join(lines),
                 "lien": _space_url("espace_facturation:payments"),
@@ -134,7 +135,7 @@ def payment_record(
                     raise PaymentError("Cette facture n'est pas à payer pour cette famille et cette régie.")
                 if share <= 0 or share > invoice.left_to_pay:
                     raise PaymentError(
-                        f"Facture {invoice.number} : au plus {_money_text(invoice.left_to_pay)} reste à payer."
+                        f"Facture {invoice.number} : au plus {formats.money(invoice.left_to_pay)} reste à payer."
                     )
             if sum((share for _, share in allocations), ZERO) > amount:
                 raise PaymentError("Les montants affectés dépassent le montant du règlement.")

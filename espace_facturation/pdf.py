@@ -11,8 +11,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from commun import formats
 from home.models import SiteIdentity
-from home.templatetags.portail import euros
 
 from .models import Invoice, InvoiceNature
 
@@ -29,19 +29,19 @@ STYLES = {
 }
 
 
+def _winansi(text: str) -> str:
+    # Helvetica (WinAnsi) has no narrow no-break space (it would print as a black box): the no-break space it has.
+    return text.replace(formats.NARROW_NO_BREAK_SPACE, formats.NO_BREAK_SPACE)
+
+
 def _text(value) -> str:
-    return escape(str(value or "")).replace("\n", "<br/>")
-
-
-def _money(value) -> str:
-    # Helvetica (WinAnsi) has no thin spaces: plain spaces in the PDF.
-    return euros(value).replace("\u202f", " ").replace("\u00a0", " ")
+    return escape(_winansi(str(value or ""))).replace("\n", "<br/>")
 
 
 def _cell(text: str, style: str):
     """Short lines are drawn as plain text (fast, one line per «\n»); only a line that needs wrapping makes the
     cell a Paragraph."""
-    text = str(text)
+    text = _winansi(str(text))
     if any(len(line) > 45 for line in text.split("\n")):
         return Paragraph(_text(text), STYLES[style])
     return text
@@ -118,11 +118,11 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
         Spacer(1, 6),
     ]
     facts = [
-        ["Date d'émission", f"{invoice.issued_on:%d/%m/%Y}"],
-        ["Echéance", f"{invoice.due_on:%d/%m/%Y}" if not credit else "—"],
+        ["Date d'émission", formats.date_numeric(invoice.issued_on)],
+        ["Echéance", formats.date_numeric(invoice.due_on) if not credit else "—"],
     ]
     if invoice.period_start:
-        facts.append(["Période", f"du {invoice.period_start:%d/%m/%Y} au {invoice.period_end:%d/%m/%Y}"])
+        facts.append(["Période", formats.period(invoice.period_start, invoice.period_end)])
     if invoice.corrects_id:
         facts.append(["Facture corrigée", invoice.corrects.number])
     facts += [
@@ -132,21 +132,29 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
     story += [_grid(facts, [5, 12.4], header=False), Paragraph("Détail", STYLES["h2"])]
     rows = [["Enfant", "Activité", "Période", "Qté", "Prix unitaire", "Montant"]]
     for line in invoice.lines.all():
-        period = f"{line.period_start:%d/%m} – {line.period_end:%d/%m/%Y}" if line.period_start else ""
+        # Two lines: both days in full do not fit the column on one.
+        period = (
+            f"{formats.date_numeric(line.period_start)} –\n{formats.date_numeric(line.period_end)}"
+            if line.period_start
+            else ""
+        )
         rows.append(
             [
                 line.child_name,
                 line.label,
                 period,
                 f"{line.quantity.normalize():f}",
-                _money(line.unit_price),
-                _money(line.amount),
+                formats.money(line.unit_price),
+                formats.money(line.amount),
             ]
         )
     story.append(_grid(rows, [3.6, 5.2, 3.4, 1.2, 2, 2]))
-    totals = [["Total", _money(invoice.amount)]]
+    totals = [["Total", formats.money(invoice.amount)]]
     if not credit:
-        totals += [["Déjà réglé", _money(invoice.amount_paid)], ["Reste à payer", _money(invoice.left_to_pay)]]
+        totals += [
+            ["Déjà réglé", formats.money(invoice.amount_paid)],
+            ["Reste à payer", formats.money(invoice.left_to_pay)],
+        ]
     story += [Spacer(1, 6), _grid(totals, [15.4, 2], header=False)]
     if not credit:
         story.append(Paragraph("Comment payer", STYLES["h2"]))
@@ -162,7 +170,7 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
             + (f" : {_text(regie.counter)}" if regie.counter else ".")
         )
         story += [Paragraph("• " + way, STYLES["body"]) for way in ways]
-        story.append(Paragraph(f"À régler avant le {invoice.due_on:%d/%m/%Y}.", STYLES["body"]))
+        story.append(Paragraph(f"À régler avant le {formats.date_numeric(invoice.due_on)}.", STYLES["body"]))
     story.append(Paragraph("Mentions", STYLES["h2"]))
     story.append(
         Paragraph(

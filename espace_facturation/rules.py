@@ -4,6 +4,8 @@ from calendar import monthrange
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from commun import formats
+
 from .models import InvoiceState, OnlinePaymentState
 
 CENT = Decimal("0.01")
@@ -84,15 +86,10 @@ def counter_amount_problem(*, amount: Decimal, due: Decimal, tolerance: Decimal)
         return "Le montant reçu a au plus deux chiffres après la virgule (les centimes)."
     if amount > due + tolerance:
         return (
-            f"Le montant reçu dépasse de plus de {euros(tolerance)} ce que la famille doit à cette régie "
-            f"({euros(due)}) : vérifiez la saisie."
+            f"Le montant reçu dépasse de plus de {formats.money(tolerance)} ce que la famille doit à cette régie "
+            f"({formats.money(due)}) : vérifiez la saisie."
         )
     return ""
-
-
-def euros(amount: Decimal) -> str:
-    """«8,40 €», as every screen and e-mail writes money."""
-    return f"{amount:.2f} €".replace(".", ",")
 
 
 # An open payment is decided by the bank, or closed by us when its page has expired; an answer of the bank

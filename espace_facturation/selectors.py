@@ -8,9 +8,9 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from commun import formats
 from espace_famille.dossier.models import Family
 
-from . import rules
 from .models import (
     ZERO,
     CreditMovement,
@@ -141,7 +141,7 @@ def _credit_movements(family: Family, regie_id: int | None, year: int | None):
 def _credit_row(movement: CreditMovement) -> Operation:
     """A movement of the family's credit as the parent reads it; its amount is in words, not in the columns:
     the money itself is already counted by the payment (Débit) or the invoice (A Payer) it comes from."""
-    amount = rules.euros(abs(movement.amount))
+    amount = formats.money(abs(movement.amount))
     if movement.kind == CreditMovementKind.OVERPAYMENT and movement.payment:
         number, text = (
             movement.payment.operation_number,

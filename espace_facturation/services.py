@@ -20,6 +20,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
+from commun import formats
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Family, Subscription
 from espace_famille.planning import rules as famille_rules
@@ -114,10 +115,6 @@ def _space_url(name: str, *args) -> str:
         return base + reverse(name, args=args)
     except NoReverseMatch:
         return base + "/espace-facturation/"
-
-
-def _money_text(amount: Decimal) -> str:
-    return f"{amount:.2f} €".replace(".", ",")
 
 
 def _tell_family(invoice: Invoice, users: list[User]) -> None:
@@ -216,7 +213,7 @@ def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: Use
         credited = sum((note.amount for note in invoice.credit_notes.all()), ZERO)
         if credited + amount > invoice.amount:
             raise BillingError(
-                f"L'avoir dépasse le montant de la facture : au plus {_money_text(invoice.amount - credited)}."
+                f"L'avoir dépasse le montant de la facture : au plus {formats.money(invoice.amount - credited)}."
             )
         note = Invoice.objects.create(
             regie=invoice.regie,
@@ -343,9 +340,9 @@ def _email_context(invoice: Invoice, user: User) -> dict:
         "nom_complet": user.display_name,
         "numero": invoice.number,
         "regie": invoice.regie.name,
-        "montant": _money_text(invoice.amount),
-        "echeance": f"{invoice.due_on:%d/%m/%Y}",
-        "periode": f"{invoice.period_start:%m/%Y}" if invoice.period_start else "",
+        "montant": formats.money(invoice.amount),
+        "echeance": formats.date_numeric(invoice.due_on),
+        "periode": formats.month_year(invoice.period_start),
         "lien": _space_url("espace_facturation:invoice_detail", invoice.pk),
     }
 

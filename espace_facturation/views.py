@@ -10,11 +10,11 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from commun import formats
 from espace_famille.dossier import selectors as famille_selectors
 
 from . import backends, payments, pdf, selectors
@@ -148,8 +148,8 @@ def invoice_pay(request, pk):
 
 
 def in_flight_state(payment: OnlinePayment) -> str:
-    started = timezone.localtime(payment.created_at)
-    return f"Commencé le {started:%d/%m/%Y à %H:%M}, il attend la réponse du service de paiement."
+    started = formats.datetime_numeric(payment.created_at)
+    return f"Commencé le {started}, il attend la réponse du service de paiement."
 
 
 def _online_payment(request, order_id) -> OnlinePayment:

@@ -120,7 +120,6 @@ TEMPLATES = [
                 "home.context_processors.portal",
                 "espace_famille.demandes.context_processors.unread_messages",
             ],
-            "builtins": ["home.templatetags.portail"],
         },
     },
 ]

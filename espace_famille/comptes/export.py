@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import cm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from commun import personal_data
+from commun import formats, personal_data
 from espace_famille.demandes.models import (
     EventKind,
     LineState,
@@ -227,8 +227,8 @@ def _when(value: str | None) -> str:
     if not value:
         return "—"
     if "T" in value:
-        return timezone.localtime(datetime.fromisoformat(value)).strftime("%d/%m/%Y à %H:%M")
-    return date.fromisoformat(value).strftime("%d/%m/%Y")
+        return formats.datetime_numeric(datetime.fromisoformat(value))
+    return formats.date_numeric(date.fromisoformat(value))
 
 
 def _text(model, name: str, value) -> str:

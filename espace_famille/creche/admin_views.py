@@ -12,11 +12,11 @@ from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTag
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
-from commun import intents
+from commun import formats, intents
 from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
 from espace_famille.creche import services
 from espace_famille.creche.models import CrecheApplication
-from espace_famille.demandes.admin_views import BulkMessageForm, DecisionBulkAction, DecisionForm, _when
+from espace_famille.demandes.admin_views import BulkMessageForm, DecisionBulkAction, DecisionForm
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import RequestState
 from espace_famille.planning.models import Facility, FacilityKind
@@ -64,7 +64,10 @@ class ApplicationIndexView(IndexView):
         return [
             BulkActionsCheckboxColumn("bulk_actions", obj_type="snippet"),
             Column(
-                "created", label="Date", accessor=lambda a: _when(a.request.created_at), sort_key="request__created_at"
+                "created",
+                label="Date",
+                accessor=lambda a: formats.datetime_numeric(a.request.created_at),
+                sort_key="request__created_at",
             ),
             Column("family", label="Famille", accessor=lambda a: a.request.family, sort_key="request__family__name"),
             self._get_title_column("child_first_name"),
@@ -72,7 +75,7 @@ class ApplicationIndexView(IndexView):
             Column(
                 "entry_date",
                 label="Date d'entrée souhaitée",
-                accessor=lambda a: a.entry_date.strftime("%d/%m/%Y"),
+                accessor=lambda a: formats.date_numeric(a.entry_date),
                 sort_key="entry_date",
             ),
             StatusTagColumn(

@@ -2,13 +2,13 @@
 
 The services call these inside their transaction, so the email is queued with the requests or not at all."""
 
-from datetime import date, datetime, time
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.urls import reverse
-from django.utils import timezone
 
+from commun import formats
 from espace_famille.demandes.emails import email_table
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.planning.models import Activity
@@ -40,10 +40,9 @@ HEADERS = ["Jour", "Heure", "Type de la demande", "Activité"]
 def announcement(*, kind: str, count: int, activity_name: str, at: datetime) -> str:
     """«Vos 10 demandes de réservation pour 4/Péri SOIR réalisées le 04/01/2019 à 16:33 sont en cours
     d'instruction :», or the singular form for one day."""
-    at = timezone.localtime(at)
     what = WHAT.get(kind, f"de {RequestKind(kind).label.lower()}")
     place = f" pour {activity_name}" if activity_name else ""
-    when = f"le {at:%d/%m/%Y} à {at:%H:%M}"
+    when = f"le {formats.datetime_numeric(at)}"
     if count == 1:
         return f"Votre demande {what}{place} réalisée {when} est en cours d'instruction :"
     return f"Vos {count} demandes {what}{place} réalisées {when} sont en cours d'instruction :"
@@ -80,10 +79,6 @@ def _queue(*, to: str, by: AbstractUser, key: str, sentence: str, rows: Rich) ->
     )
 
 
-def _hour(start: time | None) -> str:
-    return f"{start:%H:%M}" if start else ""
-
-
 def booking_received(
     *,
     requests: list[Request],
@@ -105,7 +100,12 @@ def booking_received(
     headers = HEADERS + (["Enfant"] if several else [])
     rows = []
     for child, day in sorted(asked, key=lambda pair: (pair[1], pair[0].first_name, pair[0].pk)):
-        cells = [f"{day:%d/%m/%Y}", _hour(starts.get(day.weekday())), ROW_TYPE[request_kind], activity.name]
+        cells = [
+            formats.date_numeric(day),
+            formats.time_short(starts.get(day.weekday())),
+            ROW_TYPE[request_kind],
+            activity.name,
+        ]
         rows.append(cells + ([child.first_name] if several else []))
     _queue(
         to=to,
@@ -123,9 +123,12 @@ def request_received(*, request: Request, by: AbstractUser | None, now: datetime
     to = _recipient(by)
     if not to:
         return
-    at = timezone.localtime(now)
-    day: date = at.date()
-    row = [f"{day:%d/%m/%Y}", f"{at:%H:%M}", ROW_TYPE.get(request.kind, request.get_kind_display()), NO_ACTIVITY]
+    row = [
+        formats.date_numeric(now),
+        formats.time_short(now),
+        ROW_TYPE.get(request.kind, request.get_kind_display()),
+        NO_ACTIVITY,
+    ]
     key = f"{RECEIVED_EMAIL}:{request.pk}" + (f":{revision}" if revision else "")
     _queue(
         to=to,

@@ -11,9 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.timezone import localtime
 from django.views.decorators.cache import never_cache
 from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
 from localflavor.generic.forms import BICFormField, IBANFormField
@@ -23,7 +21,7 @@ from wagtail.admin.widgets import AdminDateInput, Button, ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import HistoryView, IndexView, InspectView
 
-from commun import intents
+from commun import formats, intents
 from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
 from espace_famille.demandes.exceptions import InvalidTransition, StaleRequest
 from espace_famille.demandes.models import FAMILY_FILE_KINDS, EventKind, Request, RequestKind, RequestState
@@ -52,10 +50,6 @@ def _person(user) -> str:
     if user is None:
         return "—"
     return f"{user.display_name} ({user.email})" if user.display_name else user.email
-
-
-def _when(moment) -> str:
-    return date_format(localtime(moment), "d/m/Y à H:i") if moment else "—"
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -104,7 +98,12 @@ class RequestIndexView(DecisionQueueMixin, IndexView):
     def columns(self):
         return [
             BulkActionsCheckboxColumn("bulk_actions", obj_type="snippet"),
-            Column("created_at", label="Date", accessor=lambda r: _when(r.created_at), sort_key="created_at"),
+            Column(
+                "created_at",
+                label="Date",
+                accessor=lambda r: formats.datetime_numeric(r.created_at),
+                sort_key="created_at",
+            ),
             Column("kind", label="Type", accessor="get_kind_display", sort_key="kind"),
             Column("family", label="Famille", accessor="family", sort_key="family__name"),
             self._get_title_column("subject"),
@@ -218,7 +217,7 @@ class RequestDecisionView(IntentDecisionMixin, InspectView):
         return _person(self.object.author)
 
     def get_created_at_display_value(self):
-        return _when(self.object.created_at)
+        return formats.datetime_numeric(self.object.created_at)
 
     def get_family_display_value(self):
         return f"{self.object.family} (code abonné {self.object.family.subscriber_code})"
@@ -298,10 +297,10 @@ class RequestDecisionView(IntentDecisionMixin, InspectView):
             intent=self.issue_intent(),
             decision=decision,
             decided_by=_person(self.object.decided_by),
-            decided_at=_when(self.object.decided_at),
+            decided_at=formats.datetime_numeric(self.object.decided_at) or "—",
             events=[
                 {
-                    "when": _when(event.created_at),
+                    "when": formats.datetime_numeric(event.created_at),
                     "label": event.get_kind_display(),
                     "author": _person(event.author) if event.author else "—",
                     "message": event.message,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from commun import formats
 from commun.clock import PARIS
 from espace_famille.demandes.emails import CELL
 from espace_famille.demandes.models import DecisionNotice, LineState, RequestKind
@@ -127,7 +128,7 @@ class _Row:
     status: str
 
     def cells(self) -> list[str]:
-        return [f"{self.day:%d/%m/%Y}", self.hour, self.kind, self.activity, self.status]
+        return [formats.date_numeric(self.day), self.hour, self.kind, self.activity, self.status]
 
 
 def _row(notice: dict, starts: dict) -> _Row:
@@ -137,10 +138,10 @@ def _row(notice: dict, starts: dict) -> _Row:
         day = notice["line__day"]
         start = starts.get((notice["request__activity_id"], day.weekday()))
         activity = f"{notice['request__activity__code']}/{notice['request__activity__label']}"
-        return _Row(day, f"{start:%H:%M}" if start else "", notice["pk"], kind_label, activity, notice["state"])
+        return _Row(day, formats.time_short(start), notice["pk"], kind_label, activity, notice["state"])
     # A request without days (a family-file change): the day and time it was made, as «Mes demandes» shows it.
     asked = timezone.localtime(notice["request__created_at"], PARIS)
-    return _Row(asked.date(), f"{asked:%H:%M}", notice["pk"], kind_label, NO_ACTIVITY, notice["state"])
+    return _Row(asked.date(), formats.time_short(asked), notice["pk"], kind_label, NO_ACTIVITY, notice["state"])
 
 
 _HEAD = "".join(f'<th scope="col" style="{CELL}">{escape(header)}</th>' for header in HEADERS)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from commun import formats
 from espace_famille.dossier.models import Child, Family, Guardian, private_storage
 
 
@@ -144,7 +145,7 @@ class RequestLine(models.Model):
         indexes = [models.Index(fields=["request", "state"])]
 
     def __str__(self):
-        return f"{self.day:%d/%m/%Y} — {self.get_state_display()}"
+        return f"{formats.date_numeric(self.day)} — {self.get_state_display()}"
 
 
 class EventKind(models.TextChoices):

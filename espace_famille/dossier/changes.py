@@ -5,6 +5,7 @@ from datetime import date
 
 from django.db import models
 
+from commun import formats
 from espace_famille.demandes.models import RequestKind
 from espace_famille.dossier import rules
 from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Vaccination
@@ -127,7 +128,7 @@ def show(model: type[models.Model], name: str, value) -> Shown:
     if field.choices:
         return Shown(str(dict(field.flatchoices).get(value, value)))
     if isinstance(field, models.DateField):
-        return Shown(date.fromisoformat(value).strftime("%d/%m/%Y") if isinstance(value, str) else str(value))
+        return Shown(formats.date_numeric(date.fromisoformat(value)) if isinstance(value, str) else str(value))
     return Shown(str(value))
 
 

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from commun import formats
 from commun.uploads import DOCUMENT, upload_clean
 from espace_famille.demandes import acknowledgements, digests
 from espace_famille.demandes.exceptions import InvalidTransition
@@ -133,7 +134,7 @@ def expiry_reminders_send(*, today: date | None = None, days_before: int) -> int
                     "nom": user.last_name.upper(),
                     "nom_complet": user.display_name,
                     "document": str(document),
-                    "date": f"{document.valid_until:%d/%m/%Y}",
+                    "date": formats.date_numeric(document.valid_until),
                     "lien": acknowledgements._space_url().replace(
                         "/mon-espace/", "/espace-famille/pieces-justificatives/"
                     ),

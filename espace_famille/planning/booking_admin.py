@@ -21,9 +21,8 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
-from django.utils.timezone import localdate, localtime
+from django.utils.timezone import localdate, now
 from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 from wagtail.admin import messages
@@ -36,7 +35,7 @@ from wagtail.admin.widgets import AdminDateInput
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
-from commun import intents
+from commun import formats, intents
 from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
 from espace_famille.demandes.admin_filters import BookingRequestFilterSet
 from espace_famille.demandes.admin_views import DecisionBulkAction, DecisionQueueMixin, RequestHistoryView
@@ -62,28 +61,14 @@ from espace_famille.planning.models import (
 DECIDE = "decide"
 PLANNING_KINDS = (RequestKind.BOOKING, RequestKind.ABSENCE, RequestKind.CANCELLATION)
 DECIDED_KINDS = (RequestKind.BOOKING, RequestKind.ABSENCE)
-WEEKDAY_SHORT = ["lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim."]
-
-
-def short_day(day: date) -> str:
-    """«lun. 19/11», as the planning shows a day."""
-    return f"{WEEKDAY_SHORT[day.weekday()]} {day:%d/%m}"
-
-
-def long_day(day: date) -> str:
-    return f"{Weekday(day.weekday()).label} {day:%d/%m/%Y}"
 
 
 def period_label(start: date | None, end: date | None) -> str:
     if not start:
         return "—"
     if not end or end == start:
-        return f"{start:%d/%m/%Y}"
-    return f"du {start:%d/%m/%Y} au {end:%d/%m/%Y}"
-
-
-def _when(moment) -> str:
-    return date_format(localtime(moment), "d/m/Y à H:i") if moment else "—"
+        return formats.date_numeric(start)
+    return formats.period(start, end)
 
 
 def _plural(count: int, one: str, many: str) -> str:
@@ -329,7 +314,7 @@ class ActivityAdmin(ModelAdmin):
     def week(self, activity):
         return (
             ", ".join(
-                f"{slot.get_weekday_display()} ({slot.start_time:%H:%M} - {slot.end_time:%H:%M})"
+                f"{slot.get_weekday_display()} ({formats.time_range(slot.start_time, slot.end_time)})"
                 for slot in activity.slots.all()
             )
             or "—"
@@ -499,7 +484,12 @@ class BookingRequestIndexView(DecisionQueueMixin, IndexView):
                 sort_key="start_date",
             ),
             Column("days_count", label="Nombre de jours", accessor="days_count", sort_key="days_count"),
-            Column("created_at", label="Date", accessor=lambda r: _when(r.created_at), sort_key="created_at"),
+            Column(
+                "created_at",
+                label="Date",
+                accessor=lambda r: formats.datetime_numeric(r.created_at),
+                sort_key="created_at",
+            ),
             StatusTagColumn(
                 "state", label="État", accessor="get_state_display", sort_key="state", primary=lambda r: r.is_pending
             ),
@@ -566,7 +556,7 @@ class BookingRequestDecisionView(IntentDecisionMixin, InspectView):
         return ["family", "child", "kind", "activity", "created_at", "state"]
 
     def get_created_at_display_value(self):
-        return _when(self.object.created_at)
+        return formats.datetime_numeric(self.object.created_at)
 
     def get_child_display_value(self):
         return str(self.object.child) if self.object.child else "—"
@@ -588,8 +578,8 @@ class BookingRequestDecisionView(IntentDecisionMixin, InspectView):
             rows.append(
                 {
                     "line": line,
-                    "day": short_day(line.day),
-                    "day_long": long_day(line.day),
+                    "day": formats.day_month(line.day),
+                    "day_long": formats.weekday_date(line.day),
                     "field": f"jour-{line.pk}",
                     "line_state": line.get_state_display(),
                     "pending": line.state == LineState.PENDING,
@@ -615,7 +605,7 @@ class BookingRequestDecisionView(IntentDecisionMixin, InspectView):
             justification_url=reverse(f"{BookingRequestViewSet.url_namespace}:justification", args=[self.object.pk]),
             events=[
                 {
-                    "when": _when(event.created_at),
+                    "when": formats.datetime_numeric(event.created_at),
                     "label": event.get_kind_display(),
                     "author": (event.author.email if event.author else "—"),
                     "message": event.message,
@@ -883,7 +873,7 @@ def _sheet_child(booking: Booking) -> dict:
             for contact in child.pickers
         ],
         "state": booking.get_state_display(),
-        "queued_at": _when(booking.queued_at),
+        "queued_at": formats.datetime_numeric(booking.queued_at) or "—",
     }
 
 
@@ -922,8 +912,8 @@ def day_sheet(activity: Activity, day: date) -> dict:
     return {
         "activity": activity,
         "day": day,
-        "day_label": long_day(day),
-        "hours": f"{slot.start_time:%H:%M} - {slot.end_time:%H:%M}" if slot else "",
+        "day_label": formats.weekday_date(day),
+        "hours": formats.time_range(slot.start_time, slot.end_time) if slot else "",
         "runs": slot is not None,
         "closed": closed,
         "capacity": activity.capacity,
@@ -958,7 +948,9 @@ class DaySheetView(TemplateView):
             sheet = day_sheet(activity, form.cleaned_data["day"])
             shown = [row["booking"].child for rows in sheet.values() if isinstance(rows, list) for row in rows]
             audit.health_data_read(children=shown, by=self.request.user, screen="Feuille de présence")
-        context.update(form=form, sheet=sheet, header_icon="clipboard-list", page_title="Feuille de présence")
+        context.update(
+            form=form, sheet=sheet, printed_at=now(), header_icon="clipboard-list", page_title="Feuille de présence"
+        )
         return context
 
 

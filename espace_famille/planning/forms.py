@@ -3,6 +3,7 @@
 import django_filters
 from django import forms
 
+from commun import formats
 from commun.uploads import DOCUMENT, upload_help
 from espace_famille.demandes.models import Request, RequestState
 from espace_famille.dossier.models import Child
@@ -62,7 +63,7 @@ class LongPeriodForm(forms.Form):
         first, last = self.period
         outside = (
             f"Les dates de réservation doivent être comprises dans la période de l'inscription "
-            f"(du {first:%d/%m/%Y} au {last:%d/%m/%Y})."
+            f"({formats.period(first, last)})."
         )
         if start and not first <= start <= last:
             self.add_error("start", outside)

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
+from commun import formats
 from espace_famille.dossier.models import Child
 
 
@@ -176,7 +177,7 @@ class ActivityPrice(models.Model):
         ordering = [models.F("quotient_max").asc(nulls_last=True)]
 
     def __str__(self):
-        return f"{self.amount} €"
+        return formats.money(self.amount)
 
 
 class Closure(models.Model):
@@ -202,7 +203,7 @@ class Closure(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label} ({self.start_date:%d/%m/%Y} – {self.end_date:%d/%m/%Y})"
+        return f"{self.label} ({formats.date_numeric(self.start_date)} – {formats.date_numeric(self.end_date)})"
 
 
 class Enrolment(models.Model):
@@ -227,7 +228,7 @@ class Enrolment(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.child} — {self.activity} (du {self.start_date:%d/%m/%Y} au {self.end_date:%d/%m/%Y})"
+        return f"{self.child} — {self.activity} ({formats.period(self.start_date, self.end_date)})"
 
 
 class BookingState(models.TextChoices):
@@ -268,7 +269,7 @@ class Booking(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.child} — {self.activity} — {self.day:%d/%m/%Y} : {self.get_state_display()}"
+        return f"{self.child} — {self.activity} — {formats.date_numeric(self.day)} : {self.get_state_display()}"
 
 
 class BookingHistory(models.Model):

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime, time, timedelta
 
+from commun import formats
 from commun.clock import PARIS
 
 
@@ -102,7 +103,7 @@ def deadline(day: date, *, kind: str, days: int, at: time, public_holidays=froze
 
 def describe_deadline(*, kind: str, days: int, at: time) -> str:
     """«la veille à 12:00», «3 jours avant à 18:00», «2 jours ouvrés avant à 12:00»."""
-    hour = f"{at:%H:%M}"
+    hour = formats.time_short(at)
     if kind == "working":
         return f"{days} jour{'s' if days > 1 else ''} ouvré{'s' if days > 1 else ''} avant à {hour}"
     if days == 0:
@@ -168,9 +169,9 @@ def booking_problem(
                 moment = limit.astimezone(PARIS)
                 return (
                     Skip.DEADLINE,
-                    f"délai dépassé : réservation possible jusqu'{until} (le {moment:%d/%m/%Y à %H:%M})",
+                    f"délai dépassé : réservation possible jusqu'{until} (le {formats.datetime_numeric(moment)})",
                 )
-            return Skip.DEADLINE, f"délai dépassé (réservation possible jusqu'au {limit:%d/%m/%Y à %H:%M})"
+            return Skip.DEADLINE, f"délai dépassé (réservation possible jusqu'au {formats.datetime_numeric(limit)})"
     elif kind == "absence":
         if (state, Event.ABSENCE) not in TRANSITIONS:
             return Skip.NOT_BOOKED, Skip.LABELS[Skip.NOT_BOOKED]
@@ -209,11 +210,3 @@ def school_year_of(day: date) -> tuple[date, date]:
 def school_year_label(first_day: date) -> str:
     """«2028-2029»."""
     return f"{first_day.year}-{first_day.year + 1}"
-
-
-WEEKDAY_ABBREVIATIONS = ("lun.", "mar.", "mer.", "jeu.", "ven.", "sam.", "dim.")
-
-
-def day_label(day: date) -> str:
-    """«lun. 19/11», as the planning's columns say it."""
-    return f"{WEEKDAY_ABBREVIATIONS[day.weekday()]} {day:%d/%m}"

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from commun import formats
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.dossier.models import Child, Family, Subscription
 from espace_famille.planning import rules
@@ -56,10 +57,6 @@ class Grid:
     days: list[Day]
     children: list[Child]  # each with `.colour`, an index in the palette
     activities: list[Activity]
-
-
-def _hours(slot: ActivitySlot) -> str:
-    return f"{slot.start_time:%H:%M} - {slot.end_time:%H:%M}"
 
 
 def planning_grid(*, family: Family, start: date, end: date, now: datetime) -> Grid:
@@ -139,7 +136,9 @@ class _ActivityRules:
     def __init__(self, activity: Activity):
         self.activity = activity
         self.slots = {slot.weekday: slot for slot in activity.slots.all()}
-        self.hours = {weekday: _hours(slot) for weekday, slot in self.slots.items()}
+        self.hours = {
+            weekday: formats.time_range(slot.start_time, slot.end_time) for weekday, slot in self.slots.items()
+        }
         self.booking_rule = rules.describe_deadline(
             kind=activity.booking_deadline_kind, days=activity.booking_deadline_days, at=activity.booking_deadline_time
         )

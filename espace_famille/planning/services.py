@@ -15,6 +15,7 @@ from django.utils import timezone
 from wagtail.log_actions import get_active_log_context
 from wagtail.log_actions import registry as log_registry
 
+from commun import formats
 from commun.uploads import DOCUMENT, upload_clean
 from espace_famille.demandes import acknowledgements, digests
 from espace_famille.demandes import rules as demandes_rules
@@ -701,7 +702,7 @@ def _announce(*, activity: Activity, promoted: list[Booking]) -> None:
         )
         child = line.booking.child
         text = (
-            f"Une place s'est libérée : {activity.name} du {planning_rules.day_label(booking.day)} "
+            f"Une place s'est libérée : {activity.name} du {formats.day_month(booking.day)} "
             f"pour {child.first_name} est réservé."
         )
         events.append(RequestEvent(request=line.request, kind=EventKind.MESSAGE, message=text))
@@ -718,7 +719,7 @@ def _announce(*, activity: Activity, promoted: list[Booking]) -> None:
                     "nom_complet": author.display_name,
                     "enfant": f"{child.first_name} {child.last_name.upper()}",
                     "activite": activity.name,
-                    "jour": planning_rules.day_label(booking.day),
+                    "jour": formats.day_month(booking.day),
                 },
             )
     RequestEvent.objects.bulk_create(events)

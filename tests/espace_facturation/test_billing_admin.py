@@ -67,7 +67,7 @@ def test_a_counter_cheque_is_recorded_and_allocated(client, regisseur, the_regie
     invoice, _ = billed_household(the_regie)
     url = f"{PAYMENT}?family={invoice.family.pk}&regie={the_regie.pk}"
     page = text(client.get(url))
-    assert f"Facture {invoice.number} du 05/12/2026 (reste 8.40 €)" in page
+    assert f"Facture {invoice.number} du 05/12/2026 (reste 8,40\u00a0€)" in page
     response = submit(client, url, {"kind": "cheque", "reference": "", "paid_on": "2026-12-10", "amount": "8.40"})
     assert response.status_code == 400 and "Indiquez le numéro du chèque." in text(response)
     response = submit(
@@ -92,7 +92,7 @@ def test_a_credit_note_from_the_admin(client, regisseur, the_regie):
     invoice, _ = billed_household(the_regie)
     url = f"/admin/facturation/factures/{invoice.pk}/avoir/"
     response = submit(client, url, {"amount": "9.00", "reason": "erreur"})
-    assert response.status_code == 400 and "au plus 8,40 €" in text(response)
+    assert response.status_code == 400 and "au plus 8,40\u00a0€" in text(response)
     submit(client, url, {"amount": "2.10", "reason": "sortie scolaire"})
     assert invoice.credit_notes.get().amount == D("2.10")
 

@@ -61,10 +61,10 @@ def test_a_counter_overpayment_becomes_the_familys_credit_and_is_shown_in_mes_op
     assert (movement.kind, movement.amount, movement.payment) == (CreditMovementKind.OVERPAYMENT, D("1.60"), payment)
     assert ModelLogEntry.objects.filter(action="portail.credit.overpayment").exists()
     email = OutboxMessage.objects.get(kind="payment_received")
-    assert "Trop-perçu : 1,60 € en avoir, déduit de votre prochaine facture." in email.body_text
+    assert "Trop-perçu : 1,60\u00a0€ en avoir, déduit de votre prochaine facture." in email.body_text
     client.force_login(parent)
     page = text(client.get(reverse("espace_facturation:operations")))
-    assert f"Trop-perçu — règlement n°{payment.operation_number} : 1,60 € en avoir disponible" in page
+    assert f"Trop-perçu — règlement n°{payment.operation_number} : 1,60\u00a0€ en avoir disponible" in page
     assert "Avoir disponible : 1,60\u00a0€ auprès de Regie BL Enfance" in re.sub(r"<[^>]+>", "", page)
 
 
@@ -82,7 +82,7 @@ def test_the_next_invoice_of_the_run_uses_the_credit(client, the_regie):
     assert used.invoice == december and used.amount == D("-1.60")
     client.force_login(parent)
     page = text(client.get(reverse("espace_facturation:operations")))
-    assert f"Avoir disponible déduit de la facture n°{december.number} : 1,60 € déduits" in page
+    assert f"Avoir disponible déduit de la facture n°{december.number} : 1,60\u00a0€ déduits" in page
     assert "Avoir disponible :" not in page
     detail = text(client.get(reverse("espace_facturation:invoice_detail", args=[december.pk])))
     assert "avoir disponible (trop-perçu) déduit : 1,60\u00a0€" in detail and "Reste à payer" in detail
@@ -130,7 +130,7 @@ def test_the_regie_refunds_the_credit_with_a_record(client, regisseur, the_regie
     assert "Rembourser le trop-perçu" in listing and "DURANT" in listing
     url = reverse("espace_facturation_refund", args=[credit.pk])
     response = submit(client, url, {"amount": "2.00", "method": "transfer", "reference": "VIR-1"})
-    assert response.status_code == 400 and "Au plus 1,60 € d'avoir disponible à rembourser." in text(response)
+    assert response.status_code == 400 and "Au plus 1,60\u00a0€ d'avoir disponible à rembourser." in text(response)
     response = submit(client, url, {"amount": "1.60", "method": "transfer", "reference": "VIR-1"})
     assert response.status_code == 302
     refund = CreditMovement.objects.get(kind=CreditMovementKind.REFUND)
@@ -144,7 +144,7 @@ def test_the_regie_refunds_the_credit_with_a_record(client, regisseur, the_regie
     assert ModelLogEntry.objects.filter(action="portail.credit.refund", user=regisseur).exists()
     client.force_login(parent)
     page = text(client.get(reverse("espace_facturation:operations")))
-    assert "Trop-perçu remboursé (virement) : 1,60 € remboursés" in page
+    assert "Trop-perçu remboursé (virement) : 1,60\u00a0€ remboursés" in page
 
 
 def test_a_refund_submitted_twice_is_recorded_once(client, regisseur, the_regie):

@@ -95,7 +95,10 @@ def test_the_run_issues_what_the_preview_showed_numbered_in_order_and_tells_the_
     emails = OutboxMessage.objects.filter(kind="invoice_issued")
     assert emails.count() == 3
     durant = emails.get(to_email="durant@example.org")
-    assert "Votre facture n° 2026-0003" in durant.body_text and "8,40 €" in durant.body_text
+    assert (
+        "Votre facture n° 2026-0003 de novembre 2026 " in durant.body_text
+        and "Montant : 8,40\u00a0€" in durant.body_text
+    )
     assert "04/01/2027" in durant.body_text and f"/espace-facturation/factures/{invoices[2].pk}/" in durant.body_html
     assert ModelLogEntry.objects.filter(action="portail.invoice.issue").count() == 3
     assert len(mail.outbox) == 3

@@ -100,6 +100,15 @@ def test_the_pdf_is_an_avis_des_sommes_a_payer_with_its_mentions(client, invoice
         assert expected in content, expected
 
 
+def test_the_pdf_writes_thousands_with_a_space_its_font_has(client, invoice):
+    """Helvetica has no narrow no-break space: «1 234,50 €» keeps a no-break space, never a missing glyph."""
+    invoice.lines.update(unit_price=D("1234.50"), amount=D("1234.50"))
+    type(invoice).objects.filter(pk=invoice.pk).update(amount=D("1234.50"))
+    response = client.get(reverse("espace_facturation:invoice_pdf", args=[invoice.pk]))
+    content = pdf_text(response)
+    assert content.count("1 234,50 €") == 4 and "\u25a0" not in content  # unit price, line, total, left to pay
+
+
 def test_paying_online_through_the_simulator_then_reading_reglements_and_operations(client, invoice):
     response = client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]))
     online = OnlinePayment.objects.get()

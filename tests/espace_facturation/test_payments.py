@@ -45,7 +45,9 @@ def test_a_cheque_settles_the_oldest_invoices_first_and_says_so_to_the_family(th
     assert (first.amount_paid, first.state, first.left_to_pay) == (D("3.00"), InvoiceState.PARTIAL, D("1.20"))
     assert payments.description(payment) == "Chèque 564654646" and len(payment.operation_number) == 10
     email = OutboxMessage.objects.get(kind="payment_received")
-    assert "3,00 €" in email.body_text and f"Facture {first.number} : reste à payer 1,20 €." in email.body_text
+    assert (
+        "3,00\u00a0€" in email.body_text and f"Facture {first.number} : reste à payer 1,20\u00a0€." in email.body_text
+    )
     payments.payment_record(
         regie=the_regie, family=first.family, kind=PaymentKind.CASH, amount=D("1.20"), paid_on=date(2026, 12, 11)
     )
@@ -57,7 +59,7 @@ def test_a_cheque_settles_the_oldest_invoices_first_and_says_so_to_the_family(th
 def test_an_allocation_beyond_what_is_left_or_to_another_familys_invoice_is_refused(the_regie):
     invoice, _ = billed_household(the_regie, days=MONDAYS[:2])
     other, _ = billed_household(the_regie, "AUTRE", days=MONDAYS[:1])
-    with pytest.raises(PaymentError, match="au plus 4,20 €"):
+    with pytest.raises(PaymentError, match="au plus 4,20\u00a0€"):
         payments.payment_record(
             regie=the_regie,
             family=invoice.family,
@@ -95,7 +97,7 @@ def test_a_credit_note_is_numbered_in_the_same_sequence_and_settles_the_invoice(
         and note.lines.get().label == f"Avoir sur la facture {invoice.number} : sortie scolaire"
     )
     assert (invoice.amount, invoice.amount_paid, invoice.state) == (D("4.20"), D("2.10"), InvoiceState.PARTIAL)
-    with pytest.raises(BillingError, match="au plus 2,10 €"):
+    with pytest.raises(BillingError, match="au plus 2,10\u00a0€"):
         services.credit_note_issue(invoice=invoice, amount=D("2.20"), reason="trop", by=None)
     with pytest.raises(BillingError):
         services.credit_note_issue(invoice=note, amount=D("1"), reason="avoir d'avoir", by=None)

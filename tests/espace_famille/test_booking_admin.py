@@ -709,7 +709,7 @@ def sheet_data(evening, count=3):
     return children
 
 
-def test_the_day_sheet_lists_booked_waiting_and_absent_children(client, instructor):
+def test_the_day_sheet_lists_booked_waiting_and_absent_children(client, instructor, time_machine):
     small = ActivityFactory(code="4", label="Péri SOIR", capacity=2)
     ana, bob = sheet_data(small, count=2)
     waiting = [household(small, name, first) for name, first in (("ATTENTE", "Wil"), ("SECONDE", "Zia"))]
@@ -726,6 +726,7 @@ def test_the_day_sheet_lists_booked_waiting_and_absent_children(client, instruct
 
     form = client.get(SHEET)
     assert form.status_code == 200 and "Choisissez une activité" in text(form)
+    time_machine.move_to(NOW, tick=False)
     page = text(client.get(SHEET, {"activity": small.pk, "day": "2026-11-16"}))
 
     assert "4/Péri SOIR — lundi 16/11/2026" in page and "16:30 - 18:30" in page
@@ -733,7 +734,7 @@ def test_the_day_sheet_lists_booked_waiting_and_absent_children(client, instruct
     assert "Allergies : Arachide" in page and "Régime : Sans porc" in page
     assert "Mamie 0 (Grand-parent) — 0611223344" in page and "Voisin 0" not in page
     assert "Liste d'attente (2)" in page and page.index("Wil ATTENTE") < page.index("Zia SECONDE")
-    assert "Imprimer" in page and "@media print" in page
+    assert "Imprimer" in page and "@media print" in page and "Imprimée le 10/11/2026 à 09:00" in page
 
     tuesday = text(client.get(SHEET, {"activity": small.pk, "day": "2026-11-17"}))
     assert "Absences (1)" in tuesday and "Max ABSENT" in tuesday and "Absence" in tuesday

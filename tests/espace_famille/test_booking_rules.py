@@ -265,11 +265,6 @@ def test_request_state(lines, state):
     assert demandes_rules.request_state(lines) == state
 
 
-def test_day_label():
-    assert planning_rules.day_label(date(2018, 11, 19)) == "lun. 19/11"
-    assert planning_rules.day_label(date(2026, 11, 22)) == "dim. 22/11"
-
-
 # Date ranges (hypothesis) ------------------------------------------------------------------------------------
 
 dates = st.dates(min_value=date(2026, 1, 1), max_value=date(2028, 12, 31))

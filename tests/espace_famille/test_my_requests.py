@@ -1,6 +1,8 @@
 """«Mes demandes»: the list with its filters and pagination, the detail with its history, unread messages."""
 
+from datetime import datetime
 from html import unescape
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
@@ -14,6 +16,7 @@ from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFa
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("espace_famille:requests")
+PARIS = ZoneInfo("Europe/Paris")
 
 
 def text(response) -> str:
@@ -124,3 +127,11 @@ def test_another_familys_request_gives_404_and_anonymous_goes_to_login(client, p
     for target in (url, LIST):
         response = client.get(target)
         assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
+
+
+def test_a_request_is_dated_to_the_second_as_the_guides_list_shows_it(client, parent, family, time_machine):
+    time_machine.move_to(datetime(2018, 12, 5, 13, 59, 9, tzinfo=PARIS), tick=False)
+    request = ask_address(family, parent, "Dijon")
+    assert "<td>5 déc. 2018 13:59:09</td>" in text(client.get(LIST))
+    detail = text(client.get(reverse("espace_famille:request_detail", args=[request.pk])))
+    assert "<dt>Date</dt><dd>5 déc. 2018 13:59:09</dd>" in detail

@@ -15,7 +15,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from commun import intents
+from commun import formats, intents
 from commun.parsing import parse_date, parse_id
 from commun.uploads import UploadRefused
 from espace_famille.dossier import selectors
@@ -23,13 +23,11 @@ from espace_famille.planning import rules, services
 from espace_famille.planning import selectors as planning_selectors
 from espace_famille.planning.forms import DayConfirmForm, LongPeriodForm, PlanningRequestFilter
 from espace_famille.planning.models import BookingState
-from home.templatetags.portail import MONTHS, jour_court
 
 ESPACE_FAMILLE = ("Espace famille", "espace_famille:home")
 PLANNING = ("Planning", "espace_famille:planning")
 VIEWS = {"semaine": "Semaine (7 jours)", "semaine5": "Semaine (5 jours)", "mois": "Mois"}
 DEFAULT_VIEW = "semaine"
-MONTHS_SHORT = ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."]
 PER_PAGE = 10
 DATE_UNKNOWN = "La date demandée n'est pas une date du planning : voici la période en cours."
 QUESTIONS = {
@@ -64,14 +62,7 @@ def period_bounds(view: str, day: date) -> tuple[date, date]:
 
 def period_title(view: str, start: date, end: date) -> str:
     """«novembre 2018», «19 — 25 nov. 2018», «29 oct. — 4 nov. 2018», «31 déc. 2018 — 6 janv. 2019»."""
-    if view == "mois":
-        return f"{MONTHS[start.month - 1]} {start.year}"
-    last = f"{end.day} {MONTHS_SHORT[end.month - 1]} {end.year}"
-    if start.year != end.year:
-        return f"{start.day} {MONTHS_SHORT[start.month - 1]} {start.year} — {last}"
-    if start.month != end.month:
-        return f"{start.day} {MONTHS_SHORT[start.month - 1]} — {last}"
-    return f"{start.day} — {last}"
+    return formats.month_year(start) if view == "mois" else formats.date_span(start, end)
 
 
 def _shift(view: str, start: date, step: int) -> date:
@@ -132,7 +123,7 @@ def _cells(grid, *, view: str, shown_children: set, shown_activities: set) -> No
         return text
 
     for day in grid.days:
-        day.heading = jour_court(day.day)
+        day.heading = formats.day_month(day.day)
         day.html = mark_safe(
             "".join(
                 _entry_html(
@@ -238,7 +229,7 @@ def planning_confirm(request):
         raise Http404
     entry, view = _confirm_target(request, family)
     back = f"{reverse('espace_famille:planning')}?vue={view}&date={entry.day.isoformat()}"
-    words = {"day": jour_court(entry.day), "child": entry.child.first_name, "activity": entry.activity.name}
+    words = {"day": formats.day_month(entry.day), "child": entry.child.first_name, "activity": entry.activity.name}
 
     def page(action: str, form, status: int = 200, refused: str = ""):
         context = {
