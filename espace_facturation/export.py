@@ -5,7 +5,7 @@ from xml.sax.saxutils import escape
 from django.db.models import Prefetch
 
 from commun import formats
-from espace_famille.comptes.export import _json, _when
+from commun.data_export import json_value, when
 
 from .models import (
     CreditMovement,
@@ -34,8 +34,8 @@ def collect_invoices(family) -> list[dict]:
             "nature": invoice.nature,
             "regie": invoice.regie.name,
             "service": invoice.regie.service_name,
-            "issued_on": _json(invoice.issued_on),
-            "due_on": _json(invoice.due_on),
+            "issued_on": json_value(invoice.issued_on),
+            "due_on": json_value(invoice.due_on),
             "amount": str(invoice.amount),
             "amount_paid": str(invoice.amount_paid),
             "state": invoice.state,
@@ -43,8 +43,8 @@ def collect_invoices(family) -> list[dict]:
                 {
                     "child": line.child_name,
                     "label": line.label,
-                    "period_start": _json(line.period_start),
-                    "period_end": _json(line.period_end),
+                    "period_start": json_value(line.period_start),
+                    "period_end": json_value(line.period_end),
                     "quantity": str(line.quantity),
                     "unit_price": str(line.unit_price),
                     "amount": str(line.amount),
@@ -69,7 +69,7 @@ def collect_payments(family) -> list[dict]:
             "kind": payment.kind,
             "reference": payment.reference,
             "regie": payment.regie.name,
-            "paid_on": _json(payment.paid_on),
+            "paid_on": json_value(payment.paid_on),
             "amount": str(payment.amount),
             "invoices": [allocation.invoice.number for allocation in payment.allocations.all()],
         }
@@ -84,8 +84,8 @@ def render_invoices(doc, rows: list[dict]) -> None:
         [
             escape(row["number"]),
             escape(str(natures.get(row["nature"], row["nature"]))),
-            _when(row["issued_on"]),
-            _when(row["due_on"]),
+            when(row["issued_on"]),
+            when(row["due_on"]),
             formats.money(row["amount"]),
             formats.money(row["amount_paid"]),
         ]
@@ -105,7 +105,7 @@ def render_payments(doc, rows: list[dict]) -> None:
     listing = [
         [
             escape(row["operation_number"]),
-            _when(row["paid_on"]),
+            when(row["paid_on"]),
             escape(f"{kinds.get(row['kind'], row['kind'])} {row['reference']}".strip()),
             formats.money(row["amount"]),
             escape(", ".join(row["invoices"])) or "—",
@@ -125,7 +125,7 @@ def collect_online_payments(family) -> list[dict]:
     return [
         {
             "invoice": attempt.invoice.number,
-            "started_at": _json(attempt.created_at),
+            "started_at": json_value(attempt.created_at),
             "amount": str(attempt.amount),
             "state": attempt.state,
             "email": attempt.email,
@@ -139,7 +139,7 @@ def render_online_payments(doc, rows: list[dict]) -> None:
     states = dict(OnlinePaymentState.choices)
     listing = [
         [
-            _when(row["started_at"]),
+            when(row["started_at"]),
             escape(row["invoice"]),
             formats.money(row["amount"]),
             escape(str(states.get(row["state"], row["state"]))),
@@ -164,7 +164,7 @@ def collect_credits(family) -> list[dict]:
     return [
         {
             "regie": movement.credit.regie.name,
-            "at": _json(movement.created_at),
+            "at": json_value(movement.created_at),
             "kind": movement.kind,
             "amount": str(movement.amount),
             "payment": movement.payment.operation_number if movement.payment else "",
@@ -181,7 +181,7 @@ def render_credits(doc, rows: list[dict]) -> None:
     kinds, methods = dict(CreditMovementKind.choices), dict(RefundMethod.choices)
     listing = [
         [
-            _when(row["at"]),
+            when(row["at"]),
             escape(row["regie"]),
             escape(str(kinds.get(row["kind"], row["kind"]))),
             formats.money(row["amount"]),

@@ -2,7 +2,7 @@
 
 from xml.sax.saxutils import escape
 
-from espace_famille.comptes.export import _json, _when
+from commun.data_export import json_value, when
 from espace_famille.creche.forms import FamilleForm, InformationsForm, TypeDeGardeForm
 from espace_famille.creche.models import CrecheApplication, CrecheDraft
 from espace_famille.demandes.models import RequestState
@@ -21,14 +21,14 @@ def collect(family) -> dict:
             {
                 "child_first_name": application.child_first_name,
                 "state": application.request.state,
-                "submitted_at": _json(application.request.created_at),
-                "decided_at": _json(application.request.decided_at),
-                "entry_date": _json(application.entry_date),
+                "submitted_at": json_value(application.request.created_at),
+                "decided_at": json_value(application.request.decided_at),
+                "entry_date": json_value(application.entry_date),
                 "answers": application.data,
             }
             for application in applications
         ],
-        "draft": {"updated_at": _json(draft.updated_at), "answers": draft.data} if draft else None,
+        "draft": {"updated_at": json_value(draft.updated_at), "answers": draft.data} if draft else None,
     }
 
 
@@ -67,14 +67,14 @@ def render(doc, creche: dict) -> None:
         doc.para(escape(f"Pré-inscription de {application['child_first_name']}"), "h3")
         rows = [
             ["État", escape(str(states.get(application["state"], application["state"])))],
-            ["Déposée le", _when(application["submitted_at"])],
-            ["Date d'entrée souhaitée", _when(application["entry_date"])],
+            ["Déposée le", when(application["submitted_at"])],
+            ["Date d'entrée souhaitée", when(application["entry_date"])],
         ]
         if application["decided_at"]:
-            rows.append(["Traitée le", _when(application["decided_at"])])
+            rows.append(["Traitée le", when(application["decided_at"])])
         doc.fields(rows)
         _answers(doc, application["answers"], labels)
     if creche["draft"]:
         doc.para("Pré-inscription en cours (brouillon)", "h3")
-        doc.fields([["Modifiée le", _when(creche["draft"]["updated_at"])]])
+        doc.fields([["Modifiée le", when(creche["draft"]["updated_at"])]])
         _answers(doc, creche["draft"]["answers"], labels)

@@ -9,10 +9,11 @@ class DemandesConfig(AppConfig):
     verbose_name = "Demandes"
 
     def ready(self):
-        from espace_famille.demandes import emails, tasks
+        from espace_famille.demandes import emails, personal_data, tasks
         from notifications import kinds, schedules
 
         for kind in emails.KINDS:
             kinds.register(kind)
         for task in tasks.SCHEDULES:
             schedules.register(task)
+        personal_data.register_all()

@@ -7,3 +7,8 @@ class DossierConfig(AppConfig):
     name = "espace_famille.dossier"
     label = "dossier"
     verbose_name = "Dossier famille"
+
+    def ready(self):
+        from espace_famille.dossier import personal_data
+
+        personal_data.register_all()

@@ -2,7 +2,7 @@
 
 from xml.sax.saxutils import escape
 
-from espace_famille.comptes.export import _json, _when
+from commun.data_export import json_value, when
 from espace_famille.justificatifs.models import Document, DocumentState
 
 
@@ -14,8 +14,8 @@ def collect(family) -> list[dict]:
             "child": f"{document.child.first_name} {document.child.last_name}" if document.child else None,
             "file": document.original_name,
             "state": document.state,
-            "uploaded_at": _json(document.uploaded_at),
-            "valid_until": _json(document.valid_until),
+            "uploaded_at": json_value(document.uploaded_at),
+            "valid_until": json_value(document.valid_until),
         }
         for document in documents
     ]
@@ -30,7 +30,7 @@ def render(doc, rows: list[dict]) -> None:
             escape(row["child"] or "—"),
             escape(row["file"]),
             escape(str(states.get(row["state"], row["state"]))),
-            _when(row["valid_until"]),
+            when(row["valid_until"]),
         ]
         for row in rows
     ]

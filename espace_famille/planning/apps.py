@@ -7,3 +7,8 @@ class PlanningConfig(AppConfig):
     name = "espace_famille.planning"
     label = "planning"
     verbose_name = "Planning"
+
+    def ready(self):
+        from espace_famille.planning import personal_data
+
+        personal_data.register_all()

@@ -12,6 +12,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 from wagtail.models import ModelLogEntry
 
+from commun import data_export as export
 from espace_facturation import payments, services
 from espace_facturation.models import (
     CreditMovement,
@@ -22,7 +23,6 @@ from espace_facturation.models import (
     InvoicingRun,
     PaymentKind,
 )
-from espace_famille.comptes import export
 from notifications.models import OutboxMessage
 from tests.intents import submit
 

@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
+from commun.data_export import export_pdf, family_export
 from espace_facturation.models import Invoice
 from espace_famille.comptes import services as comptes_services
-from espace_famille.comptes.export import export_pdf, family_export
 from espace_famille.demandes.models import EventKind, RequestEvent, RequestKind
 from espace_famille.dossier.models import AuthorizedContact, Relationship, SubscriptionMethod, Vaccination
 from espace_famille.modifications import services as modifications_services
@@ -219,8 +219,8 @@ def test_the_export_reads_with_a_fixed_number_of_queries(django_assert_num_queri
 def test_the_export_holds_the_familys_invoices_and_payments(family, parent):
     from decimal import Decimal
 
+    from commun.data_export import export_pdf
     from espace_facturation import payments
-    from espace_famille.comptes.export import export_pdf
     from tests.espace_facturation.factories import billed_household, regie
 
     invoice, _ = billed_household(regie(), "AUTRE")

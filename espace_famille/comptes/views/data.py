@@ -12,8 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from wagtail.log_actions import log
 
-from commun import personal_data
-from espace_famille.comptes import export
+from commun import data_export, personal_data
 from espace_famille.demandes.views import MON_ESPACE
 from espace_famille.dossier import selectors
 from espace_famille.dossier.models import Family
@@ -51,7 +50,7 @@ def _attachment(family: Family, content: bytes, *, content_type: str, extension:
 @require_GET
 def my_data_pdf(request, family_pk: int):
     family = _family(request, family_pk)
-    content = export.export_pdf(export.family_export(family=family))
+    content = data_export.export_pdf(data_export.family_export(family=family))
     log(instance=family, action="portail.data.export", user=request.user, data={"format": "pdf"})
     return _attachment(family, content, content_type="application/pdf", extension="pdf")
 
@@ -61,7 +60,7 @@ def my_data_pdf(request, family_pk: int):
 @require_GET
 def my_data_json(request, family_pk: int):
     family = _family(request, family_pk)
-    data = export.family_export(family=family)
+    data = data_export.family_export(family=family)
     content = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode()
     log(instance=family, action="portail.data.export", user=request.user, data={"format": "json"})
     return _attachment(family, content, content_type="application/json; charset=utf-8", extension="json")
