@@ -123,7 +123,8 @@ def test_a_credit_note_from_the_admin(client, regisseur, the_regie):
 def test_instructors_and_parents_cannot_bill(client, the_regie):
     """Wagtail sends a staff member without the permission back to the admin's home, a parent gets 403."""
     invoice, parent = billed_household(the_regie)
-    for user, status in ((staff("Instructeurs"), 302), (parent, 403)):
+    instructor = staff("Instructeurs")
+    for user, status in ((instructor, 302), (parent, 403)):
         client.force_login(user)
         for url in (RUN, PAYMENT, f"/admin/facturation/factures/{invoice.pk}/avoir/"):
             response = client.get(url)
@@ -133,7 +134,7 @@ def test_instructors_and_parents_cannot_bill(client, the_regie):
         draft = InvoicingDraft.objects.create(regie=the_regie, month=date(2026, 11, 1), fingerprint="-")
         assert client.get(f"{RUN}apercu/{draft.pk}/").status_code == status
         client.post(f"{RUN}apercu/{draft.pk}/", {"issued_on": "2026-12-05"})
-    assert not InvoicingDraft.objects.filter(created_by__in=[staff("Instructeurs"), parent]).exists()
+    assert not InvoicingDraft.objects.filter(created_by__in=[instructor, parent]).exists()
     assert InvoicingDraft.objects.filter(created_by=None).count() == 2 and not InvoicingRun.objects.exists()
 
 

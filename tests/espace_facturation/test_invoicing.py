@@ -15,7 +15,8 @@ from espace_famille.models import ActivityPrice, BookingState
 from notifications.models import OutboxMessage
 from tests.factories import ActivityFactory
 
-from .factories import MONDAYS, NOVEMBER, book, household, regie, staff
+from . import factories
+from .factories import MONDAYS, NOVEMBER, book, household, regie
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def evening(the_regie):
 
 @pytest.fixture
 def cashier():
-    return staff("Régisseurs")
+    return factories.cashier()
 
 
 @pytest.fixture

@@ -22,6 +22,7 @@ from espace_famille.models import ActivityPrice, Booking, BookingState
 from notifications.models import OutboxMessage
 from tests.factories import ActivityFactory
 
+from . import factories
 from .factories import MONDAYS, NOVEMBER, book, household, regie, staff
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def evening(the_regie):
 
 @pytest.fixture
 def cashier():
-    return staff("Régisseurs")
+    return factories.cashier()
 
 
 @pytest.fixture
