@@ -2,7 +2,8 @@
 
 - `bench_pdfs(count)`: renders `count` invoice PDFs one after the other and prints «N PDF de facture : S s».
 - `bench_invoicing_run(families)`: writes `families` families (a child, a parent account, every school day of
-  a month booked in one activity), then times the invoicing run of that month, e-mails to the families included,
+  a month booked in one activity), then times the invoicing of that month (its preview stored as a draft, then the
+  run issuing it), e-mails to the families included,
   and prints «Facturation d'un mois pour N familles : S s, F factures»."""
 
 import time
@@ -85,14 +86,27 @@ def _families(count: int, activity: Activity, prefix: str = "FACT") -> None:
             )
 
 
+def _cashier() -> User:
+    cashier, _ = User.objects.get_or_create(
+        email="regisseur@banc.example.org", defaults={"password": "!", "is_staff": True, "is_superuser": True}
+    )
+    return cashier
+
+
+def _invoice_month(regie: Regie) -> InvoicingRun:
+    """Preview the month, then issue the draft, as a régisseur does (the run executed here, not by a worker)."""
+    cashier = _cashier()
+    draft = services.invoicing_preview(regie=regie, month=MONTH, by=cashier)
+    run = services.invoicing_run_start(draft=draft, issued_on=date(2027, 4, 5), by=cashier)
+    return services.invoicing_run_execute(run=run)
+
+
 def bench_pdfs(count: int = 1000) -> None:
     regie = _regie()
     activity = _activity(regie)
     if not Invoice.objects.filter(regie=regie).exists():
         _families(10, activity, prefix="PDF")
-        services.invoicing_run_execute(
-            run=InvoicingRun.objects.create(regie=regie, month=MONTH, issued_on=date(2027, 4, 5))
-        )
+        _invoice_month(regie)
     invoices = list(Invoice.objects.filter(regie=regie).select_related("regie", "family")[:10])
     began = time.perf_counter()
     size = 0
@@ -106,11 +120,9 @@ def bench_invoicing_run(families: int = 5000) -> None:
     regie = _regie()
     activity = _activity(regie)
     _families(families, activity)
-    run = InvoicingRun.objects.create(regie=regie, month=MONTH, issued_on=date(2027, 4, 5))
     began = time.perf_counter()
-    services.invoicing_run_execute(run=run)
+    run = _invoice_month(regie)
     seconds = time.perf_counter() - began
-    run.refresh_from_db()
     print(
         f"Facturation d'un mois pour {families} familles : {seconds:.1f} s, {run.invoice_count} factures, "
         f"{run.total_amount} € (objectif ≤ {RUN_TARGET} s)"

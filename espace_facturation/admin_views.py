@@ -1,6 +1,6 @@
-"""Régisseurs' screens in the Wagtail admin: the invoicing run (preview, issue, progress), counter payments,
-credit notes and refunds of a family's credit. Each form confirms one action on one object (commun.intents):
-submitted twice, it is carried out once."""
+"""Régisseurs' screens in the Wagtail admin: the invoicing run (its preview stored as a draft, issue, progress),
+counter payments, credit notes and refunds of a family's credit. Each form confirms one action on one object
+(commun.intents): submitted twice, it is carried out once."""
 
 from datetime import date
 from decimal import Decimal
@@ -21,7 +21,7 @@ from commun import formats, intents
 from commun.parsing import parse_id
 from espace_famille.dossier.models import Family
 
-from . import credits, payments, rules, services
+from . import credits, payments, rules, selectors, services
 from .exceptions import BillingError
 from .models import (
     ZERO,
@@ -29,14 +29,16 @@ from .models import (
     Invoice,
     InvoiceNature,
     InvoiceState,
+    InvoicingDraft,
     InvoicingRun,
     PaymentKind,
     RefundMethod,
     Regie,
     RunState,
 )
+from .permissions import INVOICING
 
-RUN = "espace_facturation.add_invoicingrun"
+RUN = INVOICING
 RECORD_PAYMENT = "espace_facturation.add_payment"
 CREDIT = "espace_facturation.add_invoice"
 REFUND = "espace_facturation.refund_familycredit"
@@ -52,16 +54,19 @@ def _month_choices():
     return choices
 
 
-class RunForm(forms.Form):
+class PreviewForm(forms.Form):
     regie = forms.ModelChoiceField(label="Régie", queryset=Regie.objects.all(), empty_label="Choisissez une régie")
     month = forms.ChoiceField(label="Mois facturé", choices=_month_choices)
-    issued_on = forms.DateField(
-        label="Date des factures", widget=AdminDateInput, required=False, help_text="Vide : aujourd'hui."
-    )
 
     def clean_month(self):
         year, month = self.cleaned_data["month"].split("-")
         return date(int(year), int(month), 1)
+
+
+class IssueForm(forms.Form):
+    issued_on = forms.DateField(
+        label="Date des factures", widget=AdminDateInput, required=False, help_text="Vide : aujourd'hui."
+    )
 
 
 class _Permission:
@@ -125,64 +130,79 @@ class _Intent:
 
 
 @method_decorator(never_cache, name="dispatch")
-class InvoicingRunView(_Permission, _Intent, FormView):
-    """«Facturation du mois»: choose a régie and a month, see each family's lines, then issue."""
+class InvoicingRunView(_Permission, FormView):
+    """«Facturation du mois»: choose a régie and a month; «Aperçu» stores what would be billed as a draft (the same
+    draft again while nothing changed) and shows it."""
+
+    permission = RUN
+    template_name = "espace_facturation/admin/run.html"
+    form_class = PreviewForm
+
+    def get_initial(self):
+        return {key: self.request.GET[key] for key in ("regie", "month") if key in self.request.GET}
+
+    def form_valid(self, form):
+        draft = services.invoicing_preview(
+            regie=form.cleaned_data["regie"], month=form.cleaned_data["month"], by=self.request.user
+        )
+        return redirect("espace_facturation_draft", pk=draft.pk)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(
+            page_title="Facturation du mois",
+            runs=InvoicingRun.objects.select_related("regie", "created_by")[:10],
+        )
+        return context
+
+
+@method_decorator(never_cache, name="dispatch")
+class InvoicingDraftView(_Permission, _Intent, FormView):
+    """A stored preview, family by family, as it will be issued; «Émettre» starts its run, unless the planning or
+    the prices changed since (then it says so and offers to compute the preview again)."""
 
     permission = RUN
     action = "billing.run_issue"
-    template_name = "espace_facturation/admin/run.html"
-    form_class = RunForm
+    template_name = "espace_facturation/admin/draft.html"
+    form_class = IssueForm
 
-    def get_form_kwargs(self):
-        kwargs = super().get_form_kwargs()
-        if self.request.method == "GET" and "regie" in self.request.GET:
-            kwargs["data"] = self.request.GET
-        return kwargs
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.draft = get_object_or_404(InvoicingDraft.objects.select_related("regie", "created_by"), pk=kwargs["pk"])
+
+    def run(self) -> InvoicingRun | None:
+        return InvoicingRun.objects.filter(draft=self.draft).first()
 
     def subject(self) -> str:
-        """The régie and month the preview showed; read back from a repeat's intent to find its run."""
-        form = getattr(self, "shown", None)
-        if form is not None and form.is_bound and form.is_valid():
-            return f"{form.cleaned_data['regie'].pk}:{form.cleaned_data['month']:%Y-%m}"
-        return ""
+        return str(self.draft.pk)
 
     def done_url(self) -> str:
-        try:
-            regie_id, month = intents.read(self.token(), user=self.request.user).subject.split(":")
-            run = InvoicingRun.objects.filter(regie_id=regie_id, month=f"{month}-01").order_by("-pk").first()
-        except (intents.IntentInvalid, ValueError):
-            run = None
-        return reverse("espace_facturation_run", args=[run.pk]) if run else reverse("espace_facturation_run_new")
-
-    def get(self, request, *args, **kwargs):
-        form = self.shown = self.get_form()
-        preview = None
-        if form.is_bound and form.is_valid():
-            preview = services.invoicing_preview(regie=form.cleaned_data["regie"], month=form.cleaned_data["month"])
-        return self.render_to_response(self.get_context_data(form=form, preview=preview))
+        run = self.run()
+        return reverse("espace_facturation_run", args=[run.pk]) if run else self.request.path
 
     def form_valid(self, form):
-        self.shown = form
         return self.carry_out(
             form,
             lambda: services.invoicing_run_start(
-                regie=form.cleaned_data["regie"],
-                month=form.cleaned_data["month"],
-                issued_on=form.cleaned_data["issued_on"] or timezone.localdate(),
-                by=self.request.user,
+                draft=self.draft, issued_on=form.cleaned_data["issued_on"], by=self.request.user
             ),
             lambda run: redirect("espace_facturation_run", pk=run.pk),
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        preview = kwargs.get("preview")
+        run = self.run()
+        families = selectors.draft_families(draft=self.draft)
         context.update(
-            page_title="Facturation du mois",
-            header_icon="doc-full",
-            total=sum((family.total for family in preview), ZERO) if preview else ZERO,
-            days=sum(len(line.days) for family in preview for line in family.lines) if preview else 0,
-            runs=InvoicingRun.objects.select_related("regie", "created_by")[:10],
+            draft=self.draft,
+            run=run,
+            families=families,
+            to_issue=sum(1 for row in families if row.invoice_id is None),
+            stale=run is None and services.draft_out_of_date(draft=self.draft),
+            page_title=f"Aperçu de la facturation {self.draft.month:%m/%Y}",
         )
         return context
 
@@ -457,6 +477,7 @@ class PermissionMenuItem(MenuItem):
 def admin_urls() -> list:
     return [
         path("facturation/mois/", InvoicingRunView.as_view(), name="espace_facturation_run_new"),
+        path("facturation/mois/apercu/<int:pk>/", InvoicingDraftView.as_view(), name="espace_facturation_draft"),
         path("facturation/mois/<int:pk>/", InvoicingRunProgressView.as_view(), name="espace_facturation_run"),
         path("facturation/reglement/", CounterPaymentView.as_view(), name="espace_facturation_payment"),
         path("facturation/factures/<int:pk>/avoir/", CreditNoteView.as_view(), name="espace_facturation_credit_note"),

@@ -17,3 +17,10 @@ class PaymentInFlight(PaymentError):
     def __init__(self, payment):
         super().__init__("Un paiement en ligne est déjà en cours pour cette facture.")
         self.payment = payment
+
+
+class DraftStale(BillingError):
+    """The planning or the prices changed since the draft was made: issuing it would not bill what was reviewed."""
+
+    def __init__(self):
+        super().__init__("Les réservations ont changé depuis l'aperçu : recalculez l'aperçu.")

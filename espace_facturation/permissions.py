@@ -1,5 +1,8 @@
 """What billing grants to the staff groups (applied by espace_famille.comptes.permissions.ensure_staff_groups)."""
 
+# Preview and issue a month's invoices (the invoicing run, and a single family's invoice).
+INVOICING = "espace_facturation.add_invoicingrun"
+
 GROUP_PERMISSIONS = {
     "Régisseurs": [
         ("wagtailadmin", "access_admin"),

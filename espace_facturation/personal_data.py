@@ -1,6 +1,17 @@
-"""The personal data of billing in the registry: invoices and payments, kept ten years for public accounting."""
+"""The personal data of billing in the registry: invoices and payments, kept ten years for public accounting;
+invoicing drafts, the régie's working copies, kept a few months."""
 
-from commun.personal_data import ANONYMOUS, After, Anonymise, PersonalData, Section, exempt, register
+from commun.personal_data import (
+    ANONYMOUS,
+    After,
+    Anonymise,
+    Delete,
+    PersonalData,
+    Section,
+    WithFamily,
+    exempt,
+    register,
+)
 
 from . import export
 from .models import (
@@ -9,6 +20,10 @@ from .models import (
     FamilyCredit,
     Invoice,
     InvoiceLine,
+    InvoicingDraft,
+    InvoicingDraftDay,
+    InvoicingDraftFamily,
+    InvoicingDraftLine,
     InvoicingRun,
     OnlinePayment,
     Payment,
@@ -20,6 +35,9 @@ from .models import (
 # and lose what names a person.
 LEGAL_DAYS = 3653
 LEGAL = "après {days} jours, durée de la comptabilité publique"
+# A draft has served once its month is invoiced (or was left for a newer one): what it issued lives on in the invoices.
+DRAFT_DAYS = 92
+DRAFT = "aperçu calculé il y a plus de {days} jours"
 
 
 def register_all() -> None:
@@ -85,7 +103,20 @@ def register_all() -> None:
             export="credits",
         ),
     )
+    # The drafts are left out of the family's export: what they issued is there as invoices.
+    register(
+        PersonalData(
+            InvoicingDraftFamily,
+            family="family",
+            rules=(After(DRAFT_DAYS, "draft__created_at", Delete(root="draft"), DRAFT), WithFamily(Delete())),
+            export=None,
+        ),
+        # Deleted with their family's row (the database cascades).
+        PersonalData(InvoicingDraftLine, family="draft_family__family", rules=(), export=None),
+    )
     exempt(Regie, reason="the issuer's public contact details (address, phone, e-mail), not a person's")
     exempt(InvoicingRun, reason="names only the staff member who started the run, for the service's audit")
+    exempt(InvoicingDraft, reason="a régie's month and totals; names only the staff member who computed it")
+    exempt(InvoicingDraftDay, reason="links a registered draft line to a registered booked day; holds nothing else")
     exempt(BilledDay, reason="links a registered booked day to a registered invoice line; holds nothing else")
     exempt(PaymentAllocation, reason="an amount between a registered payment and a registered invoice")

@@ -19,6 +19,8 @@ from .models import (
     Invoice,
     InvoiceNature,
     InvoiceState,
+    InvoicingDraft,
+    InvoicingDraftFamily,
     Payment,
     Regie,
 )
@@ -173,3 +175,13 @@ def credit_used_on(*, invoice: Invoice) -> Decimal:
     """How much of the family's credit settled this invoice when it was issued."""
     used = CreditMovement.objects.filter(invoice=invoice, kind=CreditMovementKind.USED).values_list("amount", flat=True)
     return -sum(used, ZERO)
+
+
+def draft_families(*, draft: InvoicingDraft) -> list[InvoicingDraftFamily]:
+    """A draft's families for its page, each with its lines and the invoice issued from it: three reads."""
+    return list(
+        InvoicingDraftFamily.objects.filter(draft=draft)
+        .select_related("family", "invoice")
+        .prefetch_related("lines")
+        .order_by("family__name", "pk")
+    )

@@ -1,18 +1,20 @@
-"""Billing writes: invoice numbers, invoices and credit notes, the monthly invoicing run.
+"""Billing writes: invoice numbers, the invoicing draft and its issue (one invoice or a run), credit notes.
 
 Every write is atomic and logged. A number is taken under a lock on the régie's sequence row, in the same
 transaction as its invoice: a transaction that fails gives its number back, so numbers have no gap.
-A planning day is billed at most once (BilledDay's unique booking): a second run, or two runs racing,
-bill nothing twice."""
+Invoices are issued in one way only, from the rows of a stored draft (the preview the régisseur reviewed): a single
+family's invoice and the run over a month both call `_issue_from_draft`. A planning day is billed at most once
+(BilledDay's unique booking), and a draft's family at most once (its row keeps the invoice issued from it)."""
 
+import hashlib
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
@@ -23,13 +25,13 @@ from wagtail.models import ModelLogEntry
 from commun import formats
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Family, Subscription
-from espace_famille.planning import rules as famille_rules
-from espace_famille.planning.models import ActivityPrice, Booking
+from espace_famille.planning.models import Booking
 from home.models import SiteIdentity
 from notifications import services as notifications
 
 from . import credits, rules
-from .exceptions import BillingError
+from .billable import billable
+from .exceptions import BillingError, DraftStale
 from .models import (
     ZERO,
     BilledDay,
@@ -38,43 +40,24 @@ from .models import (
     InvoiceNature,
     InvoiceSequence,
     InvoiceState,
+    InvoicingDraft,
+    InvoicingDraftDay,
+    InvoicingDraftFamily,
+    InvoicingDraftLine,
     InvoicingRun,
     Regie,
     RunState,
 )
+from .permissions import INVOICING
 
 ISSUED_EMAIL = "invoice_issued"
 BATCH = 200
 
 
-@dataclass
-class PreviewLine:
-    child_id: int
-    child_name: str
-    activity_id: int
-    label: str
-    unit_price: Decimal
-    days: list[date] = field(default_factory=list)
-    bookings: list[tuple[int, str]] = field(default_factory=list)
-
-    @property
-    def quantity(self) -> Decimal:
-        return Decimal(len(self.days))
-
-    @property
-    def amount(self) -> Decimal:
-        return rules.line_amount(quantity=self.quantity, unit=self.unit_price)
-
-
-@dataclass
-class FamilyPreview:
-    family_id: int
-    family_name: str
-    lines: list[PreviewLine] = field(default_factory=list)
-
-    @property
-    def total(self) -> Decimal:
-        return sum((line.amount for line in self.lines), ZERO)
+def _check_invoicing(by: User | None) -> None:
+    """Previewing and issuing invoices is the régisseurs' work, whoever calls the service (view, command, task)."""
+    if by is None or not by.has_perm(INVOICING):
+        raise PermissionDenied("Seuls les régisseurs préparent et émettent les factures.")
 
 
 # Numbers ---------------------------------------------------------------------------------------------------------
@@ -117,83 +100,19 @@ def _space_url(name: str, *args) -> str:
         return base + "/espace-facturation/"
 
 
-def _tell_family(invoice: Invoice, users: list[User]) -> None:
-    for user in users:
-        notifications.queue(
-            kind=ISSUED_EMAIL,
-            to=user.email,
-            key=f"{ISSUED_EMAIL}:{invoice.pk}:{user.pk}",
-            context=_email_context(invoice, user),
-        )
-
-
-def invoice_issue(
-    *,
-    regie: Regie,
-    family: Family,
-    lines: list[PreviewLine],
-    issued_on: date,
-    period: tuple[date, date] | None = None,
-    run: InvoicingRun | None = None,
-    by: User | None = None,
-    users: list[User] | None = None,
-) -> Invoice:
-    """Issue one invoice: numbered, its lines written, its planning days marked billed, the family told.
-
-    Raises IntegrityError (and writes nothing, number included) if one of its days was billed meanwhile."""
-    if not lines:
-        raise BillingError("Une facture a au moins une ligne.")
-    _ensure_sequence(regie, issued_on.year)
-    with transaction.atomic():
-        number = next_number(regie=regie, year=issued_on.year)
-        amount = sum((line.amount for line in lines), ZERO)
-        invoice = Invoice.objects.create(
-            regie=regie,
-            family=family,
-            nature=InvoiceNature.INVOICE,
-            number=number,
-            issued_on=issued_on,
-            due_on=rules.due_date(issued_on=issued_on, days=regie.due_days),
-            period_start=period[0] if period else None,
-            period_end=period[1] if period else None,
-            amount=amount,
-            state=rules.invoice_state(amount=amount, settled=ZERO),
-            emission_code=_emission_code(regie, issued_on),
-            personal_code=_personal_code(),
-            run=run,
-        )
-        rows = InvoiceLine.objects.bulk_create(
-            [
-                InvoiceLine(
-                    invoice=invoice,
-                    child_id=line.child_id,
-                    activity_id=line.activity_id,
-                    child_name=line.child_name,
-                    label=line.label,
-                    period_start=min(line.days) if line.days else None,
-                    period_end=max(line.days) if line.days else None,
-                    quantity=line.quantity,
-                    unit_price=line.unit_price,
-                    amount=line.amount,
-                )
-                for line in lines
-            ]
-        )
-        BilledDay.objects.bulk_create(
-            [
-                BilledDay(booking_id=booking_id, line=row, state=state)
-                for line, row in zip(lines, rows, strict=True)
-                for booking_id, state in line.bookings
-            ]
-        )
-        log(instance=invoice, action="portail.invoice.issue", user=by, data={"number": number, "amount": str(amount)})
-        credits.credit_use(regie=regie, invoices=[invoice], by=by)
-        if users is None:
-            users = [
-                subscription.user for subscription in Subscription.objects.filter(family=family).select_related("user")
-            ]
-        _tell_family(invoice, users)
-    return invoice
+def _email_context(invoice: Invoice, user: User) -> dict:
+    return {
+        "civilite": user.civility,
+        "prenom": user.first_name,
+        "nom": user.last_name.upper(),
+        "nom_complet": user.display_name,
+        "numero": invoice.number,
+        "regie": invoice.regie.name,
+        "montant": formats.money(invoice.amount),
+        "echeance": formats.date_numeric(invoice.due_on),
+        "periode": formats.month_year(invoice.period_start),
+        "lien": _space_url("espace_facturation:invoice_detail", invoice.pk),
+    }
 
 
 def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: User | None) -> Invoice:
@@ -253,157 +172,48 @@ def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: Use
     return note
 
 
-# The invoicing run -----------------------------------------------------------------------------------------------
+# The draft -------------------------------------------------------------------------------------------------------
 
 
-def _billable(regie: Regie, first: date, last: date, family_ids: list[int] | None = None):
-    bookings = Booking.objects.filter(
-        activity__regies=regie, day__range=(first, last), state__in=famille_rules.BILLED, billed__isnull=True
-    )
-    if family_ids is not None:
-        bookings = bookings.filter(child__family_id__in=family_ids)
-    return bookings.values_list(
-        "pk",
-        "state",
-        "day",
-        "child_id",
-        "child__first_name",
-        "child__last_name",
-        "child__family_id",
-        "child__family__name",
-        "child__family__quotient",
-        "activity_id",
-        "activity__code",
-        "activity__label",
-        "activity__price",
-    ).order_by("child__family_id", "child_id", "activity__code", "day")
-
-
-def _bands(regie: Regie) -> dict[int, list[tuple[int | None, Decimal]]]:
-    bands = defaultdict(list)
-    for price in ActivityPrice.objects.filter(activity__regies=regie):
-        bands[price.activity_id].append((price.quotient_max, price.amount))
-    return {key: sorted(value, key=lambda band: (band[0] is None, band[0] or 0)) for key, value in bands.items()}
-
-
-def invoicing_preview(*, regie: Regie, month: date, family_ids: list[int] | None = None) -> list[FamilyPreview]:
-    """Per family, the lines a run would issue now for the month: the days «Réservé» or «Absence facturée» not
-    billed yet, × the price for the family's quotient familial, one line per child, activity and price."""
-    first, last = rules.month_bounds(month)
-    bands = _bands(regie)
-    families: dict[int, FamilyPreview] = {}
-    lines: dict[tuple, PreviewLine] = {}
-    for row in _billable(regie, first, last, family_ids):
-        pk, state, day, child_id, first_name, last_name, family_id, family_name, quotient = row[:9]
-        activity_id, code, label, base = row[9:]
-        unit = rules.unit_price(base=base, bands=bands.get(activity_id, []), quotient=quotient)
-        family = families.setdefault(family_id, FamilyPreview(family_id, family_name))
-        key = (family_id, child_id, activity_id, unit)
-        line = lines.get(key)
-        if line is None:
-            line = lines[key] = PreviewLine(
-                child_id=child_id,
-                child_name=f"{first_name} {last_name}",
-                activity_id=activity_id,
-                label=f"{code}/{label}",
-                unit_price=unit,
-            )
-            family.lines.append(line)
-        line.days.append(day)
-        line.bookings.append((pk, state))
-    return [family for family in families.values() if family.lines]
-
-
-def invoicing_run_start(*, regie: Regie, month: date, by: User, issued_on: date | None = None) -> InvoicingRun:
-    """Record the run and hand it to a worker (django-q2): its page follows the progress."""
-    from django_q.tasks import async_task
-
+def invoicing_preview(*, regie: Regie, month: date, by: User, family_ids: list[int] | None = None) -> InvoicingDraft:
+    """«Aperçu»: what invoicing the month would bill now (every family of the régie, or those of `family_ids`),
+    stored as a draft that the régisseur reviews and then issues as it is. Asked again while nothing changed, it
+    gives back the same draft, as long as none of it was issued."""
+    _check_invoicing(by)
     month = month.replace(day=1)
-    families = len(invoicing_preview(regie=regie, month=month))
-    run = InvoicingRun.objects.create(
-        regie=regie,
-        month=month,
-        issued_on=issued_on or timezone.localdate(),
-        created_by=by,
-        families_total=families,
-    )
-    log(instance=run, action="portail.invoicing.start", user=by, data={"month": f"{month:%m/%Y}"})
-    transaction.on_commit(lambda: async_task("espace_facturation.tasks.invoicing_run_execute", run.pk))
-    return run
-
-
-def _email_context(invoice: Invoice, user: User) -> dict:
-    return {
-        "civilite": user.civility,
-        "prenom": user.first_name,
-        "nom": user.last_name.upper(),
-        "nom_complet": user.display_name,
-        "numero": invoice.number,
-        "regie": invoice.regie.name,
-        "montant": formats.money(invoice.amount),
-        "echeance": formats.date_numeric(invoice.due_on),
-        "periode": formats.month_year(invoice.period_start),
-        "lien": _space_url("espace_facturation:invoice_detail", invoice.pk),
-    }
-
-
-def _issue_batch(
-    *, run: InvoicingRun, previews: list[FamilyPreview], period: tuple[date, date], users: dict
-) -> list[Invoice]:
-    """Issue a batch of the run's invoices in one transaction, under the lock of the régie's sequence.
-
-    Runs of a régie take that lock, so they follow one another batch by batch: under it, the days another run
-    billed meanwhile are dropped, then the invoices, lines and billed days are written in bulk, numbered
-    without a gap. (An activity billed by two régies would make the unique booking refuse the batch: the
-    run then fails rather than bill twice.)"""
-    regie = run.regie
+    previews = list(billable(regie=regie, month=month, family_ids=family_ids).values())
+    whole = family_ids is None
+    fingerprint = hashlib.sha256(repr([(p.family_id, p.fingerprint) for p in previews]).encode()).hexdigest()
     with transaction.atomic():
-        sequence = InvoiceSequence.objects.select_for_update().get(regie=regie, year=run.issued_on.year)
-        booking_ids = [pk for preview in previews for line in preview.lines for pk, _ in line.bookings]
-        billed = set(BilledDay.objects.filter(booking_id__in=booking_ids).values_list("booking_id", flat=True))
-        due_on = rules.due_date(issued_on=run.issued_on, days=regie.due_days)
-        invoices, kept = [], []
-        for preview in previews:
-            lines = []
-            for line in preview.lines:
-                fresh = [(pk, state) for pk, state in line.bookings if pk not in billed]
-                if fresh:
-                    days = [day for day, (pk, _) in zip(line.days, line.bookings, strict=True) if pk not in billed]
-                    lines.append(
-                        PreviewLine(
-                            line.child_id, line.child_name, line.activity_id, line.label, line.unit_price, days, fresh
-                        )
-                    )
-            if not lines:
-                continue
-            sequence.last_number += 1
-            amount = sum((line.amount for line in lines), ZERO)
-            invoices.append(
-                Invoice(
-                    regie=regie,
-                    family_id=preview.family_id,
-                    nature=InvoiceNature.INVOICE,
-                    number=rules.invoice_number(year=run.issued_on.year, sequence=sequence.last_number),
-                    issued_on=run.issued_on,
-                    due_on=due_on,
-                    period_start=period[0],
-                    period_end=period[1],
-                    amount=amount,
-                    state=rules.invoice_state(amount=amount, settled=ZERO),
-                    emission_code=_emission_code(regie, run.issued_on),
-                    personal_code=_personal_code(),
-                    run=run,
-                )
+        same = (
+            InvoicingDraft.objects.filter(
+                regie=regie, month=month, whole_month=whole, fingerprint=fingerprint, run__isnull=True
             )
-            kept.append(lines)
-        if not invoices:
-            return []
-        sequence.save(update_fields=["last_number"])
-        Invoice.objects.bulk_create(invoices)
-        rows = InvoiceLine.objects.bulk_create(
+            .exclude(families__invoice__isnull=False)
+            .order_by("-pk")
+            .first()
+        )
+        if same is not None:
+            return same
+        draft = InvoicingDraft.objects.create(
+            regie=regie,
+            month=month,
+            whole_month=whole,
+            created_by=by,
+            fingerprint=fingerprint,
+            family_count=len(previews),
+            day_count=sum(len(line.days) for preview in previews for line in preview.lines),
+            total=sum((preview.total for preview in previews), ZERO),
+        )
+        rows = InvoicingDraftFamily.objects.bulk_create(
+            InvoicingDraftFamily(draft=draft, family_id=p.family_id, total=p.total, fingerprint=p.fingerprint)
+            for p in previews
+        )
+        pairs = [(row, line) for row, preview in zip(rows, previews, strict=True) for line in preview.lines]
+        lines = InvoicingDraftLine.objects.bulk_create(
             [
-                InvoiceLine(
-                    invoice=invoice,
+                InvoicingDraftLine(
+                    draft_family=row,
                     child_id=line.child_id,
                     activity_id=line.activity_id,
                     child_name=line.child_name,
@@ -414,65 +224,218 @@ def _issue_batch(
                     unit_price=line.unit_price,
                     amount=line.amount,
                 )
-                for invoice, lines in zip(invoices, kept, strict=True)
+                for row, line in pairs
+            ],
+            batch_size=2_000,
+        )
+        InvoicingDraftDay.objects.bulk_create(
+            (
+                InvoicingDraftDay(line=stored, booking_id=pk, day=day, state=state)
+                for stored, (_, line) in zip(lines, pairs, strict=True)
+                for day, (pk, state) in zip(line.days, line.bookings, strict=True)
+            ),
+            batch_size=5_000,
+        )
+        log(
+            instance=draft,
+            action="portail.invoicing.preview",
+            user=by,
+            data={"month": f"{month:%m/%Y}", "families": draft.family_count, "amount": str(draft.total)},
+        )
+    return draft
+
+
+def draft_out_of_date(*, draft: InvoicingDraft, rows: list[InvoicingDraftFamily] | None = None) -> bool:
+    """Whether the planning or the prices changed since the draft was made, for these of its families (default:
+    those not issued yet, and then, for a draft of the whole month, a family it does not hold counts too)."""
+    whole = rows is None and draft.whole_month
+    if rows is None:
+        rows = list(draft.families.filter(invoice__isnull=True))
+    scope = None if whole else [row.family_id for row in rows]
+    current = billable(regie=draft.regie, month=draft.month, family_ids=scope)
+    for row in rows:
+        preview = current.pop(row.family_id, None)
+        if preview is None or preview.fingerprint != row.fingerprint:
+            return True
+    if whole and current:
+        held = set(draft.families.values_list("family_id", flat=True))
+        return any(family_id not in held for family_id in current)
+    return False
+
+
+# Issuing a draft -------------------------------------------------------------------------------------------------
+
+
+def _audit(invoices: list[Invoice], *, draft: InvoicingDraft, run: InvoicingRun | None, by: User | None) -> None:
+    """The «Facture émise» entry of each invoice, in one insert (a run issues thousands)."""
+    content_type = ContentType.objects.get_for_model(Invoice)
+    now = timezone.now()
+    ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type=content_type,
+            object_id=str(invoice.pk),
+            label=str(invoice),
+            action="portail.invoice.issue",
+            user=by,
+            timestamp=now,
+            data={
+                "number": invoice.number,
+                "amount": str(invoice.amount),
+                "draft": draft.pk,
+                "run": run.pk if run else None,
+            },
+        )
+        for invoice in invoices
+    )
+
+
+def _tell_families(invoices: list[Invoice]) -> None:
+    users = defaultdict(list)
+    for subscription in Subscription.objects.filter(
+        family_id__in=[invoice.family_id for invoice in invoices]
+    ).select_related("user"):
+        users[subscription.family_id].append(subscription.user)
+    notifications.queue_many(
+        kind=ISSUED_EMAIL,
+        messages=[
+            (user.email, f"{ISSUED_EMAIL}:{invoice.pk}:{user.pk}", _email_context(invoice, user))
+            for invoice in invoices
+            for user in users.get(invoice.family_id, [])
+        ],
+    )
+
+
+def _issue_from_draft(
+    *, draft: InvoicingDraft, family_ids: list[int], issued_on: date, run: InvoicingRun | None, by: User | None
+) -> list[Invoice]:
+    """The one way invoices are issued: the rows of these families in a stored draft become their invoices, line
+    for line and day for day, numbered in the régie's sequence under its lock, in one transaction.
+
+    A family already issued from the draft gets back its invoice, nothing more. The draft's days are locked, then
+    the planning read again: if these families' lines are no longer those of the draft (a booking or a price
+    changed, a day was billed meanwhile), DraftStale is raised and nothing is written, number included."""
+    regie = draft.regie
+    _ensure_sequence(regie, issued_on.year)
+    with transaction.atomic():
+        sequence = InvoiceSequence.objects.select_for_update().get(regie=regie, year=issued_on.year)
+        rows = InvoicingDraftFamily.objects.select_for_update().filter(draft=draft, family_id__in=family_ids)
+        rows = list(rows.order_by("pk"))
+        todo = [row for row in rows if row.invoice_id is None]
+        earlier = Invoice.objects.in_bulk([row.invoice_id for row in rows if row.invoice_id is not None])
+        if not todo:
+            return [earlier[row.invoice_id] for row in rows]
+        days = InvoicingDraftDay.objects.filter(line__draft_family__in=todo)
+        list(Booking.objects.select_for_update().filter(pk__in=days.values("booking_id")).order_by("pk").values("pk"))
+        if draft_out_of_date(draft=draft, rows=todo):
+            raise DraftStale
+        lines = list(InvoicingDraftLine.objects.filter(draft_family__in=todo).prefetch_related("days").order_by("pk"))
+        first, last = rules.month_bounds(draft.month)
+        due_on = rules.due_date(issued_on=issued_on, days=regie.due_days)
+        for row in todo:
+            sequence.last_number += 1
+            row.invoice = Invoice(
+                regie=regie,
+                family_id=row.family_id,
+                nature=InvoiceNature.INVOICE,
+                number=rules.invoice_number(year=issued_on.year, sequence=sequence.last_number),
+                issued_on=issued_on,
+                due_on=due_on,
+                period_start=first,
+                period_end=last,
+                amount=row.total,
+                state=rules.invoice_state(amount=row.total, settled=ZERO),
+                emission_code=_emission_code(regie, issued_on),
+                personal_code=_personal_code(),
+                run=run,
+            )
+        sequence.save(update_fields=["last_number"])
+        invoices = Invoice.objects.bulk_create([row.invoice for row in todo])
+        InvoicingDraftFamily.objects.bulk_update(todo, ["invoice"])
+        of_row = {row.pk: row.invoice for row in todo}
+        written = InvoiceLine.objects.bulk_create(
+            [
+                InvoiceLine(
+                    invoice=of_row[line.draft_family_id],
+                    child_id=line.child_id,
+                    activity_id=line.activity_id,
+                    child_name=line.child_name,
+                    label=line.label,
+                    period_start=line.period_start,
+                    period_end=line.period_end,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                    amount=line.amount,
+                )
                 for line in lines
             ]
         )
-        all_lines = [line for lines in kept for line in lines]
         BilledDay.objects.bulk_create(
-            [
-                BilledDay(booking_id=pk, line=row, state=state)
-                for line, row in zip(all_lines, rows, strict=True)
-                for pk, state in line.bookings
-            ],
+            (
+                BilledDay(booking_id=day.booking_id, line=row, state=day.state)
+                for line, row in zip(lines, written, strict=True)
+                for day in line.days.all()
+            ),
             batch_size=5_000,
         )
-        content_type = ContentType.objects.get_for_model(Invoice)
-        now = timezone.now()
-        ModelLogEntry.objects.bulk_create(
-            ModelLogEntry(
-                content_type=content_type,
-                object_id=str(invoice.pk),
-                label=str(invoice),
-                action="portail.invoice.issue",
-                user=run.created_by,
-                timestamp=now,
-                data={"number": invoice.number, "amount": str(invoice.amount), "run": run.pk},
-            )
-            for invoice in invoices
+        _audit(invoices, draft=draft, run=run, by=by)
+        credits.credit_use(regie=regie, invoices=invoices, by=by)
+        _tell_families(invoices)
+    return [earlier.get(row.invoice_id) or row.invoice for row in rows]
+
+
+def invoice_issue(*, draft: InvoicingDraft, family: Family, issued_on: date, by: User) -> Invoice:
+    """One family's invoice, issued from its row of the draft as the run issues each of its families: numbered,
+    its lines and days those of the draft, the family told. Issued again, it gives back the same invoice."""
+    _check_invoicing(by)
+    invoices = _issue_from_draft(draft=draft, family_ids=[family.pk], issued_on=issued_on, run=None, by=by)
+    if not invoices:
+        raise BillingError("Cet aperçu ne facture rien à cette famille.")
+    return invoices[0]
+
+
+def invoicing_run_start(*, draft: InvoicingDraft, by: User, issued_on: date | None = None) -> InvoicingRun:
+    """«Émettre»: record the run of a draft that is still up to date and hand it to a worker (django-q2), whose
+    page follows the progress. A draft has one run: starting it again gives back that run."""
+    from django_q.tasks import async_task
+
+    _check_invoicing(by)
+    with transaction.atomic():
+        draft = InvoicingDraft.objects.select_for_update().select_related("regie").get(pk=draft.pk)
+        run = InvoicingRun.objects.filter(draft=draft).first()
+        if run is not None:
+            return run
+        if draft_out_of_date(draft=draft):
+            raise DraftStale
+        run = InvoicingRun.objects.create(
+            regie=draft.regie,
+            month=draft.month,
+            draft=draft,
+            issued_on=issued_on or timezone.localdate(),
+            created_by=by,
+            families_total=draft.family_count,
         )
-        for invoice in invoices:
-            invoice.regie = regie
-        credits.credit_use(regie=regie, invoices=invoices, by=run.created_by)
-        notifications.queue_many(
-            kind=ISSUED_EMAIL,
-            messages=[
-                (user.email, f"{ISSUED_EMAIL}:{invoice.pk}:{user.pk}", _email_context(invoice, user))
-                for invoice in invoices
-                for user in users.get(invoice.family_id, [])
-            ],
-        )
-    return invoices
+        log(instance=run, action="portail.invoicing.start", user=by, data={"month": f"{draft.month:%m/%Y}"})
+    transaction.on_commit(lambda: async_task("espace_facturation.tasks.invoicing_run_execute", run.pk))
+    return run
 
 
 def invoicing_run_execute(*, run: InvoicingRun) -> InvoicingRun:
-    """Issue the run's invoices by batches, reporting progress after each; a run is executed once, even if its
-    task is delivered twice. Nothing is billed twice, whatever other runs do at the same time."""
+    """Issue the run's draft by batches of families, reporting progress after each; a run is executed once, even
+    if its task is delivered twice. A draft that went out of date meanwhile stops the run with its message: the
+    batches issued stay, the régisseur recomputes the preview for the rest."""
     if not InvoicingRun.objects.filter(pk=run.pk, started_at__isnull=True).update(started_at=timezone.now()):
         return run
-    first, last = rules.month_bounds(run.month)
-    _ensure_sequence(run.regie, run.issued_on.year)
     try:
-        previews = invoicing_preview(regie=run.regie, month=run.month)
-        InvoicingRun.objects.filter(pk=run.pk).update(families_total=len(previews))
-        users = defaultdict(list)
-        for subscription in Subscription.objects.filter(
-            family_id__in=[preview.family_id for preview in previews]
-        ).select_related("user"):
-            users[subscription.family_id].append(subscription.user)
-        for start in range(0, len(previews), BATCH):
-            batch = previews[start : start + BATCH]
-            issued = _issue_batch(run=run, previews=batch, period=(first, last), users=users)
+        if run.draft is None:
+            raise BillingError("Cette facturation n'a pas d'aperçu : recalculez l'aperçu.")
+        family_ids = list(run.draft.families.order_by("pk").values_list("family_id", flat=True))
+        InvoicingRun.objects.filter(pk=run.pk).update(families_total=len(family_ids))
+        for start in range(0, len(family_ids), BATCH):
+            batch = family_ids[start : start + BATCH]
+            invoices = _issue_from_draft(
+                draft=run.draft, family_ids=batch, issued_on=run.issued_on, run=run, by=run.created_by
+            )
+            issued = [invoice for invoice in invoices if invoice.run_id == run.pk]
             InvoicingRun.objects.filter(pk=run.pk).update(
                 families_done=F("families_done") + len(batch),
                 invoice_count=F("invoice_count") + len(issued),

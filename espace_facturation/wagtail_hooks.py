@@ -214,6 +214,7 @@ def register_billing_log_actions(actions):
     for action, label in (
         ("portail.invoice.issue", "Facture émise"),
         ("portail.invoice.credit", "Avoir émis"),
+        ("portail.invoicing.preview", "Aperçu de facturation calculé"),
         ("portail.invoicing.start", "Facturation lancée"),
         ("portail.invoicing.done", "Facturation terminée"),
         ("portail.payment.record", "Règlement enregistré"),

@@ -238,3 +238,27 @@ def test_invoices_and_payments_lose_what_names_a_person_after_ten_years_and_only
     assert OnlinePayment.objects.get(invoice=kept).email == "payeur@example.org"
     assert "ANONYME" not in InvoiceLine.objects.filter(invoice=kept).values_list("child_name", flat=True)
     assert first >= 4 and second == 0
+
+
+def test_invoicing_drafts_go_three_months_after_their_preview_and_their_invoices_stay(run):
+    from espace_facturation.models import Invoice, InvoicingDraft, InvoicingDraftFamily, InvoicingRun
+    from espace_facturation.personal_data import DRAFT_DAYS
+    from tests.espace_facturation.factories import billed_household, regie
+
+    the_regie = regie()
+    old, _ = billed_household(the_regie, "ANCIEN")
+    recent, _ = billed_household(the_regie, "RECENT")
+    old_draft, recent_draft = (InvoicingDraftFamily.objects.get(invoice=each).draft for each in (old, recent))
+    issued = InvoicingRun.objects.create(
+        regie=the_regie, month=old_draft.month, draft=old_draft, issued_on=old.issued_on
+    )
+    InvoicingDraft.objects.filter(pk=old_draft.pk).update(created_at=NOW - timedelta(days=DRAFT_DAYS + 1))
+    InvoicingDraft.objects.filter(pk=recent_draft.pk).update(created_at=NOW - timedelta(days=DRAFT_DAYS - 1))
+
+    run(dry_run=False, now=NOW)
+
+    assert list(InvoicingDraft.objects.values_list("pk", flat=True)) == [recent_draft.pk]
+    assert list(InvoicingDraftFamily.objects.values_list("family_id", flat=True)) == [recent.family_id]
+    issued.refresh_from_db()
+    assert issued.draft is None and Invoice.objects.count() == 2
+    assert old.lines.get().child_name == "Léo ANCIEN"

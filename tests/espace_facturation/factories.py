@@ -4,10 +4,12 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from html import unescape
 
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from espace_facturation import services
 from espace_facturation.models import PaymentBackend, Regie
+from espace_famille.comptes.models import User
 from espace_famille.comptes.permissions import ensure_staff_groups
 from espace_famille.dossier.models import Subscription
 from espace_famille.planning.models import Booking, BookingState
@@ -56,15 +58,29 @@ def billed_household(the_regie, name="DURANT", *, days=MONDAYS, price="2.10", **
     activity = ActivityFactory(label="Péri SOIR", price=Decimal(price))
     the_regie.activities.add(activity)
     book(child, activity, days)
-    [preview] = services.invoicing_preview(regie=the_regie, month=NOVEMBER, family_ids=[family.pk])
-    invoice = services.invoice_issue(
-        regie=the_regie,
-        family=family,
-        lines=preview.lines,
-        issued_on=date(2026, 12, 5),
-        period=(NOVEMBER, date(2026, 11, 30)),
-    )
+    by = cashier()
+    draft = services.invoicing_preview(regie=the_regie, month=NOVEMBER, family_ids=[family.pk], by=by)
+    invoice = services.invoice_issue(draft=draft, family=family, issued_on=date(2026, 12, 5), by=by)
     return invoice, parent
+
+
+def cashier() -> User:
+    """Who invoices in set-ups: the billing permission alone (the staff groups take a while to set up)."""
+    user = User.objects.filter(email="caisse@example.org").first()
+    if user is None:
+        user = UserFactory(email="caisse@example.org")
+        user.user_permissions.add(
+            Permission.objects.get(codename="add_invoicingrun", content_type__app_label="espace_facturation")
+        )
+    return user
+
+
+def issue_month(the_regie, month, issued_on):
+    """A régisseur previews the month and issues the draft; the run is executed here rather than by a worker."""
+    by = cashier()
+    draft = services.invoicing_preview(regie=the_regie, month=month, by=by)
+    run = services.invoicing_run_start(draft=draft, issued_on=issued_on, by=by)
+    return services.invoicing_run_execute(run=run)
 
 
 def staff(group_name):

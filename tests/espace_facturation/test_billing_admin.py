@@ -6,10 +6,12 @@ from decimal import Decimal
 import pytest
 
 from commun.clock import PARIS
+from commun.intents import FIELD
 from espace_facturation import payments, services
-from espace_facturation.models import Invoice, InvoicingRun, Payment, RunState
+from espace_facturation.models import Invoice, InvoicingDraft, InvoicingRun, Payment, RunState
+from espace_famille.planning.models import Booking, BookingState
 from tests.factories import ActivityFactory, UserFactory
-from tests.intents import submit
+from tests.intents import intent_in, submit
 
 from .factories import MONDAYS, billed_household, book, household, regie, staff, text
 
@@ -31,22 +33,43 @@ def test_a_regisseur_previews_then_issues_a_month_and_follows_its_progress(clien
     the_regie.activities.add(activity)
     for name in ("DURANT", "ADERNO"):
         book(household(name)[1], activity, MONDAYS)
-    page = text(client.get(RUN, {"regie": the_regie.pk, "month": "2026-11"}))
+    assert "Aperçu" in text(client.get(RUN))
+    previewed = client.post(RUN, {"regie": the_regie.pk, "month": "2026-11"})
+    draft = InvoicingDraft.objects.get()
+    assert previewed["Location"] == f"/admin/facturation/mois/apercu/{draft.pk}/"
+    page = text(client.get(previewed["Location"]))
     assert "Aperçu : 2 familles, 8 jours, 16,80\u00a0€" in page
     assert "Léo DURANT — 4/Péri SOIR : 4 × 2,10\u00a0€ = 8,40\u00a0€" in page
-    assert not Invoice.objects.exists()
+    assert "Émettre les 2 factures" in page and not Invoice.objects.exists()
     # The client runs what the request left for after its commit: the worker (synchronous in tests).
-    response = submit(
-        client,
-        RUN,
-        {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"},
-        page=f"{RUN}?regie={the_regie.pk}&month=2026-11",
-    )
+    response = submit(client, previewed["Location"], {"issued_on": "2026-12-05"})
     run = InvoicingRun.objects.get()
-    assert response["Location"] == f"/admin/facturation/mois/{run.pk}/"
+    assert run.draft == draft and response["Location"] == f"/admin/facturation/mois/{run.pk}/"
     progress = text(client.get(response["Location"]))
     assert "Terminée : 2 familles traitées sur 2, 2 factures émises, 16,80\u00a0€." in progress
     assert 'http-equiv="refresh"' not in progress and "2026-0001" in progress
+    # Back on the draft: it says it is issued and offers no second «Émettre».
+    page = text(client.get(previewed["Location"]))
+    assert "Cet aperçu est émis" in page and "Émettre les" not in page
+
+
+def test_a_draft_whose_bookings_changed_is_not_issued_and_offers_a_new_preview(client, regisseur, the_regie):
+    activity = ActivityFactory(code="4", label="Péri SOIR", price=D("2.10"))
+    the_regie.activities.add(activity)
+    child = household()[1]
+    book(child, activity, MONDAYS)
+    url = client.post(RUN, {"regie": the_regie.pk, "month": "2026-11"})["Location"]
+    shown = client.get(url)
+    Booking.objects.filter(child=child, day=MONDAYS[0]).update(state=BookingState.CANCELLED)
+    response = client.post(url, {"issued_on": "2026-12-05", FIELD: intent_in(shown)})
+    page = text(response)
+    assert response.status_code == 400 and "Les réservations ont changé depuis l'aperçu : recalculez l'aperçu." in page
+    assert "Recalculer l'aperçu" in page and "Émettre les" not in page
+    assert not InvoicingRun.objects.exists() and not Invoice.objects.exists()
+    # Opened again, the page says so before anyone presses «Émettre»; a new preview bills the three days left.
+    assert "Les réservations ont changé depuis l'aperçu" in text(client.get(url))
+    fresh = client.post(RUN, {"regie": the_regie.pk, "month": "2026-11"})["Location"]
+    assert fresh != url and "Aperçu : 1 famille, 3 jours, 6,30\u00a0€" in text(client.get(fresh))
 
 
 def test_a_running_run_page_refreshes_itself(client, regisseur, the_regie):
@@ -58,9 +81,9 @@ def test_a_running_run_page_refreshes_itself(client, regisseur, the_regie):
 
 
 def test_a_bad_month_choice_is_refused_beside_the_field(client, regisseur, the_regie):
-    response = client.post(RUN, {"regie": the_regie.pk, "month": "1999-01", "issued_on": "2026-12-05"})
+    response = client.post(RUN, {"regie": the_regie.pk, "month": "1999-01"})
     assert response.status_code == 400 and "Sélectionnez un choix valide" in text(response)
-    assert not InvoicingRun.objects.exists()
+    assert not InvoicingDraft.objects.exists() and not InvoicingRun.objects.exists()
 
 
 def test_a_counter_cheque_is_recorded_and_allocated(client, regisseur, the_regie):
@@ -100,14 +123,19 @@ def test_a_credit_note_from_the_admin(client, regisseur, the_regie):
 def test_instructors_and_parents_cannot_bill(client, the_regie):
     """Wagtail sends a staff member without the permission back to the admin's home, a parent gets 403."""
     invoice, parent = billed_household(the_regie)
-    for user, status in ((staff("Instructeurs"), 302), (parent, 403)):
+    instructor = staff("Instructeurs")
+    for user, status in ((instructor, 302), (parent, 403)):
         client.force_login(user)
         for url in (RUN, PAYMENT, f"/admin/facturation/factures/{invoice.pk}/avoir/"):
             response = client.get(url)
             assert response.status_code == status, (user, url)
             assert status == 403 or response["Location"] == "/admin/"
-        client.post(RUN, {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"})
-    assert not InvoicingRun.objects.exists()
+        client.post(RUN, {"regie": the_regie.pk, "month": "2026-11"})
+        draft = InvoicingDraft.objects.create(regie=the_regie, month=date(2026, 11, 1), fingerprint="-")
+        assert client.get(f"{RUN}apercu/{draft.pk}/").status_code == status
+        client.post(f"{RUN}apercu/{draft.pk}/", {"issued_on": "2026-12-05"})
+    assert not InvoicingDraft.objects.filter(created_by__in=[instructor, parent]).exists()
+    assert InvoicingDraft.objects.filter(created_by=None).count() == 2 and not InvoicingRun.objects.exists()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.db import connection
 
 from commun.intents import FIELD
 from espace_facturation import payments, services
-from espace_facturation.exceptions import PaymentInFlight
+from espace_facturation.exceptions import DraftStale, PaymentInFlight
 from espace_facturation.models import (
     BilledDay,
     FamilyCredit,
@@ -19,10 +19,11 @@ from espace_facturation.models import (
     OnlinePaymentState,
     Payment,
     PaymentKind,
+    RunState,
 )
 from tests.conftest import CommittingClient
 from tests.espace_famille.test_booking_concurrency import at_the_same_moment
-from tests.factories import ActivityFactory, UserFactory
+from tests.factories import ActivityFactory
 from tests.intents import intent_in
 
 from .factories import MONDAYS, NOVEMBER, billed_household, book, household, regie, staff
@@ -37,22 +38,57 @@ pytestmark = [
 ]
 
 
-def test_two_runs_of_the_same_month_bill_each_day_once_with_gap_free_numbers():
+def test_two_drafts_of_the_same_month_issued_at_once_bill_each_day_once_with_gap_free_numbers(site):
+    """The second run finds, under the sequence lock, its days billed by the first: its draft is out of date."""
     the_regie = regie()
     activity = ActivityFactory(price=Decimal("2.10"))
     the_regie.activities.add(activity)
-    for index in range(12):
-        book(household(f"F{index}")[1], activity, MONDAYS)
-    user = UserFactory()
-    runs = [
-        InvoicingRun.objects.create(regie=the_regie, month=NOVEMBER, issued_on=date(2026, 12, 5), created_by=user)
-        for _ in range(2)
+    families = [household(f"F{index}") for index in range(12)]
+    for _, child, _ in families:
+        book(child, activity, MONDAYS)
+    cashier = staff("Régisseurs")
+    drafts = [
+        services.invoicing_preview(regie=the_regie, month=NOVEMBER, by=cashier),
+        services.invoicing_preview(
+            regie=the_regie, month=NOVEMBER, family_ids=[family.pk for family, _, _ in families], by=cashier
+        ),
     ]
-    at_the_same_moment(*[lambda run=run: services.invoicing_run_execute(run=run) for run in runs])
+    # Recorded as «Émettre» records them; executed here, at the same moment, rather than by the worker.
+    runs = [
+        InvoicingRun.objects.create(
+            regie=the_regie, month=NOVEMBER, draft=draft, issued_on=date(2026, 12, 5), created_by=cashier
+        )
+        for draft in drafts
+    ]
+    at_the_same_moment(*[lambda run=run: execute_or_stale(run) for run in runs])
     numbers = sorted(int(number.split("-")[1]) for number in Invoice.objects.values_list("number", flat=True))
     assert numbers == list(range(1, 13))
     assert BilledDay.objects.count() == 48 and Invoice.objects.values("family").distinct().count() == 12
-    assert sum(run.invoice_count for run in InvoicingRun.objects.all()) == 12
+    outcomes = sorted((run.state, run.invoice_count, run.error) for run in InvoicingRun.objects.all())
+    assert outcomes == [(RunState.DONE, 12, ""), (RunState.FAILED, 0, DraftStale().message)]
+
+
+def test_one_run_delivered_twice_at_once_is_executed_once(site):
+    the_regie = regie()
+    activity = ActivityFactory(price=Decimal("2.10"))
+    the_regie.activities.add(activity)
+    for index in range(3):
+        book(household(f"F{index}")[1], activity, MONDAYS)
+    cashier = staff("Régisseurs")
+    draft = services.invoicing_preview(regie=the_regie, month=NOVEMBER, by=cashier)
+    run = InvoicingRun.objects.create(
+        regie=the_regie, month=NOVEMBER, draft=draft, issued_on=date(2026, 12, 5), created_by=cashier
+    )
+    at_the_same_moment(*[lambda: services.invoicing_run_execute(run=run) for _ in range(2)])
+    run.refresh_from_db()
+    assert (run.state, run.invoice_count, Invoice.objects.count(), BilledDay.objects.count()) == ("done", 3, 3, 12)
+
+
+def execute_or_stale(run):
+    try:
+        services.invoicing_run_execute(run=run)
+    except DraftStale:
+        pass
 
 
 def test_two_counter_payments_and_a_credit_note_racing_take_consecutive_numbers_and_never_overpay():

@@ -54,8 +54,8 @@ def test_the_runs_emettre_submitted_twice_starts_one_run(client, regisseur, the_
     activity = ActivityFactory(price=D("2.10"))
     the_regie.activities.add(activity)
     book(household()[1], activity, MONDAYS)
-    data = {"regie": the_regie.pk, "month": "2026-11", "issued_on": "2026-12-05"}
-    first, second = twice(client, RUN, data, page=f"{RUN}?regie={the_regie.pk}&month=2026-11")
+    draft = client.post(RUN, {"regie": the_regie.pk, "month": "2026-11"})["Location"]
+    first, second = twice(client, draft, {"issued_on": "2026-12-05"})
     run = InvoicingRun.objects.get()
     assert ALREADY_DONE in text(second) and second.redirect_chain[-1][0] == first["Location"]
     assert first["Location"] == f"/admin/facturation/mois/{run.pk}/" and Invoice.objects.count() == 1

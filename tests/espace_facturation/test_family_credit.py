@@ -20,13 +20,12 @@ from espace_facturation.models import (
     FamilyCredit,
     Invoice,
     InvoiceState,
-    InvoicingRun,
     PaymentKind,
 )
 from notifications.models import OutboxMessage
 from tests.intents import submit
 
-from .factories import billed_household, book, regie, staff, text
+from .factories import billed_household, book, issue_month, regie, staff, text
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -73,8 +72,7 @@ def test_the_next_invoice_of_the_run_uses_the_credit(client, the_regie):
     cheque(invoice, "10.00")
     child = invoice.lines.get().child
     book(child, invoice.lines.get().activity, DECEMBER_MONDAYS)
-    run = InvoicingRun.objects.create(regie=the_regie, month=date(2026, 12, 1), issued_on=date(2027, 1, 5))
-    services.invoicing_run_execute(run=run)
+    run = issue_month(the_regie, date(2026, 12, 1), date(2027, 1, 5))
     december = Invoice.objects.get(run=run)
     assert (december.amount, december.amount_paid, december.left_to_pay) == (D("4.20"), D("1.60"), D("2.60"))
     assert december.state == InvoiceState.PARTIAL and credit_of(invoice.family, the_regie) == 0
@@ -92,8 +90,7 @@ def test_a_credit_larger_than_the_next_invoice_settles_it_and_keeps_the_rest(the
     invoice, _ = billed_household(the_regie)
     cheque(invoice, "58.40")  # 50,00 € beyond the 8,40 € due: the most the counter accepts
     book(invoice.lines.get().child, invoice.lines.get().activity, DECEMBER_MONDAYS)
-    run = InvoicingRun.objects.create(regie=the_regie, month=date(2026, 12, 1), issued_on=date(2027, 1, 5))
-    services.invoicing_run_execute(run=run)
+    run = issue_month(the_regie, date(2026, 12, 1), date(2027, 1, 5))
     december = Invoice.objects.get(run=run)
     assert december.state == InvoiceState.PAID and december.amount_paid == D("4.20")
     assert credit_of(invoice.family, the_regie) == D("45.80")
