@@ -1,14 +1,15 @@
-"""The demo's billing: «Regie BL Enfance» set up with its mentions and the payment simulator, the school days of
-the last two months that had school before this one attended, invoiced through the invoicing run, and a cheque paid
-at the counter. Safe to run twice."""
+"""The demo's billing: «Regie BL Enfance» set up with its mentions and the payment simulator, the guide's invoice
+of each family, the school days of the last two months that had school before this one attended, invoiced through
+the invoicing run, and a cheque paid at the counter. Safe to run twice."""
 
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from commun.demo_logins import REGISSEUR
 from espace_famille.comptes.models import User
-from espace_famille.dossier.models import Child
+from espace_famille.dossier.models import Child, Family
 from espace_famille.planning.calendar import Calendar, school_zone
 from espace_famille.planning.models import Activity, Booking, BookingState
 
@@ -34,6 +35,13 @@ ATTENDED = [
     ("BLMAN2026", "Annette", ("2", "4")),
 ]
 SCHOOL_DAYS = {0, 1, 3, 4}
+# The invoice of the guide each family holds (family code: number, amount, code émission, code personnel): the
+# references a parent types to subscribe with an invoice.
+GUIDE_INVOICES = {
+    "DURANT2026": ("2018-2544", Decimal("6.50"), "EM2018DUR", "PDUR44"),
+    "ADERNO2026": ("2018-2344", Decimal("65.00"), "EM2018ADE", "PADE12"),
+    "BLMAN2026": ("2018-2273", Decimal("43.00"), "EM2018BLM", "PBLM73"),
+}
 
 
 def _regie() -> Regie:
@@ -48,6 +56,22 @@ def _regie() -> Regie:
     regie.save()
     regie.activities.add(*Activity.objects.all())
     return regie
+
+
+def _guide_invoices(regie: Regie) -> None:
+    for code, (number, amount, emission, personal) in GUIDE_INVOICES.items():
+        Invoice.objects.get_or_create(
+            regie=regie,
+            number=number,
+            defaults={
+                "family": Family.objects.get(subscriber_code=code),
+                "issued_on": date(2018, 12, 7),
+                "due_on": date(2019, 1, 11),
+                "amount": amount,
+                "emission_code": emission,
+                "personal_code": personal,
+            },
+        )
 
 
 def _months_billed(today: date) -> list[tuple[date, list[date]]]:
@@ -79,10 +103,11 @@ def _attended_days(months) -> None:
 
 def load():
     regie = _regie()
+    _guide_invoices(regie)
     today = timezone.localdate()
     months = _months_billed(today)
     _attended_days(months)
-    regisseur = User.objects.filter(email="regisseur@example.org").first()
+    regisseur = User.objects.filter(email=REGISSEUR).first()
     for month, _ in months:
         if InvoicingRun.objects.filter(regie=regie, month=month).exists():
             continue

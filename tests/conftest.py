@@ -12,8 +12,9 @@ from altcha_django.challenge import build_challenge
 from django.core.cache import cache
 from django.test import Client, TestCase
 
-from cms.demo import loader
 from cms.staff_auth import SECOND_FACTOR
+from home import demo as home_demo
+from notifications import demo as notifications_demo
 
 CLOCK_VARIABLE = "PORTAIL_TEST_NOW"
 
@@ -56,8 +57,8 @@ def _fresh_cache():
 @pytest.fixture
 def site(db):
     """The demo municipality's pages, settings and email templates (no families)."""
-    loader.load_pages()
-    loader.load_email_templates()
+    home_demo.load()
+    notifications_demo.load()
 
 
 def solved_captcha() -> str:

@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from reportlab.pdfgen import canvas
 
+from commun.demo_logins import INSTRUCTOR, PARENT
 from espace_famille.dossier.models import Child, Family
 from espace_famille.justificatifs import services
 from espace_famille.justificatifs.models import Document, DocumentType, Validity
@@ -52,8 +53,8 @@ def load():
         if name == "Attestation d'assurance":
             kind.activities.add(*Activity.objects.all())
     family = Family.objects.filter(subscriber_code="DURANT2026").first()
-    parent = get_user_model().objects.filter(email="jean.durant@example.org").first()
-    instructor = get_user_model().objects.filter(email="instructeur@example.org").first()
+    parent = get_user_model().objects.filter(email=PARENT).first()
+    instructor = get_user_model().objects.filter(email=INSTRUCTOR).first()
     if family is None or parent is None or Document.objects.filter(family=family).exists():
         return
     leo = Child.objects.get(family=family, first_name="Léo")
