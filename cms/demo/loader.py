@@ -18,8 +18,9 @@ from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Collection, Locale, Page, Site
 
 from espace_facturation.models import Invoice, Regie
-from espace_famille.comptes import services as comptes_services
 from espace_famille.comptes.models import User
+from espace_famille.demandes import kinds as request_kinds
+from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.models import (
@@ -623,7 +624,7 @@ def load_families():
         if spec["account"]:
             first = spec["guardians"][0]
             user = _account(spec["account"], first["first_name"], first["last_name"], civility=first["civility"])
-            comptes_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+            dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
 
 
 # The demo's staff have an authenticator app already set up with this key: add it to yours, or ask
@@ -665,7 +666,9 @@ def load_requests():
             family=family, kind=RequestKind.GUARDIAN_CHANGE, values=spec["values"], by=author, guardian=guardian
         )
         if request is not None and spec["accept"]:
-            modifications_services.request_accept(request=request, by=instructor, message=spec["accept"])
+            demandes_services.request_decide(
+                request=request, by=instructor, decision=request_kinds.ACCEPT, message=spec["accept"]
+            )
 
 
 def load_activities():
@@ -768,17 +771,18 @@ def load_bookings():
         return
     start, end = school_days[0], school_days[-1]
     # Léo: mornings and meals booked for four weeks (meals are accepted automatically).
-    for request in ask([leo], morning, "booking", school_days).requests:
-        planning_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
+    demandes_services.requests_decide(
+        requests=ask([leo], morning, "booking", school_days).requests, by=instructor, decision=request_kinds.ACCEPT
+    )
     ask([leo, nathan], meal, "booking", school_days)
     # Evenings: the first two weeks accepted, one day refused, the rest still pending.
     evenings = ask([leo], evening, "booking", school_days).requests[0]
     lines = list(evenings.lines.order_by("day"))
-    planning_services.booking_request_decide(
+    demandes_services.request_decide(
         request=evenings,
         by=instructor,
-        accept=[line.pk for line in lines[:7]],
-        refuse=[lines[7].pk],
+        decision=request_kinds.PARTIAL,
+        lines={request_kinds.ACCEPT: [line.pk for line in lines[:7]], request_kinds.REFUSE: [lines[7].pk]},
         message="Le jeudi, le périscolaire du soir est complet pour les CM2 : Léo est inscrit à l'étude.",
     )
     # An absence declared in time on a booked morning: accepted, not billed.
@@ -786,11 +790,19 @@ def load_bookings():
         family=leo.family, by=parent, children=[leo], activity=morning, kind="absence", days=[school_days[0]]
     )
     for request in absence.requests:
-        planning_services.booking_request_decide(request=request, by=instructor, accept=[school_days[0]])
+        demandes_services.request_decide(
+            request=request,
+            by=instructor,
+            decision=request_kinds.PARTIAL,
+            lines={request_kinds.ACCEPT: [school_days[0]]},
+        )
     # The accueil de loisirs on Wednesdays: Timéo's family has no account, the service books for it.
     wednesdays = list(rules.days_between(start, end, {2}))
-    for request in ask([timeo], leisure, "booking", wednesdays, by=instructor).requests:
-        planning_services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
+    demandes_services.requests_decide(
+        requests=ask([timeo], leisure, "booking", wednesdays, by=instructor).requests,
+        by=instructor,
+        decision=request_kinds.ACCEPT,
+    )
 
 
 @transaction.atomic

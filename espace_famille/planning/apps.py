@@ -7,3 +7,9 @@ class PlanningConfig(AppConfig):
     name = "espace_famille.planning"
     label = "planning"
     verbose_name = "Planning"
+
+    def ready(self):
+        from espace_famille.demandes import kinds
+        from espace_famille.planning.handlers import PlanningHandler
+
+        kinds.register(PlanningHandler())
