@@ -1,10 +1,11 @@
 """Bulk decisions of the planning queue: every pending day of the selected requests, accepted or refused at once."""
 
+from django import forms
 from django.contrib.admin.utils import quote
 from django.urls import reverse
 
 from espace_famille.demandes import kinds
-from espace_famille.demandes.admin_views import DecisionBulkAction, plural
+from espace_famille.demandes.admin_views import BulkMessageForm, DecisionBulkAction, plural
 from espace_famille.demandes.models import Request, RequestState
 from espace_famille.planning.admin.filters import BookingRequestFilterSet
 from espace_famille.planning.admin.requests import (
@@ -16,12 +17,22 @@ from espace_famille.planning.admin.requests import (
 )
 
 
+class BookingBulkMessageForm(BulkMessageForm):
+    message = forms.CharField(
+        label="Message pour la famille",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Facultatif. Chaque famille lit ce même message dans « Mes demandes ».",
+    )
+
+
 class BookingBulkDecision(DecisionBulkAction):
     """Accept or refuse every pending day of the selected requests at once (the planning handler decides them in
     one set-based call)."""
 
     intent_prefix = "bookings"
     models = [Request]
+    form_class = BookingBulkMessageForm
     template_name = "espace_famille/admin/booking_bulk_decision.html"
     shown_items = 200
     already_decided_texts = (
