@@ -4,8 +4,8 @@ and subscribe). Safe to run twice."""
 from allauth.account.models import EmailAddress
 
 from commun.demo_logins import PARENT, PASSWORD
-from espace_famille.comptes import services
 from espace_famille.comptes.models import User
+from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.models import Family, SubscriptionMethod
 
 # (family code, login): the account of the family's first guardian.
@@ -31,4 +31,4 @@ def load() -> None:
         family = Family.objects.get(subscriber_code=code)
         first = family.guardians.order_by("position", "pk").first()
         user = account(email, first.first_name, first.last_name, civility=first.civility)
-        services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+        dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)

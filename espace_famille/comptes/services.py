@@ -9,33 +9,15 @@ from wagtail.log_actions import log
 from espace_famille.comptes.exceptions import FranceConnectRefused, SubscriptionNotFound
 from espace_famille.comptes.models import FranceConnectIdentity, User
 from espace_famille.dossier import rules, selectors
-from espace_famille.dossier.models import Family, Subscription, SubscriptionMethod
-
-
-def subscription_create(
-    *, user: User, family: Family, method: str, by: User | None = None
-) -> tuple[Subscription, bool]:
-    """Link an account to a family; linking twice is harmless and returns the existing subscription."""
-    with transaction.atomic():
-        family = Family.objects.select_for_update().get(pk=family.pk)
-        subscription, created = Subscription.objects.get_or_create(
-            user=user, family=family, defaults={"method": method}
-        )
-        if created:
-            log(
-                instance=subscription,
-                action="portail.subscription.create",
-                user=by or user,
-                data={"method": method, "family": family.pk, "user": user.pk},
-            )
-    return subscription, created
+from espace_famille.dossier import services as dossier_services
+from espace_famille.dossier.models import Subscription, SubscriptionMethod
 
 
 def subscription_by_code(*, user: User, code: str) -> Subscription:
     family = selectors.family_by_subscriber_code(code=code)
     if family is None:
         raise SubscriptionNotFound()
-    return subscription_create(user=user, family=family, method=SubscriptionMethod.CODE)[0]
+    return dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.CODE)[0]
 
 
 def signup_code_store(*, user: User, code: str) -> None:
@@ -56,7 +38,7 @@ def signup_code_apply(*, user: User) -> Subscription | None:
         user.save(update_fields=["pending_subscriber_code", "subscriber_code_failed"])
         if family is None:
             return None
-        return subscription_create(user=user, family=family, method=SubscriptionMethod.SIGNUP)[0]
+        return dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.SIGNUP)[0]
 
 
 def signup_code_failure_acknowledge(*, user: User) -> None:

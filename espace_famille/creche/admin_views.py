@@ -13,19 +13,21 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from commun import formats, intents
-from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
-from espace_famille.creche import services
+from commun.admin_intents import IntentDecisionMixin
+from espace_famille.creche.handlers import WAITING
 from espace_famille.creche.models import CrecheApplication
-from espace_famille.demandes.admin_views import BulkMessageForm, DecisionBulkAction, DecisionForm
+from espace_famille.demandes import kinds
+from espace_famille.demandes import services as demandes_services
+from espace_famille.demandes.admin_views import DecisionBulkAction, DecisionForm
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import RequestState
 from espace_famille.planning.models import Facility, FacilityKind
 
 DECIDE = "decide"
 DECISIONS = {
-    "accept": (RequestState.ACCEPTED, "Accepter"),
-    "waiting": (RequestState.WAITING, "Mettre sur liste d'attente"),
-    "refuse": (RequestState.REFUSED, "Refuser"),
+    kinds.ACCEPT: (RequestState.ACCEPTED, "Accepter"),
+    WAITING: (RequestState.WAITING, "Mettre sur liste d'attente"),
+    kinds.REFUSE: (RequestState.REFUSED, "Refuser"),
 }
 OPEN = (RequestState.PENDING, RequestState.WAITING)
 
@@ -128,15 +130,16 @@ class ApplicationDecisionView(IntentDecisionMixin, InspectView):
         if not self.user_has_permission(DECIDE):
             raise PermissionDenied
         form = DecisionForm(request.POST)
-        decision = DECISIONS.get(request.POST.get("decision"))
+        key = request.POST.get("decision")
+        decision = DECISIONS.get(key)
         if not form.is_valid() or decision is None:
             return self.render_to_response(self.get_context_data(decision_form=form), status=400)
         try:
             with self.intent_once():
-                services.decide(
+                demandes_services.request_decide(
                     request=self.object.request,
                     by=request.user,
-                    decision=decision[0],
+                    decision=key,
                     message=form.cleaned_data["message"],
                 )
         except intents.AlreadyDone as error:
@@ -151,55 +154,27 @@ class ApplicationDecisionView(IntentDecisionMixin, InspectView):
         return redirect(self.index_url_name)
 
 
-class ApplicationBulkDecision(IntentBulkActionMixin, DecisionBulkAction):
+class ApplicationBulkDecision(DecisionBulkAction):
+    """Decide several applications at once: their requests go through demandes.services.requests_decide."""
+
     intent_prefix = "creche"
     models = [CrecheApplication]
-    form_class = BulkMessageForm
-    template_name = "espace_famille/admin/bulk_decision.html"
-    decision = ""
-    question = ""
+    already_decided_texts = (
+        "{count} pré-inscription(s) déjà traitée(s) : non modifiée(s).",
+        "{count} pré-inscription(s) déjà traitée(s) : non modifiée(s).",
+    )
 
-    def __init__(self, request, model):
-        super().__init__(request, model)
-        self.already_decided = []
+    @classmethod
+    def request_of(cls, obj):
+        return obj.request
+
+    @classmethod
+    def is_open(cls, obj) -> bool:
+        return can_decide(obj)
 
     def object_context(self, obj):
         url = reverse(CrecheApplication.snippet_viewset.get_url_name("inspect"), args=[quote(obj.pk)])
         return {"item": obj, "url": url}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        count = len([e for e in context["items"] if can_decide(e["item"])])
-        context.update(
-            pending_count=count,
-            question=self.question % {"count": count, "s": "" if count == 1 else "s"},
-            action_button_text=f"Oui, {self.display_name.lower()}",
-            action_button_class="",
-            no_action_button_text="Annuler",
-        )
-        return context
-
-    @classmethod
-    def execute_action(cls, objects, **kwargs):
-        view = kwargs["self"]
-        message = view.cleaned_form.cleaned_data["message"]
-        done = 0
-        for application in objects:
-            try:
-                services.decide(
-                    request=application.request, by=view.request.user, decision=cls.decision, message=message
-                )
-            except InvalidTransition:
-                view.already_decided.append(application)
-            else:
-                done += 1
-        return done, 0
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        if count := len(self.already_decided):
-            messages.warning(self.request, f"{count} pré-inscription(s) déjà traitée(s) : non modifiée(s).")
-        return response
 
     def get_success_message(self, num_parent_objects, num_child_objects):
         return f"{num_parent_objects} pré-inscription(s) traitée(s)."
@@ -210,7 +185,7 @@ class AcceptBulkAction(ApplicationBulkDecision):
     action_type = "accept"
     aria_label = "Accepter les pré-inscriptions sélectionnées"
     action_priority = 10
-    decision = RequestState.ACCEPTED
+    decision = kinds.ACCEPT
     question = "Accepter %(count)s pré-inscription%(s)s ?"
 
 
@@ -219,7 +194,7 @@ class WaitingBulkAction(ApplicationBulkDecision):
     action_type = "waiting"
     aria_label = "Mettre sur liste d'attente les pré-inscriptions sélectionnées"
     action_priority = 15
-    decision = RequestState.WAITING
+    decision = WAITING
     question = "Mettre %(count)s pré-inscription%(s)s sur liste d'attente ?"
 
 
@@ -229,5 +204,5 @@ class RefuseBulkAction(ApplicationBulkDecision):
     aria_label = "Refuser les pré-inscriptions sélectionnées"
     action_priority = 20
     classes = {"serious"}
-    decision = RequestState.REFUSED
+    decision = kinds.REFUSE
     question = "Refuser %(count)s pré-inscription%(s)s ?"

@@ -9,6 +9,10 @@ class CrecheConfig(AppConfig):
     verbose_name = "Pré-inscription en crèche"
 
     def ready(self):
+        from espace_famille.creche.handlers import CrecheHandler
+        from espace_famille.demandes import kinds
+
+        kinds.register(CrecheHandler())
         from espace_famille.creche import personal_data
 
         personal_data.register_all()

@@ -11,7 +11,6 @@ from django.urls import reverse
 from commun import formats
 from espace_famille.demandes.emails import email_table
 from espace_famille.demandes.models import Request, RequestKind
-from espace_famille.planning.models import Activity
 from notifications import services as notifications
 from notifications.rendering import Rich
 
@@ -83,7 +82,7 @@ def booking_received(
     *,
     requests: list[Request],
     asked: list[tuple],
-    activity: Activity,
+    activity,
     kind: str,
     by: AbstractUser | None,
     now: datetime,

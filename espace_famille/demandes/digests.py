@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
@@ -23,7 +24,6 @@ from commun.clock import PARIS
 from espace_famille.demandes.emails import CELL
 from espace_famille.demandes.models import DecisionNotice, LineState, RequestKind
 from espace_famille.dossier.models import Subscription
-from espace_famille.planning.models import ActivitySlot, BookingState
 from notifications import services as notifications
 from notifications.models import OutboxMessage
 from notifications.rendering import Rich
@@ -35,26 +35,12 @@ FAMILIES_PER_BATCH = 500
 
 ACCEPTED = LineState.ACCEPTED.label  # «Accepté», as the guide's «Statut» column
 REFUSED = LineState.REFUSED.label
-# What a decided day shows, from the state its booking reached.
-STATUS_OF_BOOKING = {
-    BookingState.BOOKED: ACCEPTED,
-    BookingState.WAITING: BookingState.WAITING.label,
-    BookingState.ABSENT: ACCEPTED,
-    BookingState.ABSENCE_BILLED: BookingState.ABSENCE_BILLED.label,
-    BookingState.CANCELLED: BookingState.CANCELLED.label,
-}
 # The «Type de la demande» column: «Réservation» where «Mes demandes» says «Ajout de réservation».
 ROW_TYPE = {RequestKind.BOOKING: "Réservation", RequestKind.ABSENCE: "Absence", RequestKind.CANCELLATION: "Annulation"}
 NO_ACTIVITY = "—"
 
 
 # Recording decisions ------------------------------------------------------------------------------------------
-
-
-def status_for(*, accept: bool, booking_state: str) -> str:
-    if not accept:
-        return REFUSED
-    return STATUS_OF_BOOKING.get(booking_state, ACCEPTED)
 
 
 def notices_record(notices: list[DecisionNotice]) -> None:
@@ -211,7 +197,9 @@ def digests_send(*, slot_end: datetime) -> DigestResult:
     families = list(pending.order_by("family_id").values_list("family_id", flat=True).distinct())
     if not families:
         return result
-    starts = {(s.activity_id, s.weekday): s.start_time for s in ActivitySlot.objects.all()}
+    # The activities' weekly slots give each day's time; planning sits above demandes: the model by its name.
+    slots = apps.get_model("espace_famille", "ActivitySlot").objects.all()
+    starts = {(s.activity_id, s.weekday): s.start_time for s in slots}
     link = requests_url()
     for first in range(0, len(families), FAMILIES_PER_BATCH):
         batch = families[first : first + FAMILIES_PER_BATCH]

@@ -55,7 +55,7 @@ def unread_messages_count(*, user: AbstractUser) -> int:
 
 def request_for(*, user: AbstractUser, pk: int) -> Request:
     """One request of the user's families with its history as the family sees it, or 404."""
-    queryset = Request.objects.select_related("family", "guardian", "child").prefetch_related(
+    queryset = Request.objects.select_related("family", "guardian", "child", "activity__facility").prefetch_related(
         Prefetch(
             "events",
             queryset=RequestEvent.objects.filter(visible_to_family=True).select_related("author"),

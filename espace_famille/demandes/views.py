@@ -5,12 +5,10 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from espace_famille.demandes import selectors, services
+from espace_famille.demandes import kinds, selectors, services
 from espace_famille.demandes.filters import RequestFilter
-from espace_famille.demandes.models import FAMILY_FILE_KINDS, RequestKind
+from espace_famille.demandes.models import FAMILY_FILE_KINDS
 from espace_famille.dossier import changes
-from espace_famille.planning.models import Activity
-from espace_famille.planning.selectors import PLANNING_KINDS
 
 # The breadcrumb of «Mon espace citoyen», the account's home, where «Mes demandes» lives.
 MON_ESPACE = ("Mon espace citoyen", "espace_famille:mon_espace")
@@ -35,12 +33,6 @@ def request_list(request):
     return render(request, "espace_famille/requests.html", context, status=400 if invalid else 200)
 
 
-KIND_TEMPLATES = {
-    RequestKind.DOCUMENT: "justificatifs/includes/request_part.html",
-    RequestKind.CRECHE: "creche/includes/request_part.html",
-}
-
-
 @never_cache
 @login_required
 def request_detail(request, pk):
@@ -58,12 +50,9 @@ def request_detail(request, pk):
                     "headers": changes.list_headers(name) if name in changes.LIST_MODELS else None,
                 }
             )
-    # A booking, absence or cancellation request: its activity and structure, and each day's decision.
-    activity = (
-        Activity.objects.select_related("facility").get(pk=family_request.activity_id)
-        if family_request.kind in PLANNING_KINDS and family_request.activity_id
-        else None
-    )
+    handler = kinds.handler_for(family_request.kind)
+    # A request of days (booking, absence, cancellation): its activity and structure, and each day's decision.
+    activity = family_request.activity if handler.line_based else None
     services.request_mark_read(request=family_request)
     context = {
         "item": family_request,
@@ -72,7 +61,7 @@ def request_detail(request, pk):
         "days": list(family_request.lines.all()) if activity else [],
         "events": family_request.family_events,
         # Documents and crèche applications show their own part, from their app's template.
-        "kind_template": KIND_TEMPLATES.get(family_request.kind),
+        "kind_template": handler.family_template or None,
         "breadcrumb": [MON_ESPACE, MES_DEMANDES, (f"Demande {family_request.pk}", None)],
     }
     return render(request, "espace_famille/request_detail.html", context)

@@ -1,43 +1,17 @@
-"""Admin registration of the family files and requests (instructors) and of the audit actions of the family space."""
+"""Admin registration of the requests: the «Demandes» menu group, built from the request kinds' handlers (each kind's
+queue), the permission policy of requests, and the audit actions of requests."""
 
-from django.contrib.admin import display
 from django.contrib.auth import get_user_model
-from django.db.models import Count
-from django.shortcuts import redirect
-from django.templatetags.static import static
-from django.urls import reverse
-from django.utils.html import format_html
-from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
-from localflavor.generic.forms import BICFormField, IBANFormField
 from wagtail import hooks
-from wagtail.admin import messages
-from wagtail.admin.forms import WagtailAdminModelForm
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
-from wagtail_modeladmin.helpers import PermissionHelper
-from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import CreateView, EditView, IndexView
+from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from espace_famille.comptes import services as comptes_services
-from espace_famille.demandes import admin_views
-from espace_famille.demandes.admin_filters import RequestFilterSet
+from espace_famille.demandes import kinds
+from espace_famille.demandes.admin_views import DECIDE
 from espace_famille.demandes.models import Request
-from espace_famille.dossier import audit
-from espace_famille.dossier import services as dossier_services
-from espace_famille.dossier.models import (
-    AuthorizedContact,
-    Child,
-    Family,
-    Guardian,
-    Subscription,
-    SubscriptionMethod,
-    Vaccination,
-)
-from espace_famille.planning import booking_admin, calendar_admin
 
 
 class DecisionLogFormatter(LogFormatter):
@@ -48,40 +22,11 @@ class DecisionLogFormatter(LogFormatter):
         return f"{self.message} — message pour la famille : « {message} »" if message else self.message
 
 
-@hooks.register("insert_global_admin_js")
-def admin_js():
-    """Date choosers and print buttons, started from a file: the content security policy forbids inline scripts."""
-    return format_html('<script src="{}" defer></script>', static("js/admin.js"))
-
-
 @hooks.register("register_log_actions")
-def register_family_log_actions(actions):
-    actions.register_action("portail.subscription.create", "Abonnement créé", "Abonnement créé")
+def register_request_log_actions(actions):
     actions.register_action("portail.request.submit", "Demande enregistrée", "Demande enregistrée par la famille")
     actions.register_action("portail.request.update", "Demande complétée", "Demande complétée par la famille")
     actions.register_action("portail.request.withdraw", "Demande retirée", "Demande retirée par la famille")
-    actions.register_action("portail.photo.update", "Photo modifiée", "Photo modifiée")
-    actions.register_action(
-        "portail.family.anonymise", "Famille anonymisée", "Famille anonymisée (conservation des données)"
-    )
-
-    @actions.register_action(audit.HEALTH_READ)
-    class HealthReadFormatter(LogFormatter):
-        label = "Données de santé consultées"
-
-        def format_message(self, log_entry):
-            return f"Données de santé consultées — {(log_entry.data or {}).get('screen', '')}"
-
-    actions.register_action(
-        "portail.franceconnect.create", "Compte créé avec FranceConnect", "Compte créé avec FranceConnect"
-    )
-    actions.register_action("portail.mfa.add", "Second facteur ajouté", "Second facteur ajouté au compte")
-    actions.register_action("portail.mfa.remove", "Second facteur retiré", "Second facteur retiré du compte")
-    actions.register_action("portail.franceconnect.link", "Lié à FranceConnect", "Compte lié à FranceConnect")
-    actions.register_action("portail.franceconnect.unlink", "Délié de FranceConnect", "Compte délié de FranceConnect")
-    actions.register_action(
-        "portail.data.export", "Données téléchargées par la famille", "Données téléchargées par la famille"
-    )
 
     @actions.register_action("portail.request.accept")
     class AcceptFormatter(DecisionLogFormatter):
@@ -95,8 +40,9 @@ def register_family_log_actions(actions):
     class PartialFormatter(DecisionLogFormatter):
         label = message = "Demande partiellement acceptée"
 
-
-# Requests: the instructors' queue ---------------------------------------------------------------
+    @actions.register_action("portail.request.waiting")
+    class WaitingFormatter(DecisionLogFormatter):
+        label = message = "Demande mise sur liste d'attente"
 
 
 class RequestPolicy(ModelPermissionPolicy):
@@ -105,379 +51,32 @@ class RequestPolicy(ModelPermissionPolicy):
     «decide» is granted by the model's change permission; «view» by its view permission."""
 
     def user_has_permission(self, user, action):
-        if action == admin_views.DECIDE:
+        if action == DECIDE:
             action = "change"
         elif action != "view":
             return False
         return super().user_has_permission(user, action)
 
     def users_with_any_permission(self, actions):
-        mapped = {"change" if action == admin_views.DECIDE else action for action in actions}
+        mapped = {"change" if action == DECIDE else action for action in actions}
         mapped &= {"view", "change"}
         if not mapped:
             return get_user_model().objects.none()
         return super().users_with_any_permission(mapped)
 
 
-class RequestViewSet(SnippetViewSet):
-    model = Request
-    icon = "tasks"
-    menu_label = "Dossier famille"
-    menu_name = "requests-family-file"
-    index_view_class = admin_views.RequestIndexView
-    index_template_name = "espace_famille/admin/request_index.html"
-    inspect_view_enabled = True
-    inspect_view_class = admin_views.RequestDecisionView
-    history_view_class = admin_views.RequestHistoryView
-    filterset_class = RequestFilterSet
-    search_fields = ["subject", "family__name", "family__subscriber_code"]
-    copy_view_enabled = False
-
-    def get_queryset(self, request):
-        return admin_views.queue_queryset().select_related("family")
-
-
 class RequestsGroup(SnippetViewSetGroup):
+    """«Demandes»: one queue per request kind that has one (family file, bookings and absences), as each kind's
+    handler registered it. Wagtail instantiates the group once every app is ready: its items are read then."""
+
     menu_label = "Demandes"
     menu_icon = "tasks"
     menu_order = 190
-    items = (RequestViewSet, booking_admin.BookingRequestViewSet)
+
+    def __init__(self):
+        self.items = tuple(kinds.admin_viewsets())
+        super().__init__()
 
 
 register_permission_policy(Request, RequestPolicy(Request))
 register_snippet(RequestsGroup)
-hooks.register("register_bulk_action", admin_views.AcceptBulkAction)
-hooks.register("register_bulk_action", admin_views.RefuseBulkAction)
-hooks.register("register_bulk_action", booking_admin.BookingAcceptBulkAction)
-hooks.register("register_bulk_action", booking_admin.BookingRefuseBulkAction)
-
-
-# Activities: reference data, enrolments and the day sheet -------------------------------------------
-
-
-modeladmin_register(booking_admin.PlanningGroup)
-hooks.register("register_admin_urls", booking_admin.day_sheet_urls)
-
-
-# Family files ------------------------------------------------------------------------------------
-
-
-class ServiceCreateView(CreateView):
-    """A create form whose save goes through a service (code drawn, audit entry written) instead of form.save()."""
-
-    panels: list = []
-    base_form_class = None
-
-    def get_edit_handler(self):
-        return ObjectList(self.panels, base_form_class=self.base_form_class).bind_to_model(self.model)
-
-    def create(self, data):
-        raise NotImplementedError
-
-    def form_valid(self, form):
-        self.instance = self.create(form.cleaned_data)
-        messages.success(
-            self.request,
-            self.get_success_message(self.instance),
-            buttons=self.get_success_message_buttons(self.instance),
-        )
-        return redirect(self.get_success_url())
-
-
-class FamilyCreateView(ServiceCreateView):
-    # The subscriber code is a secret nobody types: the service draws it.
-    panels = [FieldPanel("name")]
-
-    def create(self, data):
-        return dossier_services.family_create(name=data["name"], by=self.request.user)
-
-    def get_success_url(self):
-        return self.url_helper.get_action_url("edit", self.instance.pk)
-
-
-def _account_label(user):
-    # Staff look an account up by its login, the email.
-    name = str(user)
-    return user.email if name == user.email else f"{user.email} ({name})"
-
-
-class SubscriptionForm(WagtailAdminModelForm):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].label_from_instance = _account_label
-
-
-class SubscriptionCreateView(ServiceCreateView):
-    panels = [FieldPanel("user"), FieldPanel("family")]
-    base_form_class = SubscriptionForm
-
-    def create(self, data):
-        subscription, _ = comptes_services.subscription_create(
-            user=data["user"], family=data["family"], method=SubscriptionMethod.STAFF, by=self.request.user
-        )
-        return subscription
-
-
-def _members_link(owner, admin_name, count, lookup="family"):
-    """A count that opens the list of guardians (or children, vaccines...) filtered on this family (or child)."""
-    url = reverse(f"espace_famille_{admin_name}_modeladmin_index")
-    return format_html('<a href="{}?{}={}">{}</a>', url, lookup, owner.pk, count)
-
-
-class FamilyForm(WagtailAdminModelForm):
-    iban = IBANFormField(label="IBAN", required=False, include_countries=IBAN_SEPA_COUNTRIES)
-    bic = BICFormField(label="BIC", required=False)
-
-
-class FamilyAdmin(ModelAdmin):
-    model = Family
-    menu_label = "Familles"
-    menu_icon = "group"
-    create_view_class = FamilyCreateView
-    list_display = ("name", "subscriber_code", "guardians_count", "children_count", "created_at")
-    search_fields = ("name", "subscriber_code")
-    inspect_view_enabled = True
-    # The IBAN is read in full only on the edit form, by staff who may correct it.
-    inspect_view_fields_exclude = ("iban",)
-    edit_handler = ObjectList(
-        [
-            FieldPanel("name"),
-            FieldPanel("subscriber_code", read_only=True),
-            MultiFieldPanel(
-                [FieldPanel("quotient"), FieldPanel("allocataire_number"), FieldPanel("dependants")],
-                heading="Informations fiscales",
-            ),
-            MultiFieldPanel(
-                [
-                    FieldPanel("address_line"),
-                    FieldPanel("address_complement"),
-                    FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")]),
-                ],
-                heading="Adresse",
-            ),
-            MultiFieldPanel(
-                [FieldPanel("account_holder"), FieldPanel("iban"), FieldPanel("bic")],
-                heading="Coordonnées bancaires",
-            ),
-        ],
-        base_form_class=FamilyForm,
-    )
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                guardians_total=Count("guardians", distinct=True),
-                children_total=Count("children", distinct=True),
-            )
-        )
-
-    @display(description="responsables", ordering="guardians_total")
-    def guardians_count(self, family):
-        return _members_link(family, "guardian", family.guardians_total)
-
-    @display(description="enfants", ordering="children_total")
-    def children_count(self, family):
-        return _members_link(family, "child", family.children_total)
-
-
-class GuardianAdmin(ModelAdmin):
-    """Filtered on one family by ?family=<id>, the link of the family list.
-
-    Photos are not edited here: they change through the family space, checked and re-encoded."""
-
-    model = Guardian
-    menu_label = "Responsables"
-    menu_icon = "user"
-    list_display = ("last_name", "first_name", "family", "quality", "email", "phone", "mobile")
-    list_filter = ("civility", "quality")
-    search_fields = ("last_name", "first_name", "email", "family__name", "family__subscriber_code")
-    panels = [
-        FieldPanel("family"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("civility"), FieldPanel("quality")]),
-                FieldRowPanel([FieldPanel("last_name"), FieldPanel("first_name")]),
-                FieldPanel("family_situation"),
-                FieldPanel("position"),
-            ],
-            heading="Identité",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("email"),
-                FieldRowPanel([FieldPanel("phone"), FieldPanel("mobile")]),
-                FieldPanel("accepts_email"),
-                FieldPanel("accepts_sms"),
-            ],
-            heading="Coordonnées",
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("family")
-
-
-class HealthReadEditView(EditView):
-    """Opening a child, or a vaccine, shows health data: the read goes to the audit log."""
-
-    def get(self, request, *args, **kwargs):
-        child = self.instance if isinstance(self.instance, Child) else self.instance.child
-        audit.health_data_read(children=[child], by=request.user, screen=f"Fiche {self.opts.verbose_name}")
-        return super().get(request, *args, **kwargs)
-
-
-class VaccinationIndexView(IndexView):
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        audit.health_data_read(
-            children=[vaccination.child for vaccination in context["object_list"]],
-            by=self.request.user,
-            screen="Liste des vaccins",
-        )
-        return context
-
-
-class ChildAdmin(ModelAdmin):
-    """Filtered on one family by ?family=<id>, the link of the family list; vaccines and contacts open from it."""
-
-    model = Child
-    edit_view_class = HealthReadEditView
-    menu_label = "Enfants"
-    menu_icon = "user"
-    list_display = ("last_name", "first_name", "birth_date", "family", "vaccinations_count", "contacts_count")
-    list_filter = ("sex",)
-    search_fields = ("last_name", "first_name", "family__name", "family__subscriber_code")
-    panels = [
-        FieldPanel("family"),
-        MultiFieldPanel(
-            [
-                FieldRowPanel([FieldPanel("last_name"), FieldPanel("first_name")]),
-                FieldRowPanel([FieldPanel("birth_date"), FieldPanel("sex")]),
-            ],
-            heading="Identité",
-        ),
-        MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("insurance_company"), FieldPanel("insurance_number")])],
-            heading="Assurance",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("glasses"),
-                FieldPanel("dental_appliance"),
-                FieldPanel("hearing_aid"),
-                FieldPanel("diet"),
-                FieldPanel("allergies"),
-            ],
-            heading="Santé",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("allows_sport"),
-                FieldPanel("allows_photo"),
-                FieldPanel("allows_leave_alone"),
-                FieldPanel("allows_outings"),
-                FieldPanel("allows_hospitalisation"),
-            ],
-            heading="Autorisations",
-        ),
-    ]
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("family")
-            .annotate(
-                vaccinations_total=Count("vaccinations", distinct=True),
-                contacts_total=Count("contacts", distinct=True),
-            )
-        )
-
-    @display(description="vaccins", ordering="vaccinations_total")
-    def vaccinations_count(self, child):
-        return _members_link(child, "vaccination", child.vaccinations_total, lookup="child")
-
-    @display(description="adultes habilités", ordering="contacts_total")
-    def contacts_count(self, child):
-        return _members_link(child, "authorizedcontact", child.contacts_total, lookup="child")
-
-
-class VaccinationAdmin(ModelAdmin):
-    """A child's vaccines, filtered on one child by ?child=<id>, the link of the children list."""
-
-    model = Vaccination
-    edit_view_class = HealthReadEditView
-    index_view_class = VaccinationIndexView
-    menu_label = "Vaccins"
-    menu_icon = "clipboard-list"
-    list_display = ("name", "date", "booster_date", "child")
-    search_fields = ("name", "child__last_name", "child__first_name", "child__family__name")
-    panels = [FieldPanel("child"), FieldPanel("name"), FieldRowPanel([FieldPanel("date"), FieldPanel("booster_date")])]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("child")
-
-
-class AuthorizedContactAdmin(ModelAdmin):
-    """Adults allowed to pick a child up, filtered on one child by ?child=<id>, the link of the children list."""
-
-    model = AuthorizedContact
-    menu_label = "Adultes habilités"
-    menu_icon = "group"
-    list_display = ("full_name", "relationship", "mobile", "phone", "emergency_call", "can_pick_up", "child")
-    list_filter = ("relationship", "can_pick_up")
-    search_fields = ("full_name", "child__last_name", "child__first_name", "child__family__name")
-    panels = [
-        FieldPanel("child"),
-        FieldPanel("full_name"),
-        FieldPanel("relationship"),
-        FieldRowPanel([FieldPanel("mobile"), FieldPanel("phone")]),
-        FieldPanel("emergency_call"),
-        FieldPanel("can_pick_up"),
-    ]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("child")
-
-
-class SubscriptionPermissionHelper(PermissionHelper):
-    """A subscription is a fact (who linked which account, how): it is created or deleted, never edited."""
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-
-class SubscriptionAdmin(ModelAdmin):
-    model = Subscription
-    menu_label = "Abonnements"
-    menu_icon = "link"
-    create_view_class = SubscriptionCreateView
-    permission_helper_class = SubscriptionPermissionHelper
-    list_display = ("user_email", "family", "method", "created_at")
-    list_filter = ("method",)
-    search_fields = ("user__email", "family__name", "family__subscriber_code")
-    inspect_view_enabled = True
-    inspect_view_fields = ("user", "family", "method", "created_at")
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "family")
-
-    @display(description="compte", ordering="user__email")
-    def user_email(self, subscription):
-        return subscription.user.email
-
-
-@modeladmin_register
-class FamilyGroup(ModelAdminGroup):
-    menu_label = "Familles"
-    menu_icon = "group"
-    menu_order = 200
-    items = (FamilyAdmin, GuardianAdmin, ChildAdmin, VaccinationAdmin, AuthorizedContactAdmin, SubscriptionAdmin)
-
-
-@hooks.register("construct_homepage_panels")
-def warn_of_unknown_school_holidays(request, panels):
-    if warning := calendar_admin.school_holidays_warning(request.user):
-        panels.insert(0, warning)

@@ -6,18 +6,18 @@ from datetime import date
 from django.db import models
 
 from commun import formats
-from espace_famille.demandes.models import RequestKind
 from espace_famille.dossier import rules
 from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Vaccination
 
-# Which model and fields each kind of family-file request covers.
+# Which model and fields each kind of family-file request covers, keyed by the values of demandes' RequestKind
+# (dossier sits below demandes: tests/espace_famille/test_family_file_kinds.py checks they are its FAMILY_FILE_KINDS).
 KIND_FIELDS = {
-    RequestKind.GUARDIAN_CHANGE: (Guardian, rules.GUARDIAN_FIELDS),
-    RequestKind.ADDRESS_CHANGE: (Family, rules.ADDRESS_FIELDS),
-    RequestKind.FISCAL_CHANGE: (Family, rules.FISCAL_FIELDS),
-    RequestKind.BANK_CHANGE: (Family, rules.BANK_FIELDS),
-    RequestKind.CHILD_CHANGE: (Child, rules.CHILD_FIELDS + tuple(rules.CHILD_LIST_FIELDS)),
-    RequestKind.CHILD_ADD: (Child, rules.CHILD_FIELDS + tuple(rules.CHILD_LIST_FIELDS)),
+    "guardian": (Guardian, rules.GUARDIAN_FIELDS),
+    "address": (Family, rules.ADDRESS_FIELDS),
+    "fiscal": (Family, rules.FISCAL_FIELDS),
+    "bank": (Family, rules.BANK_FIELDS),
+    "child": (Child, rules.CHILD_FIELDS + tuple(rules.CHILD_LIST_FIELDS)),
+    "child_add": (Child, rules.CHILD_FIELDS + tuple(rules.CHILD_LIST_FIELDS)),
 }
 LIST_MODELS = {"vaccinations": Vaccination, "contacts": AuthorizedContact}
 SENSITIVE_FIELDS = {"iban", "bic", "allergies", "diet", "vaccinations"}

@@ -5,7 +5,7 @@ from django.db import IntegrityError, transaction
 from wagtail.log_actions import log
 
 from espace_famille.dossier import rules
-from espace_famille.dossier.models import Family
+from espace_famille.dossier.models import Family, Subscription
 
 
 def family_create(*, name: str, by: AbstractUser | None = None, subscriber_code: str | None = None) -> Family:
@@ -21,3 +21,22 @@ def family_create(*, name: str, by: AbstractUser | None = None, subscriber_code:
             if subscriber_code:
                 raise
     raise RuntimeError("Impossible de générer un code abonné unique.")
+
+
+def subscription_create(
+    *, user: AbstractUser, family: Family, method: str, by: AbstractUser | None = None
+) -> tuple[Subscription, bool]:
+    """Link an account to a family; linking twice is harmless and returns the existing subscription."""
+    with transaction.atomic():
+        family = Family.objects.select_for_update().get(pk=family.pk)
+        subscription, created = Subscription.objects.get_or_create(
+            user=user, family=family, defaults={"method": method}
+        )
+        if created:
+            log(
+                instance=subscription,
+                action="portail.subscription.create",
+                user=by or user,
+                data={"method": method, "family": family.pk, "user": user.pk},
+            )
+    return subscription, created

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.shortcuts import redirect
 from django.urls import path
 from django.utils.decorators import method_decorator
@@ -11,8 +12,9 @@ from wagtail.admin import messages
 
 from commun import intents
 from commun.parsing import parse_id
+from espace_famille.demandes import kinds
+from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.exceptions import InvalidTransition
-from espace_famille.justificatifs import services
 from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
 
 DECIDE = "justificatifs.change_document"
@@ -70,9 +72,7 @@ class DocumentQueueView(FormView):
         token = self.request.POST.get(intents.FIELD)
         try:
             with intents.once(token, action=INTENT, subject="queue", user=self.request.user):
-                count = services.documents_decide(
-                    documents=ids, accept=accept, by=self.request.user, message=form.cleaned_data["message"]
-                )
+                count = self.decide(ids, accept=accept, message=form.cleaned_data["message"])
         except intents.AlreadyDone as error:
             messages.info(self.request, error.message)
             return redirect("justificatifs_queue")
@@ -85,6 +85,20 @@ class DocumentQueueView(FormView):
         verb = "validé" if accept else "refusé"
         messages.success(self.request, f"{count} document{'s' if count > 1 else ''} {verb}{'s' if count > 1 else ''}.")
         return redirect("justificatifs_queue")
+
+    def decide(self, ids: list[int], *, accept: bool, message: str) -> int:
+        """The documents' requests, decided together through the decision framework: all or none."""
+        requests = [document.request for document in Document.objects.filter(pk__in=ids).select_related("request")]
+        with transaction.atomic():
+            outcome = demandes_services.requests_decide(
+                requests=requests,
+                by=self.request.user,
+                decision=kinds.ACCEPT if accept else kinds.REFUSE,
+                message=message,
+            )
+            if outcome.not_decided or outcome.invalid:
+                raise InvalidTransition()
+        return outcome.requests
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

@@ -9,6 +9,10 @@ class JustificatifsConfig(AppConfig):
     verbose_name = "Pièces justificatives"
 
     def ready(self):
+        from espace_famille.demandes import kinds
+        from espace_famille.justificatifs.handlers import DocumentHandler
+
+        kinds.register(DocumentHandler())
         from espace_famille.justificatifs import emails, personal_data, tasks
         from notifications import kinds, schedules
 

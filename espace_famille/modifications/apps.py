@@ -7,3 +7,9 @@ class ModificationsConfig(AppConfig):
     name = "espace_famille.modifications"
     label = "modifications"
     verbose_name = "Demandes de modification du dossier"
+
+    def ready(self):
+        from espace_famille.demandes import kinds
+        from espace_famille.modifications.handlers import FamilyFileHandler
+
+        kinds.register(FamilyFileHandler())

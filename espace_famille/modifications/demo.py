@@ -4,6 +4,8 @@ service accepted, with its message, and one waiting in the instructors' queue. S
 from django.contrib.auth import get_user_model
 
 from commun.demo_logins import INSTRUCTOR, PARENT
+from espace_famille.demandes import kinds as request_kinds
+from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.dossier.models import Family
 from espace_famille.modifications import services
@@ -43,4 +45,6 @@ def load() -> None:
             family=family, kind=RequestKind.GUARDIAN_CHANGE, values=spec["values"], by=author, guardian=guardian
         )
         if request is not None and spec["accept"]:
-            services.request_accept(request=request, by=instructor, message=spec["accept"])
+            demandes_services.request_decide(
+                request=request, by=instructor, decision=request_kinds.ACCEPT, message=spec["accept"]
+            )

@@ -128,11 +128,46 @@ def photo_update(*, person: Guardian | Child, upload, by: AbstractUser) -> Guard
     return locked
 
 
-def request_accept(*, request: Request, by: AbstractUser, message: str = "", values: dict | None = None) -> Request:
-    """Apply the values asked to the family file, atomically.
+def file_apply(*, request: Request, by: AbstractUser, values: dict | None = None) -> None:
+    """Apply the values asked to the family file (the request locked by the caller, in its transaction), with the
+    audit entry of the record changed.
 
     If the file changed since the family asked, StaleRequest is raised unless the instructor gives the
     values to apply (`values`, after looking at the fresh ones)."""
+    to_apply = {name: change["after"] for name, change in request.changes.items()}
+    target = _target(request)
+    if target is not None:
+        target = _locked(target)
+        stale = rules.stale_fields(request.changes, file_changes.snapshot(target, request.changes))
+        if stale and values is None:
+            raise StaleRequest(stale)
+    else:
+        target = Child(family=request.family)
+    if values is not None:
+        to_apply.update({name: value for name, value in values.items() if name in request.changes})
+    before = file_changes.snapshot(target, to_apply) if target.pk else {}
+    tables = file_changes.apply(target, to_apply)
+    target.full_clean(exclude=["family", "photo"])
+    target.save()
+    for name, rows in tables:
+        file_changes.apply_rows(target, name, rows)
+    if request.kind == RequestKind.CHILD_ADD:
+        request.child = target
+        request.save(update_fields=["child"])
+        log(instance=target, action="wagtail.create", user=by)
+    else:
+        applied = rules.changes_between(before, to_apply)
+        log(
+            instance=target,
+            action="wagtail.edit",
+            user=by,
+            data={"request": request.pk, "changes": file_changes.masked_for_log(applied)},
+        )
+
+
+def request_accept(*, request: Request, by: AbstractUser, message: str = "", values: dict | None = None) -> Request:
+    """Accept a family-file request without the framework's permission check (the handler's internals, the demo
+    and tests): apply the values asked, atomically. Admin views decide through demandes.services.request_decide."""
     with transaction.atomic():
         request = (
             Request.objects.select_for_update(of=("self",))
@@ -141,36 +176,7 @@ def request_accept(*, request: Request, by: AbstractUser, message: str = "", val
         )
         if not request.is_pending:
             raise InvalidTransition()
-        model, fields = file_changes.KIND_FIELDS[request.kind]
-        to_apply = {name: change["after"] for name, change in request.changes.items()}
-        target = _target(request)
-        if target is not None:
-            target = _locked(target)
-            stale = rules.stale_fields(request.changes, file_changes.snapshot(target, request.changes))
-            if stale and values is None:
-                raise StaleRequest(stale)
-        else:
-            target = Child(family=request.family)
-        if values is not None:
-            to_apply.update({name: value for name, value in values.items() if name in request.changes})
-        before = file_changes.snapshot(target, to_apply) if target.pk else {}
-        tables = file_changes.apply(target, to_apply)
-        target.full_clean(exclude=["family", "photo"])
-        target.save()
-        for name, rows in tables:
-            file_changes.apply_rows(target, name, rows)
-        if request.kind == RequestKind.CHILD_ADD:
-            request.child = target
-            request.save(update_fields=["child"])
-            log(instance=target, action="wagtail.create", user=by)
-        else:
-            applied = rules.changes_between(before, to_apply)
-            log(
-                instance=target,
-                action="wagtail.edit",
-                user=by,
-                data={"request": request.pk, "changes": file_changes.masked_for_log(applied)},
-            )
+        file_apply(request=request, by=by, values=values)
         decision_record(request, state=RequestState.ACCEPTED, by=by, message=message, event=EventKind.ACCEPTED)
         log(instance=request, action="portail.request.accept", user=by, data={"message": message})
     return request

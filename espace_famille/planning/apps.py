@@ -12,3 +12,8 @@ class PlanningConfig(AppConfig):
         from espace_famille.planning import personal_data
 
         personal_data.register_all()
+
+        from espace_famille.demandes import kinds
+        from espace_famille.planning.handlers import PlanningHandler
+
+        kinds.register(PlanningHandler())

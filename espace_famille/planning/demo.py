@@ -9,6 +9,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from commun.demo_logins import INSTRUCTOR, PARENT
+from espace_famille.demandes import kinds as request_kinds
+from espace_famille.demandes import services as demandes_services
 from espace_famille.dossier.models import Child
 from espace_famille.planning import rules, services
 from espace_famille.planning.calendar import Calendar, school_zone
@@ -168,17 +170,18 @@ def _bookings():
         return
     start, end = school_days[0], school_days[-1]
     # Léo: mornings and meals booked for four weeks (meals are accepted automatically).
-    for request in ask([leo], morning, "booking", school_days).requests:
-        services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
+    demandes_services.requests_decide(
+        requests=ask([leo], morning, "booking", school_days).requests, by=instructor, decision=request_kinds.ACCEPT
+    )
     ask([leo, nathan], meal, "booking", school_days)
     # Evenings: the first two weeks accepted, one day refused, the rest still pending.
     evenings = ask([leo], evening, "booking", school_days).requests[0]
     lines = list(evenings.lines.order_by("day"))
-    services.booking_request_decide(
+    demandes_services.request_decide(
         request=evenings,
         by=instructor,
-        accept=[line.pk for line in lines[:7]],
-        refuse=[lines[7].pk],
+        decision=request_kinds.PARTIAL,
+        lines={request_kinds.ACCEPT: [line.pk for line in lines[:7]], request_kinds.REFUSE: [lines[7].pk]},
         message="Le jeudi, le périscolaire du soir est complet pour les CM2 : Léo est inscrit à l'étude.",
     )
     # An absence declared in time on a booked morning: accepted, not billed.
@@ -186,8 +189,16 @@ def _bookings():
         family=leo.family, by=parent, children=[leo], activity=morning, kind="absence", days=[school_days[0]]
     )
     for request in absence.requests:
-        services.booking_request_decide(request=request, by=instructor, accept=[school_days[0]])
+        demandes_services.request_decide(
+            request=request,
+            by=instructor,
+            decision=request_kinds.PARTIAL,
+            lines={request_kinds.ACCEPT: [school_days[0]]},
+        )
     # The accueil de loisirs on Wednesdays: Timéo's family has no account, the service books for it.
     wednesdays = list(rules.days_between(start, end, {2}))
-    for request in ask([timeo], leisure, "booking", wednesdays, by=instructor).requests:
-        services.booking_requests_bulk_decide(requests=[request.pk], by=instructor, accept=True)
+    demandes_services.requests_decide(
+        requests=ask([timeo], leisure, "booking", wednesdays, by=instructor).requests,
+        by=instructor,
+        decision=request_kinds.ACCEPT,
+    )

@@ -34,7 +34,7 @@ from espace_famille.dossier.models import Child, Family
 from espace_famille.planning import rules as planning_rules
 from espace_famille.planning.calendar import Calendar
 from espace_famille.planning.exceptions import BookingNotAllowed
-from espace_famille.planning.models import Activity, Booking, BookingHistory, Enrolment
+from espace_famille.planning.models import Activity, Booking, BookingHistory, BookingState, Enrolment
 from notifications import services as notifications
 
 REQUEST_KIND = {
@@ -74,6 +74,23 @@ class _Decision:
     kind: str
     booking_id: int
     accept: bool
+
+
+# What a decided day shows in the processing digest, from the state its booking reached.
+STATUS_OF_BOOKING = {
+    BookingState.BOOKED: LineState.ACCEPTED.label,
+    BookingState.WAITING: BookingState.WAITING.label,
+    BookingState.ABSENT: LineState.ACCEPTED.label,
+    BookingState.ABSENCE_BILLED: BookingState.ABSENCE_BILLED.label,
+    BookingState.CANCELLED: BookingState.CANCELLED.label,
+}
+
+
+def decided_day_status(*, accept: bool, booking_state: str) -> str:
+    """What a decided day shows in the processing digest («Statut»), from the state its booking reached."""
+    if not accept:
+        return LineState.REFUSED.label
+    return STATUS_OF_BOOKING.get(booking_state, LineState.ACCEPTED.label)
 
 
 # Pure helpers ------------------------------------------------------------------------------------------------
@@ -558,7 +575,7 @@ def _record_notices(decisions: list[_Decision], *, families: dict, bookings: dic
                 request_id=d.request_id,
                 line_id=d.line_id,
                 decided_at=now,
-                state=digests.status_for(accept=d.accept, booking_state=bookings[d.booking_id].state),
+                state=decided_day_status(accept=d.accept, booking_state=bookings[d.booking_id].state),
                 message=message.strip(),
             )
             for d in decisions
@@ -697,7 +714,7 @@ def _announce(*, activity: Activity, promoted: list[Booking]) -> None:
                 request=line.request,
                 line=line,
                 decided_at=now,
-                state=digests.status_for(accept=True, booking_state=booking.state),
+                state=decided_day_status(accept=True, booking_state=booking.state),
             )
         )
         child = line.booking.child
@@ -761,7 +778,7 @@ def booking_cancel(*, booking: Booking, by: AbstractUser | None, reason: str = "
                     request=request,
                     line=line,
                     decided_at=now,
-                    state=digests.status_for(accept=True, booking_state=new_state),
+                    state=decided_day_status(accept=True, booking_state=new_state),
                     message=reason.strip(),
                 )
             ]

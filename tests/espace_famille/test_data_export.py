@@ -10,8 +10,8 @@ from wagtail.models import ModelLogEntry
 
 from commun.data_export import export_pdf, family_export
 from espace_facturation.models import Invoice
-from espace_famille.comptes import services as comptes_services
 from espace_famille.demandes.models import EventKind, RequestEvent, RequestKind
+from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.models import AuthorizedContact, Relationship, SubscriptionMethod, Vaccination
 from espace_famille.modifications import services as modifications_services
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
@@ -45,7 +45,7 @@ def family():
 @pytest.fixture
 def parent(client, site, family):
     user = UserFactory(email="jean.durant@example.org")
-    comptes_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+    dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
     client.force_login(user)
     return user
 
@@ -159,7 +159,7 @@ def test_each_download_is_written_in_the_audit_log(client, parent, family):
 
 def test_the_page_offers_both_files_for_each_family_of_the_user(client, parent, family):
     second = FamilyFactory(name="MARTIN")
-    comptes_services.subscription_create(user=parent, family=second, method=SubscriptionMethod.STAFF)
+    dossier_services.subscription_create(user=parent, family=second, method=SubscriptionMethod.STAFF)
     page = unescape(client.get(reverse("espace_famille:my_data")).content.decode())
     assert "Télécharger mes données" in page
     for each in (family, second):
@@ -192,7 +192,7 @@ def _family_with(children: int):
     family = FamilyFactory()
     GuardianFactory(family=family)
     user = UserFactory()
-    comptes_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+    dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
     for index in range(children):
         child = ChildFactory(family=family, first_name=f"Enfant{index}")
         Vaccination.objects.create(child=child, name="DTP", date=date(2016, 4, 5))
@@ -259,7 +259,7 @@ def test_the_export_says_which_accounts_open_with_franceconnect(family, parent):
     data = family_export(family=family)
     assert data["subscriptions"][0]["franceconnect_linked_at"] is not None
     other = UserFactory(email="claire.durant@example.org")
-    comptes_services.subscription_create(user=other, family=family, method=SubscriptionMethod.STAFF)
+    dossier_services.subscription_create(user=other, family=family, method=SubscriptionMethod.STAFF)
     rows = {row["email"]: row["franceconnect_linked_at"] for row in family_export(family=family)["subscriptions"]}
     assert rows["claire.durant@example.org"] is None
 

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from espace_famille.comptes import services
+from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.models import Subscription, SubscriptionMethod
 from tests.factories import FamilyFactory, InvoiceFactory, UserFactory
 
@@ -116,7 +117,9 @@ def test_subscription_is_audited(parent):
     from wagtail.models import ModelLogEntry
 
     family = FamilyFactory()
-    subscription, created = services.subscription_create(user=parent, family=family, method=SubscriptionMethod.CODE)
+    subscription, created = dossier_services.subscription_create(
+        user=parent, family=family, method=SubscriptionMethod.CODE
+    )
     assert created
     entry = ModelLogEntry.objects.get(action="portail.subscription.create")
     assert entry.object_id == str(subscription.pk) and entry.user == parent
@@ -169,7 +172,7 @@ def test_citizen_pages_send_anonymous_visitors_to_the_login(client, site, url_na
 
 def test_a_parent_cannot_choose_another_familys_file(client, parent):
     mine = FamilyFactory(name="MINE")
-    services.subscription_create(user=parent, family=mine, method=SubscriptionMethod.CODE)
+    dossier_services.subscription_create(user=parent, family=mine, method=SubscriptionMethod.CODE)
     other = FamilyFactory(name="OTHER")
     response = client.post(reverse("espace_famille:family_choose"), {"family": other.pk})
     assert response.status_code == 404
@@ -179,7 +182,7 @@ def test_a_parent_cannot_choose_another_familys_file(client, parent):
 def test_a_parent_with_two_families_switches_between_them(client, parent):
     first, second = FamilyFactory(name="PREMIERE"), FamilyFactory(name="SECONDE")
     for family in (first, second):
-        services.subscription_create(user=parent, family=family, method=SubscriptionMethod.CODE)
+        dossier_services.subscription_create(user=parent, family=family, method=SubscriptionMethod.CODE)
     assert "Espace famille — Famille PREMIERE" in text(client.get(reverse("espace_famille:home")))
     client.post(reverse("espace_famille:family_choose"), {"family": second.pk, "next": "https://evil.example/"})
     assert "Espace famille — Famille SECONDE" in text(client.get(reverse("espace_famille:home")))
@@ -200,7 +203,7 @@ def test_home_page_spaces_query_count_does_not_grow_with_the_family(client, pare
     from tests.factories import ChildFactory, GuardianFactory
 
     family = FamilyFactory()
-    services.subscription_create(user=parent, family=family, method=SubscriptionMethod.CODE)
+    dossier_services.subscription_create(user=parent, family=family, method=SubscriptionMethod.CODE)
     GuardianFactory(family=family)
     ChildFactory(family=family)
     client.get(reverse("espace_famille:home"))

@@ -16,6 +16,7 @@ from espace_famille.comptes.exceptions import SubscriptionNotFound, Subscription
 from espace_famille.comptes.forms import ProfileForm, ResendConfirmationForm
 from espace_famille.demandes.views import MON_ESPACE
 from espace_famille.dossier import selectors as dossier_selectors
+from espace_famille.dossier import services as dossier_services
 
 
 @login_required
@@ -86,7 +87,9 @@ def subscription_add(request):
                 family = way.find_family(form.cleaned_data)
                 if family is None:
                     raise SubscriptionNotFound()
-                subscription, created = services.subscription_create(user=request.user, family=family, method=way.slug)
+                subscription, created = dossier_services.subscription_create(
+                    user=request.user, family=family, method=way.slug
+                )
             except SubscriptionNotFound as error:
                 throttling.subscription_failed(request)
                 form.add_error(None, error)

@@ -1,0 +1,42 @@
+"""The crèche application in the decision framework: accepted, refused, or kept on the waiting list (and then
+accepted or refused)."""
+
+from django.contrib.admin.utils import quote
+from django.urls import reverse
+
+from espace_famille.creche import services
+from espace_famille.demandes import kinds
+from espace_famille.demandes.models import RequestKind, RequestState
+
+WAITING = "waiting"
+
+
+class CrecheHandler(kinds.KindHandler):
+    """creche.services.decide records the decision (its own audit actions, «Sur liste d'attente» notice)."""
+
+    kinds = (RequestKind.CRECHE.value,)
+    permission = "creche.decide_crecheapplication"
+    decidable_states = (RequestState.PENDING, RequestState.WAITING)
+    extra_decisions = {WAITING: "wait"}
+    family_template = "creche/includes/request_part.html"
+
+    def _decide(self, request, *, by, decision, message):
+        services.decide(request=request, by=by, decision=decision, message=message)
+        return kinds.Outcome(recorded=True)
+
+    def accept(self, request, *, by, message, lines=None, values=None):
+        return self._decide(request, by=by, decision=RequestState.ACCEPTED, message=message)
+
+    def refuse(self, request, *, by, message, lines=None):
+        return self._decide(request, by=by, decision=RequestState.REFUSED, message=message)
+
+    def wait(self, request, *, by, message):
+        return self._decide(request, by=by, decision=RequestState.WAITING, message=message)
+
+    def admin_url(self, request):
+        from espace_famille.creche.models import CrecheApplication
+
+        application = CrecheApplication.objects.filter(request=request).only("pk").first()
+        if application is None:
+            return ""
+        return reverse(CrecheApplication.snippet_viewset.get_url_name("inspect"), args=[quote(application.pk)])

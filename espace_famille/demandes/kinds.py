@@ -1,0 +1,151 @@
+"""The request kinds' handlers: what each kind of request does when it is decided, and what the family reads of it.
+
+`demandes` decides every request through `services.request_decide` without importing the apps that own the
+kinds: each app registers a `KindHandler` from its `AppConfig.ready()` (family-file kinds from modifications,
+bookings, absences and cancellations from planning, documents from justificatifs, crèche from creche)."""
+
+from dataclasses import dataclass, field
+
+from django.contrib.auth.models import AbstractUser
+
+from espace_famille.demandes.models import Request, RequestState
+
+ACCEPT, REFUSE, PARTIAL = "accept", "refuse", "partial"
+# The request permission decides every kind; a kind may name its own (a document checker's) as well.
+CHANGE_REQUEST = "espace_famille.change_request"
+
+
+@dataclass
+class Outcome:
+    """What a handler did. Unless `recorded`, request_decide records the decision: the request's state, its event
+    with the message, the audit entry (`action`, `data`) and the family's notice for the next processing digest.
+
+    A kind whose internals record the decision themselves (per day for bookings, per document for documents) says
+    `recorded=True`: its records are written in the same transaction, under the same lock."""
+
+    state: str = RequestState.ACCEPTED
+    recorded: bool = False
+    action: str = ""
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class Row:
+    """One line of what the family (and the admin) reads of a request: «Activité : 1/Péri MATIN»."""
+
+    label: str
+    value: str
+
+
+@dataclass
+class Description:
+    subject: str
+    rows: list[Row] = field(default_factory=list)
+
+
+class KindHandler:
+    """What a kind of request provides to the decision framework. Subclass it in the app owning the kind and
+    register an instance from the app's `AppConfig.ready()`."""
+
+    kinds: tuple[str, ...] = ()
+    # Its own permission to decide («justificatifs.change_document»), beside the request permission.
+    permission: str = ""
+    # A line-based kind (one RequestLine per day) can be partly accepted.
+    line_based: bool = False
+    # States a request of this kind can still be decided in (a crèche application on the waiting list can).
+    decidable_states: tuple[str, ...] = (RequestState.PENDING,)
+    # Decisions other than accept / refuse / partial: {decision: method name} («waiting» for crèche).
+    extra_decisions: dict[str, str] = {}
+
+    def lock(self, request: Request) -> Request:
+        """Lock the request's row (a kind whose decisions lock other rows first, in its own order, locks them here)."""
+        return Request.objects.select_for_update(of=("self",)).get(pk=request.pk)
+
+    def accept(self, request: Request, *, by: AbstractUser, message: str, lines=None, values=None) -> Outcome:
+        raise NotImplementedError
+
+    def refuse(self, request: Request, *, by: AbstractUser, message: str, lines=None) -> Outcome:
+        raise NotImplementedError
+
+    def partial(self, request: Request, *, by: AbstractUser, message: str, accept=(), refuse=()) -> Outcome:
+        """Decide some lines of a line-based request; the others stay pending."""
+        raise NotImplementedError(f"{type(self).__name__} decides whole requests only.")
+
+    def bulk(self, requests: list[Request], *, by: AbstractUser, decision: str, message: str):
+        """Decide many pending requests at once, when the kind can do better than one by one: returns
+        (requests decided, lines decided), or None to let the framework decide them one by one."""
+        return None
+
+    def describe(self, request: Request) -> Description:
+        """What the family reads of the request in «Mes demandes», and the admin in its lists."""
+        return Description(subject=request.subject or request.get_kind_display())
+
+    def admin_url(self, request: Request) -> str:
+        """The admin page where the request is decided ('' when the kind has none)."""
+        return ""
+
+    # Its own part of «Détail de ma demande» (a template of its app), included after the common data.
+    family_template: str = ""
+    # Its place in the «Demandes» menu group.
+    admin_order: int = 100
+
+    def admin_viewset(self):
+        """Its admin queue, a Wagtail viewset class for the «Demandes» menu group (None: its queue lives elsewhere).
+        Imported when called (the menu group is built after every app is ready)."""
+        return None
+
+    def can_decide(self, user: AbstractUser) -> bool:
+        if user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return user.has_perm(CHANGE_REQUEST) or bool(self.permission and user.has_perm(self.permission))
+
+
+_handlers: dict[str, KindHandler] = {}
+
+
+def register(handler: KindHandler) -> KindHandler:
+    """Register a kind's handler (from its app's `ready()`); registering a kind twice replaces the handler only when
+    it is the same class (a re-run of `ready()`)."""
+    for kind in handler.kinds:
+        existing = _handlers.get(kind)
+        if existing is not None and type(existing) is not type(handler):
+            raise ValueError(f"The request kind {kind!r} already has a handler: {type(existing).__name__}.")
+        _handlers[kind] = handler
+    return handler
+
+
+def unregister(handler: KindHandler) -> None:
+    for kind in handler.kinds:
+        if _handlers.get(kind) is handler:
+            del _handlers[kind]
+
+
+def handler_for(kind: str) -> KindHandler:
+    try:
+        return _handlers[kind]
+    except KeyError:
+        raise LookupError(f"No handler registered for the request kind {kind!r}.") from None
+
+
+def handlers() -> list[KindHandler]:
+    """Every registered handler once, in the order of registration."""
+    seen = []
+    for handler in _handlers.values():
+        if handler not in seen:
+            seen.append(handler)
+    return seen
+
+
+def admin_viewsets() -> list:
+    """The viewsets of the «Demandes» menu group, one per handler that has one, in their `admin_order`."""
+    viewsets = []
+    for handler in sorted(handlers(), key=lambda handler: handler.admin_order):
+        viewset = handler.admin_viewset()
+        if viewset is not None and viewset not in viewsets:
+            viewsets.append(viewset)
+    return viewsets
+
+
+def describe(request: Request) -> Description:
+    handler = _handlers.get(request.kind)
+    return handler.describe(request) if handler else KindHandler().describe(request)

@@ -1,0 +1,41 @@
+"""The family-file kinds (guardian, address, fiscal, bank, child, child added) in the decision framework."""
+
+from django.contrib.admin.utils import quote
+from django.urls import reverse
+
+from espace_famille.demandes import kinds
+from espace_famille.demandes.models import FAMILY_FILE_KINDS, Request, RequestState
+from espace_famille.dossier import changes
+from espace_famille.modifications import services
+
+
+class FamilyFileHandler(kinds.KindHandler):
+    """Accepting applies the values asked to the file (StaleRequest if the file changed since, unless the instructor
+    gives the values checked); refusing keeps the file. The framework records the decision."""
+
+    kinds = tuple(kind.value for kind in FAMILY_FILE_KINDS)
+    admin_order = 10
+
+    def accept(self, request, *, by, message, lines=None, values=None):
+        request = Request.objects.select_related("family", "guardian", "child").get(pk=request.pk)
+        services.file_apply(request=request, by=by, values=values)
+        return kinds.Outcome(state=RequestState.ACCEPTED)
+
+    def refuse(self, request, *, by, message, lines=None):
+        return kinds.Outcome(state=RequestState.REFUSED)
+
+    def describe(self, request):
+        model = changes.KIND_FIELDS[request.kind][0]
+        rows = [
+            kinds.Row(label=changes.field_label(model, name), value=changes.show(model, name, change["after"]).text)
+            for name, change in request.changes.items()
+        ]
+        return kinds.Description(subject=request.subject or request.get_kind_display(), rows=rows)
+
+    def admin_url(self, request):
+        return reverse(Request.snippet_viewset.get_url_name("inspect"), args=[quote(request.pk)])
+
+    def admin_viewset(self):
+        from espace_famille.modifications.admin_views import RequestViewSet
+
+        return RequestViewSet

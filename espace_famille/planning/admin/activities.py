@@ -1,0 +1,385 @@
+"""The «Activités» registers (wagtail-modeladmin): facilities, activities with their week and tariffs, closures,
+enrolments. Creating, editing and deleting through them writes Wagtail's audit log (wagtail.create/edit/delete).
+
+An activity's week (one row per weekday) and its tariffs are edited on the activity's own form: the models have no
+ParentalKey, so the form carries the seven weekday rows as plain fields and the tariffs as a Django formset."""
+
+from datetime import time
+
+from django import forms
+from django.contrib.admin import display
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import inlineformset_factory
+from django.utils.timezone import localdate
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, Panel
+from wagtail_modeladmin.options import ModelAdmin
+
+from commun import formats
+from espace_famille.dossier.models import Child
+from espace_famille.planning import services
+from espace_famille.planning.admin.labels import period_label, weekdays_label
+from espace_famille.planning.models import (
+    Activity,
+    ActivityPrice,
+    ActivitySlot,
+    Closure,
+    Enrolment,
+    Facility,
+    SlotPeriod,
+    Weekday,
+)
+
+# Registers: facilities -----------------------------------------------------------------------------
+
+
+class FacilityAdmin(ModelAdmin):
+    model = Facility
+    menu_label = "Structures"
+    menu_icon = "home"
+    list_display = ("name", "kind", "phone")
+    list_filter = ("kind",)
+    search_fields = ("name",)
+    inspect_view_enabled = True
+    panels = [FieldPanel("name"), FieldPanel("kind"), FieldPanel("address"), FieldPanel("phone")]
+
+
+# Registers: activities with their week and tariffs ---------------------------------------------------
+
+
+def _week_fields() -> dict:
+    fields = {}
+    time_widget = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+    for day in Weekday:
+        fields[f"slot_{day.value}_open"] = forms.BooleanField(label=day.label.capitalize(), required=False)
+        fields[f"slot_{day.value}_start"] = forms.TimeField(
+            label=f"{day.label.capitalize()} : début", required=False, widget=time_widget
+        )
+        fields[f"slot_{day.value}_end"] = forms.TimeField(
+            label=f"{day.label.capitalize()} : fin", required=False, widget=time_widget
+        )
+        fields[f"slot_{day.value}_period"] = forms.ChoiceField(
+            label=f"{day.label.capitalize()} : période",
+            choices=SlotPeriod.choices,
+            initial=SlotPeriod.ALL,
+            required=False,
+        )
+    return fields
+
+
+PriceFormSet = inlineformset_factory(
+    Activity,
+    ActivityPrice,
+    fields=["quotient_max", "amount"],
+    extra=3,
+    can_delete=True,
+)
+
+
+class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields())):
+    """The activity, its seven weekday rows (open or not, hours, period) and its tariffs, saved together."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for slot in self.instance.slots.all():
+                prefix = f"slot_{slot.weekday}"
+                self.initial.update(
+                    {
+                        f"{prefix}_open": True,
+                        f"{prefix}_start": slot.start_time,
+                        f"{prefix}_end": slot.end_time,
+                        f"{prefix}_period": slot.period,
+                    }
+                )
+        self.prices = PriceFormSet(data=self.data if self.is_bound else None, instance=self.instance, prefix="tarifs")
+        for form in self.prices.forms:
+            form.fields["quotient_max"].widget.attrs["aria-label"] = "Quotient familial jusqu'à"
+            form.fields["amount"].widget.attrs["aria-label"] = "Prix par jour"
+
+    def clean(self):
+        cleaned = super().clean()
+        for day in Weekday:
+            prefix = f"slot_{day.value}"
+            if not cleaned.get(f"{prefix}_open"):
+                continue
+            start, end = cleaned.get(f"{prefix}_start"), cleaned.get(f"{prefix}_end")
+            if start is None:
+                self.add_error(f"{prefix}_start", f"Indiquez l'heure de début du {day.label}.")
+            if end is None:
+                self.add_error(f"{prefix}_end", f"Indiquez l'heure de fin du {day.label}.")
+            if start and end and end <= start:
+                self.add_error(f"{prefix}_end", f"Le {day.label}, la fin doit suivre le début.")
+        self.check_enrolled_days_kept(cleaned)
+        if not self.prices.is_valid():
+            raise ValidationError("Corrigez les tarifs ci-dessous.")
+        return cleaned
+
+    def check_enrolled_days_kept(self, cleaned) -> None:
+        """A day children are still enrolled on cannot be closed from here: their enrolments name it."""
+        if not self.instance.pk:
+            return
+        enrolled = set()
+        for weekdays in Enrolment.objects.filter(activity=self.instance, end_date__gte=localdate()).values_list(
+            "weekdays", flat=True
+        ):
+            enrolled.update(weekdays or [])
+        for day in Weekday:
+            if day.value in enrolled and not cleaned.get(f"slot_{day.value}_open"):
+                self.add_error(
+                    f"slot_{day.value}_open",
+                    f"Des enfants sont inscrits le {day.label} : retirez d'abord ce jour de leurs inscriptions.",
+                )
+
+    def week(self) -> dict[int, tuple[time, time, str]]:
+        return {
+            day.value: (
+                self.cleaned_data[f"slot_{day.value}_start"],
+                self.cleaned_data[f"slot_{day.value}_end"],
+                self.cleaned_data.get(f"slot_{day.value}_period") or SlotPeriod.ALL,
+            )
+            for day in Weekday
+            if self.cleaned_data.get(f"slot_{day.value}_open")
+        }
+
+    @transaction.atomic
+    def save(self, commit=True):
+        more_places = "capacity" in self.changed_data and self.instance.pk is not None
+        activity = super().save(commit=commit)
+        if commit:
+            self.save_week_and_prices(activity)
+            if more_places:
+                # The places gained go to the waiting list at once, in request order (each family is told).
+                services.waiting_list_refill(activity=activity, by=getattr(self, "for_user", None))
+        return activity
+
+    def save_week_and_prices(self, activity: Activity) -> None:
+        week = self.week()
+        activity.slots.exclude(weekday__in=week).delete()
+        for weekday, (start, end, period) in week.items():
+            ActivitySlot.objects.update_or_create(
+                activity=activity,
+                weekday=weekday,
+                defaults={"start_time": start, "end_time": end, "period": period},
+            )
+        self.prices.instance = activity
+        self.prices.save()
+
+
+class FormsetPanel(Panel):
+    """Renders a formset the form carries (the activity's tariffs), with its management form."""
+
+    def __init__(self, formset_name: str, **kwargs):
+        super().__init__(**kwargs)
+        self.formset_name = formset_name
+
+    def clone_kwargs(self):
+        return {**super().clone_kwargs(), "formset_name": self.formset_name}
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "espace_famille/admin/booking_formset_panel.html"
+
+        def get_context_data(self, parent_context=None):
+            context = super().get_context_data(parent_context)
+            context["formset"] = getattr(self.form, self.panel.formset_name)
+            return context
+
+
+def _week_panel() -> MultiFieldPanel:
+    rows = [
+        FieldRowPanel(
+            [
+                FieldPanel(f"slot_{day.value}_open"),
+                FieldPanel(f"slot_{day.value}_start"),
+                FieldPanel(f"slot_{day.value}_end"),
+                FieldPanel(f"slot_{day.value}_period"),
+            ]
+        )
+        for day in Weekday
+    ]
+    return MultiFieldPanel(
+        rows,
+        heading="Jours et horaires",
+        help_text="Cochez les jours où l'activité a lieu et indiquez ses horaires (« 07:35 - 08:20 »).",
+    )
+
+
+class ActivityAdmin(ModelAdmin):
+    model = Activity
+    menu_label = "Activités"
+    menu_icon = "date"
+    list_display = ("activity_name", "facility", "holiday_rule", "week", "capacity", "auto_accept", "active")
+    list_filter = ("facility", "holiday_rule", "active")
+    search_fields = ("code", "label")
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [
+                    FieldPanel("facility"),
+                    FieldRowPanel([FieldPanel("code"), FieldPanel("label")]),
+                    FieldPanel("holiday_rule"),
+                    FieldPanel("capacity"),
+                    FieldPanel("active"),
+                ],
+                heading="Activité",
+            ),
+            _week_panel(),
+            MultiFieldPanel(
+                [
+                    FieldRowPanel(
+                        [
+                            FieldPanel("booking_deadline_kind"),
+                            FieldPanel("booking_deadline_days"),
+                            FieldPanel("booking_deadline_time"),
+                        ]
+                    ),
+                    FieldRowPanel(
+                        [
+                            FieldPanel("cancel_deadline_kind"),
+                            FieldPanel("cancel_deadline_days"),
+                            FieldPanel("cancel_deadline_time"),
+                        ]
+                    ),
+                    FieldPanel("late_absence_billed"),
+                    FieldPanel("auto_accept"),
+                ],
+                heading="Délais et instruction",
+            ),
+            MultiFieldPanel(
+                [FieldPanel("price"), FormsetPanel("prices", heading="Tarifs par quotient familial")],
+                heading="Tarifs",
+            ),
+        ],
+        base_form_class=ActivityForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("facility").prefetch_related("slots")
+
+    @display(description="activité", ordering="code")
+    def activity_name(self, activity):
+        return activity.name
+
+    @display(description="jours")
+    def week(self, activity):
+        return (
+            ", ".join(
+                f"{slot.get_weekday_display()} ({formats.time_range(slot.start_time, slot.end_time)})"
+                for slot in activity.slots.all()
+            )
+            or "—"
+        )
+
+
+# Registers: closures -----------------------------------------------------------------------------------
+
+
+class ClosureForm(WagtailAdminModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "La date de fin doit suivre la date de début.")
+        if cleaned.get("facility") and cleaned.get("activity"):
+            self.add_error("activity", "Choisissez une structure ou une activité, pas les deux.")
+        return cleaned
+
+
+class ClosureAdmin(ModelAdmin):
+    model = Closure
+    menu_label = "Fermetures"
+    menu_icon = "warning"
+    list_display = ("label", "start_date", "end_date", "facility", "activity")
+    list_filter = ("facility", "activity")
+    search_fields = ("label",)
+    inspect_view_enabled = True
+    edit_handler = ObjectList(
+        [
+            FieldPanel("label"),
+            FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+            FieldPanel("facility", help_text="Vide : toutes les structures."),
+            FieldPanel("activity", help_text="Vide : toutes les activités (de la structure choisie)."),
+        ],
+        base_form_class=ClosureForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("facility", "activity")
+
+
+# Registers: enrolments -----------------------------------------------------------------------------------
+
+
+class ChildChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, child):
+        return f"{child} ({child.family.name})"
+
+
+class EnrolmentForm(WagtailAdminModelForm):
+    weekdays = forms.TypedMultipleChoiceField(
+        label="Jours",
+        choices=Weekday.choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Les jours de la semaine où l'enfant est inscrit.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "child" in self.fields:
+            self.fields["child"] = ChildChoiceField(
+                queryset=Child.objects.select_related("family").order_by("last_name", "first_name"),
+                label="Enfant",
+            )
+        if self.instance.pk:
+            self.initial["weekdays"] = [int(day) for day in self.instance.weekdays or []]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", "La date de fin doit suivre la date de début.")
+        activity, weekdays = cleaned.get("activity"), cleaned.get("weekdays")
+        if activity and weekdays:
+            runs = set(activity.slots.values_list("weekday", flat=True))
+            missing = [day for day in weekdays if day not in runs]
+            if missing:
+                self.add_error("weekdays", f"L'activité {activity.name} n'a pas lieu le {weekdays_label(missing)}.")
+        if weekdays is not None:
+            cleaned["weekdays"] = sorted(weekdays)
+        return cleaned
+
+
+class EnrolmentAdmin(ModelAdmin):
+    model = Enrolment
+    menu_label = "Inscriptions"
+    menu_icon = "form"
+    list_display = ("child", "family", "activity", "period", "days")
+    list_filter = ("activity", "activity__facility")
+    search_fields = ("child__first_name", "child__last_name", "child__family__name")
+    edit_handler = ObjectList(
+        [
+            FieldPanel("child"),
+            FieldPanel("activity"),
+            FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+            FieldPanel("weekdays"),
+        ],
+        base_form_class=EnrolmentForm,
+    )
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("child__family", "activity")
+
+    @display(description="famille", ordering="child__family__name")
+    def family(self, enrolment):
+        return enrolment.child.family.name
+
+    @display(description="période", ordering="start_date")
+    def period(self, enrolment):
+        return period_label(enrolment.start_date, enrolment.end_date)
+
+    @display(description="jours")
+    def days(self, enrolment):
+        return weekdays_label(enrolment.weekdays)

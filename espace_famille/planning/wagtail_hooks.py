@@ -1,0 +1,20 @@
+"""Admin registration of the planning: the «Activités» menu (registers, enrolments, day sheet), the bulk decisions
+of the booking queue (the queue itself is in the «Demandes» menu group, built from the request kinds' handlers), and
+the warning of school holidays not yet known."""
+
+from wagtail import hooks
+from wagtail_modeladmin.options import modeladmin_register
+
+from espace_famille.planning import calendar_admin
+from espace_famille.planning.admin import bulk, day_sheet
+
+modeladmin_register(day_sheet.PlanningGroup)
+hooks.register("register_admin_urls", day_sheet.day_sheet_urls)
+hooks.register("register_bulk_action", bulk.BookingAcceptBulkAction)
+hooks.register("register_bulk_action", bulk.BookingRefuseBulkAction)
+
+
+@hooks.register("construct_homepage_panels")
+def warn_of_unknown_school_holidays(request, panels):
+    if warning := calendar_admin.school_holidays_warning(request.user):
+        panels.insert(0, warning)
