@@ -9,6 +9,17 @@ class CrecheConfig(AppConfig):
     verbose_name = "Pré-inscription en crèche"
 
     def ready(self):
+        from commun.menus import MenuItem, register
         from espace_famille.creche import personal_data
 
+        register(
+            MenuItem(
+                section="espace_famille",
+                key="creche",
+                label="Pré-inscription en crèche",
+                url_name="creche:start",
+                order=40,
+                description="Demander une place pour votre enfant.",
+            )
+        )
         personal_data.register_all()
