@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from commun.menus import crumb
 from espace_famille.demandes import selectors, services
 from espace_famille.demandes.filters import RequestFilter
 from espace_famille.demandes.models import FAMILY_FILE_KINDS, RequestKind
@@ -12,8 +13,6 @@ from espace_famille.dossier import changes
 from espace_famille.planning.models import Activity
 from espace_famille.planning.selectors import PLANNING_KINDS
 
-# The breadcrumb of «Mon espace citoyen», the account's home, where «Mes demandes» lives.
-MON_ESPACE = ("Mon espace citoyen", "espace_famille:mon_espace")
 PER_PAGE = 10
 MES_DEMANDES = ("Mes demandes", "espace_famille:requests")
 
@@ -30,7 +29,7 @@ def request_list(request):
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "breadcrumb": [MON_ESPACE, (MES_DEMANDES[0], None)],
+        "breadcrumb": [crumb("principal", "mon_espace"), (MES_DEMANDES[0], None)],
     }
     return render(request, "espace_famille/requests.html", context, status=400 if invalid else 200)
 
@@ -73,6 +72,6 @@ def request_detail(request, pk):
         "events": family_request.family_events,
         # Documents and crèche applications show their own part, from their app's template.
         "kind_template": KIND_TEMPLATES.get(family_request.kind),
-        "breadcrumb": [MON_ESPACE, MES_DEMANDES, (f"Demande {family_request.pk}", None)],
+        "breadcrumb": [crumb("principal", "mon_espace"), MES_DEMANDES, (f"Demande {family_request.pk}", None)],
     }
     return render(request, "espace_famille/request_detail.html", context)
