@@ -8,6 +8,7 @@ class EspaceFacturationConfig(AppConfig):
     verbose_name = "Espace facturation"
 
     def ready(self):
+        from commun.menus import MenuItem, register
         from espace_famille.comptes import subscriptions
         from espace_famille.dossier.models import SubscriptionMethod
         from notifications import kinds
@@ -15,6 +16,32 @@ class EspaceFacturationConfig(AppConfig):
         from . import emails
         from .forms import InvoiceSubscriptionForm
         from .selectors import family_by_invoice_references
+
+        register(
+            MenuItem(
+                section="principal",
+                key="espace_facturation",
+                label="Espace facturation",
+                url_name="espace_facturation:home",
+                order=30,
+            )
+        )
+        blocks = [
+            ("invoices", "Mes Factures", "Vos factures, à télécharger et à payer en ligne."),
+            ("operations", "Mes Opérations", "Factures et règlements, et ce qui reste à payer."),
+            ("payments", "Mes Règlements", "Les règlements que vous avez effectués."),
+        ]
+        for order, (key, label, description) in enumerate(blocks, start=1):
+            register(
+                MenuItem(
+                    section="espace_facturation",
+                    key=key,
+                    label=label,
+                    url_name=f"espace_facturation:{key}",
+                    order=order * 10,
+                    description=description,
+                )
+            )
 
         subscriptions.register(
             subscriptions.SubscriptionWay(

@@ -10,9 +10,10 @@ class HomeConfig(AppConfig):
     def ready(self):
         from notifications import kinds, signature
 
-        from . import personal_data
+        from . import menus, personal_data
         from .models import SiteIdentity
 
+        menus.register_all()
         personal_data.register_all()
         # The site settings sign every email the portal sends.
         signature.provide(lambda: SiteIdentity.current().signature())

@@ -118,7 +118,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
                 "home.context_processors.portal",
-                "espace_famille.demandes.context_processors.unread_messages",
             ],
         },
     },

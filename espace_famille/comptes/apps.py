@@ -9,10 +9,30 @@ class ComptesConfig(AppConfig):
     verbose_name = "Comptes"
 
     def ready(self):
+        from commun.menus import MenuItem, register
         from espace_famille.comptes import personal_data, receivers, subscriptions  # noqa: F401
         from espace_famille.comptes.forms import SubscriberCodeForm
         from espace_famille.dossier.models import SubscriptionMethod
         from espace_famille.dossier.selectors import family_by_subscriber_code
+
+        register(
+            MenuItem(
+                section="principal",
+                key="mon_espace",
+                label="Mon espace citoyen",
+                url_name="espace_famille:mon_espace",
+                order=10,
+            )
+        )
+        register(
+            MenuItem(
+                section="principal",
+                key="espace_famille",
+                label="Espace famille",
+                url_name="espace_famille:home",
+                order=20,
+            )
+        )
 
         subscriptions.register(
             subscriptions.SubscriptionWay(

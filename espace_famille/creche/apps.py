@@ -13,6 +13,18 @@ class CrecheConfig(AppConfig):
         from espace_famille.demandes import kinds
 
         kinds.register(CrecheHandler())
+
+        from commun.menus import MenuItem, register
         from espace_famille.creche import personal_data
 
+        register(
+            MenuItem(
+                section="espace_famille",
+                key="creche",
+                label="Pré-inscription en crèche",
+                url_name="creche:start",
+                order=40,
+                description="Demander une place pour votre enfant.",
+            )
+        )
         personal_data.register_all()

@@ -9,9 +9,10 @@ class DemandesConfig(AppConfig):
     verbose_name = "Demandes"
 
     def ready(self):
-        from espace_famille.demandes import emails, personal_data, tasks
+        from espace_famille.demandes import emails, menus, personal_data, tasks
         from notifications import kinds, schedules
 
+        menus.register_all()
         for kind in emails.KINDS:
             kinds.register(kind)
         for task in tasks.SCHEDULES:

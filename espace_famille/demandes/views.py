@@ -5,13 +5,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from commun.menus import crumb
 from espace_famille.demandes import kinds, selectors, services
 from espace_famille.demandes.filters import RequestFilter
 from espace_famille.demandes.models import FAMILY_FILE_KINDS
 from espace_famille.dossier import changes
 
-# The breadcrumb of «Mon espace citoyen», the account's home, where «Mes demandes» lives.
-MON_ESPACE = ("Mon espace citoyen", "espace_famille:mon_espace")
 PER_PAGE = 10
 MES_DEMANDES = ("Mes demandes", "espace_famille:requests")
 
@@ -28,7 +27,7 @@ def request_list(request):
         "filter": filterset,
         "page": page,
         "query": query.urlencode(),
-        "breadcrumb": [MON_ESPACE, (MES_DEMANDES[0], None)],
+        "breadcrumb": [crumb("principal", "mon_espace"), (MES_DEMANDES[0], None)],
     }
     return render(request, "espace_famille/requests.html", context, status=400 if invalid else 200)
 
@@ -62,6 +61,6 @@ def request_detail(request, pk):
         "events": family_request.family_events,
         # Documents and crèche applications show their own part, from their app's template.
         "kind_template": handler.family_template or None,
-        "breadcrumb": [MON_ESPACE, MES_DEMANDES, (f"Demande {family_request.pk}", None)],
+        "breadcrumb": [crumb("principal", "mon_espace"), MES_DEMANDES, (f"Demande {family_request.pk}", None)],
     }
     return render(request, "espace_famille/request_detail.html", context)

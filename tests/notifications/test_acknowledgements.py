@@ -11,9 +11,9 @@ from django.test import RequestFactory, override_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from commun import menus
 from commun.clock import PARIS
 from espace_famille.demandes import acknowledgements
-from espace_famille.demandes.context_processors import unread_messages
 from espace_famille.demandes.models import RequestKind
 from espace_famille.dossier.models import Subscription
 from espace_famille.modifications import services as modifications_services
@@ -386,7 +386,8 @@ def test_the_header_counter_reads_in_one_query(
     request.user = parent
 
     with django_assert_num_queries(1):
-        assert unread_messages(request)["unread_messages"].count == 3
+        [entry] = menus.entries("compte", request)
+        assert (entry.label, entry.badge) == ("Mes demandes", "3 nouveaux messages")
 
 
 def test_anonymous_visitors_have_no_counter_and_no_query(django_assert_num_queries):
@@ -395,7 +396,7 @@ def test_anonymous_visitors_have_no_counter_and_no_query(django_assert_num_queri
     request = RequestFactory().get("/")
     request.user = AnonymousUser()
     with django_assert_num_queries(0):
-        assert unread_messages(request) == {}
+        assert menus.entries("compte", request) == []
 
 
 def test_a_promotion_from_the_waiting_list_is_a_new_message_in_mes_demandes(client, site, instructor, sent):

@@ -10,11 +10,11 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
 from commun import throttling
+from commun.menus import crumb
 from espace_famille.comptes import selectors as comptes_selectors
 from espace_famille.comptes import services, subscriptions
 from espace_famille.comptes.exceptions import SubscriptionNotFound, SubscriptionThrottled
 from espace_famille.comptes.forms import ProfileForm, ResendConfirmationForm
-from espace_famille.demandes.views import MON_ESPACE
 from espace_famille.dossier import selectors as dossier_selectors
 from espace_famille.dossier import services as dossier_services
 
@@ -33,7 +33,7 @@ def mon_espace(request):
         "espace_famille/mon_espace.html",
         {
             "subscriptions": comptes_selectors.subscriptions_for(user=request.user),
-            "breadcrumb": [(MON_ESPACE[0], None)],
+            "breadcrumb": [(crumb("principal", "mon_espace")[0], None)],
         },
     )
 
@@ -50,7 +50,7 @@ def profile(request):
         status = 400
     else:
         status = 200
-    breadcrumb = [MON_ESPACE, ("Mon profil", None)]
+    breadcrumb = [crumb("principal", "mon_espace"), ("Mon profil", None)]
     return render(request, "espace_famille/profile.html", {"form": form, "breadcrumb": breadcrumb}, status=status)
 
 
@@ -61,7 +61,7 @@ def subscription_list(request):
         "espace_famille/subscriptions.html",
         {
             "subscriptions": comptes_selectors.subscriptions_for(user=request.user),
-            "breadcrumb": [MON_ESPACE, ("Mes abonnements", None)],
+            "breadcrumb": [crumb("principal", "mon_espace"), ("Mes abonnements", None)],
         },
     )
 
@@ -105,7 +105,11 @@ def subscription_add(request):
                 return redirect("espace_famille:subscriptions")
     context = {
         "ways": [(way, forms[way.slug]) for way in ways],
-        "breadcrumb": [MON_ESPACE, ("Mes abonnements", "espace_famille:subscriptions"), ("M'abonner", None)],
+        "breadcrumb": [
+            crumb("principal", "mon_espace"),
+            ("Mes abonnements", "espace_famille:subscriptions"),
+            ("M'abonner", None),
+        ],
     }
     return render(request, "espace_famille/subscription_add.html", context, status=status)
 

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 from wagtail.log_actions import log
 
 from commun import data_export, personal_data
-from espace_famille.demandes.views import MON_ESPACE
+from commun.menus import crumb
 from espace_famille.dossier import selectors
 from espace_famille.dossier.models import Family
 
@@ -26,7 +26,7 @@ def my_data(request):
         {
             "families": selectors.families_for(user=request.user),
             "sections": personal_data.sections(),
-            "breadcrumb": [MON_ESPACE, ("Télécharger mes données", None)],
+            "breadcrumb": [crumb("principal", "mon_espace"), ("Télécharger mes données", None)],
         },
     )
 
