@@ -1,9 +1,4 @@
-"""Régies, invoices (and credit notes), invoicing drafts and runs, payments and online payments.
-
-Money is `Decimal` with two places everywhere. An issued invoice never changes except for what
-follows from payments (`amount_paid`, `state`); a correction is a credit note («avoir») that
-points to the invoice it corrects.
-"""
+"""Régies, invoice numbering, invoicing runs, invoices and credit notes, billed days, payments and online payments."""
 
 from decimal import Decimal
 
@@ -89,95 +84,6 @@ class InvoiceSequence(models.Model):
         return f"{self.regie} {self.year} : {self.last_number}"
 
 
-class InvoicingDraft(models.Model):
-    """The stored preview of a month's invoicing for a régie: issuing turns exactly it into invoices, computing nothing
-    again; a booking or a price changed since makes it out of date (its families hold their lines' fingerprint)."""
-
-    regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="drafts", verbose_name="régie")
-    month = models.DateField("mois facturé", help_text="Le premier jour du mois.")
-    whole_month = models.BooleanField("toutes les familles", default=True, help_text="Sinon, celles demandées.")
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="calculé par"
-    )
-    created_at = models.DateTimeField("calculé le", auto_now_add=True)
-    # The fingerprints of its families together: a preview asked again with nothing changed shows this draft again.
-    fingerprint = models.CharField("empreinte", max_length=64, db_index=True)
-    family_count = models.PositiveIntegerField("familles", default=0)
-    day_count = models.PositiveIntegerField("jours", default=0)
-    total = models.DecimalField("montant total", max_digits=12, decimal_places=2, default=ZERO)
-
-    class Meta:
-        verbose_name = "aperçu de facturation"
-        verbose_name_plural = "aperçus de facturation"
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"Aperçu {self.regie} — {self.month:%m/%Y}"
-
-
-class InvoicingDraftFamily(models.Model):
-    """One family's invoice-to-be in a draft, then the invoice issued from it (issued again: that invoice)."""
-
-    draft = models.ForeignKey(InvoicingDraft, on_delete=models.CASCADE, related_name="families", verbose_name="aperçu")
-    family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+", verbose_name="famille")
-    total = models.DecimalField("montant", max_digits=10, decimal_places=2)
-    fingerprint = models.CharField("empreinte", max_length=64)
-    invoice = models.OneToOneField(
-        "Invoice", on_delete=models.PROTECT, null=True, related_name="+", verbose_name="facture"
-    )
-
-    class Meta:
-        verbose_name = "famille d'un aperçu de facturation"
-        verbose_name_plural = "familles d'un aperçu de facturation"
-        ordering = ["pk"]
-        constraints = [models.UniqueConstraint(fields=["draft", "family"], name="draft_family_unique")]
-
-    def __str__(self):
-        return f"{self.draft} : {self.family_id}"
-
-
-class InvoicingDraftLine(models.Model):
-    """A line of a family's invoice-to-be, as its invoice line will read: a child's days of an activity."""
-
-    draft_family = models.ForeignKey(InvoicingDraftFamily, on_delete=models.CASCADE, related_name="lines")
-    child = models.ForeignKey(Child, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="enfant")
-    activity = models.ForeignKey(
-        Activity, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name="activité"
-    )
-    child_name = models.CharField("enfant", max_length=150, blank=True)
-    label = models.CharField("libellé", max_length=200)
-    period_start = models.DateField("du")
-    period_end = models.DateField("au")
-    quantity = models.DecimalField("quantité", max_digits=8, decimal_places=2)
-    unit_price = models.DecimalField("prix unitaire", max_digits=10, decimal_places=2)
-    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
-
-    class Meta:
-        verbose_name = "ligne d'un aperçu de facturation"
-        verbose_name_plural = "lignes d'un aperçu de facturation"
-        ordering = ["pk"]
-
-    def __str__(self):
-        return self.label
-
-
-class InvoicingDraftDay(models.Model):
-    """A planning day a draft line bills, in the state it had when the draft was made."""
-
-    line = models.ForeignKey(InvoicingDraftLine, on_delete=models.CASCADE, related_name="days", verbose_name="ligne")
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+", verbose_name="jour")
-    day = models.DateField("date")
-    state = models.CharField("état facturé", max_length=12)
-
-    class Meta:
-        verbose_name = "jour d'un aperçu de facturation"
-        verbose_name_plural = "jours d'un aperçu de facturation"
-        ordering = ["day", "pk"]
-
-    def __str__(self):
-        return f"{self.booking_id} → {self.line_id}"
-
-
 class RunState(models.TextChoices):
     RUNNING = "running", "En cours"
     DONE = "done", "Terminée"
@@ -191,7 +97,12 @@ class InvoicingRun(models.Model):
     month = models.DateField("mois facturé", help_text="Le premier jour du mois.")
     # The draft the run issues; one run per draft (starting it again finds this run).
     draft = models.OneToOneField(
-        InvoicingDraft, on_delete=models.SET_NULL, null=True, blank=True, related_name="run", verbose_name="aperçu"
+        "espace_facturation.InvoicingDraft",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="run",
+        verbose_name="aperçu",
     )
     issued_on = models.DateField("date des factures")
     state = models.CharField("état", max_length=10, choices=RunState.choices, default=RunState.RUNNING)
@@ -436,67 +347,3 @@ class OnlinePayment(models.Model):
 
     def __str__(self):
         return f"{self.order_id} ({self.get_state_display()})"
-
-
-class FamilyCredit(models.Model):
-    """What a régie owes a family («avoir disponible»): money received beyond what was due. Its balance changes
-    only through movements, under a lock on this row; it never goes below zero."""
-
-    regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="credits", verbose_name="régie")
-    family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="credits", verbose_name="famille")
-    balance = models.DecimalField("avoir disponible", max_digits=10, decimal_places=2, default=ZERO)
-
-    class Meta:
-        verbose_name = "trop-perçu"
-        verbose_name_plural = "trop-perçus"
-        ordering = ["family__name", "regie__name"]
-        permissions = [("refund_familycredit", "Rembourser un trop-perçu")]
-        constraints = [
-            models.UniqueConstraint(fields=["regie", "family"], name="family_credit_unique_per_regie"),
-            models.CheckConstraint(condition=models.Q(balance__gte=0), name="family_credit_never_negative"),
-        ]
-
-    def __str__(self):
-        return f"{self.family} — {self.regie} : {formats.money(self.balance)}"
-
-
-class CreditMovementKind(models.TextChoices):
-    OVERPAYMENT = "overpayment", "Trop-perçu"
-    USED = "used", "Avoir utilisé"
-    REFUND = "refund", "Remboursement"
-
-
-class RefundMethod(models.TextChoices):
-    TRANSFER = "transfer", "Virement"
-    CHEQUE = "cheque", "Chèque"
-    CASH = "cash", "Espèces"
-
-
-class CreditMovement(models.Model):
-    """One change of a family's credit, with its origin: the payment (or credit note) that paid too much, the
-    invoice it was used on, or the refund (how, reference, who)."""
-
-    credit = models.ForeignKey(FamilyCredit, on_delete=models.PROTECT, related_name="movements")
-    kind = models.CharField("mouvement", max_length=12, choices=CreditMovementKind.choices)
-    # Positive when the family's credit grows, negative when it is used or refunded.
-    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
-    payment = models.ForeignKey(
-        Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="règlement"
-    )
-    invoice = models.ForeignKey(
-        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="facture"
-    )
-    method = models.CharField("mode de remboursement", max_length=10, choices=RefundMethod.choices, blank=True)
-    reference = models.CharField("référence", max_length=60, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField("le", auto_now_add=True)
-
-    class Meta:
-        verbose_name = "mouvement d'avoir"
-        verbose_name_plural = "mouvements d'avoir"
-        ordering = ["-created_at", "-pk"]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} {formats.money(self.amount)}"
