@@ -13,12 +13,10 @@ def families_with_requests(request):
     return Family.objects.filter(requests__kind__in=FAMILY_FILE_KINDS).distinct()
 
 
-class RequestFilterSet(WagtailFilterSet):
-    """The queue opens on pending requests; «Tous les états» shows the decided ones too."""
+class PendingFirstFilterSet(WagtailFilterSet):
+    """A queue of requests that opens on the pending ones; «Tous les états» shows the decided ones too.
+    Every request kind's queue builds on it."""
 
-    kind = django_filters.ChoiceFilter(
-        label="Type", choices=[(kind.value, kind.label) for kind in FAMILY_FILE_KINDS], empty_label="Tous les types"
-    )
     state = django_filters.ChoiceFilter(
         label="État",
         choices=[*RequestState.choices, (ALL_STATES, "Tous les états")],
@@ -26,14 +24,6 @@ class RequestFilterSet(WagtailFilterSet):
         initial=RequestState.PENDING,
         method="filter_state",
     )
-    created_at = django_filters.DateFromToRangeFilter(label="Date de la demande", widget=DateRangePickerWidget)
-    family = django_filters.ModelChoiceFilter(
-        label="Famille", queryset=families_with_requests, empty_label="Toutes les familles"
-    )
-
-    class Meta:
-        model = Request
-        fields = ["kind", "state", "created_at", "family"]
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if data is not None and not data.get("state"):
@@ -45,3 +35,19 @@ class RequestFilterSet(WagtailFilterSet):
         if value == ALL_STATES:
             return queryset
         return queryset.filter(state=value)
+
+
+class RequestFilterSet(PendingFirstFilterSet):
+    """The family-file queue."""
+
+    kind = django_filters.ChoiceFilter(
+        label="Type", choices=[(kind.value, kind.label) for kind in FAMILY_FILE_KINDS], empty_label="Tous les types"
+    )
+    created_at = django_filters.DateFromToRangeFilter(label="Date de la demande", widget=DateRangePickerWidget)
+    family = django_filters.ModelChoiceFilter(
+        label="Famille", queryset=families_with_requests, empty_label="Toutes les familles"
+    )
+
+    class Meta:
+        model = Request
+        fields = ["kind", "state", "created_at", "family"]

@@ -1,10 +1,10 @@
 """«Mes demandes»: the family's requests, their detail and history."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from commun.listing import filtered_page
 from commun.menus import crumb
 from espace_famille.demandes import kinds, selectors, services
 from espace_famille.demandes.filters import RequestFilter
@@ -18,18 +18,14 @@ MES_DEMANDES = ("Mes demandes", "espace_famille:requests")
 @login_required
 def request_list(request):
     filterset = RequestFilter(request.GET or None, queryset=selectors.requests_for(user=request.user))
-    invalid = filterset.is_bound and not filterset.is_valid()
-    queryset = filterset.queryset.none() if invalid else filterset.qs
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query, status = filtered_page(filterset, request.GET, per_page=PER_PAGE)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "breadcrumb": [crumb("principal", "mon_espace"), (MES_DEMANDES[0], None)],
     }
-    return render(request, "espace_famille/requests.html", context, status=400 if invalid else 200)
+    return render(request, "espace_famille/requests.html", context, status=status)
 
 
 @never_cache

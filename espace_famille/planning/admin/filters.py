@@ -3,10 +3,10 @@
 from datetime import datetime
 
 import django_filters
-from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
+from wagtail.admin.filters import DateRangePickerWidget
 
-from espace_famille.demandes.admin_filters import ALL_STATES
-from espace_famille.demandes.models import Request, RequestKind, RequestState
+from espace_famille.demandes.admin_filters import PendingFirstFilterSet
+from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.planning.models import Activity, Facility
 
 PLANNING_KINDS = (RequestKind.BOOKING, RequestKind.ABSENCE, RequestKind.CANCELLATION)
@@ -24,20 +24,13 @@ def _as_date(value):
     return value.date() if isinstance(value, datetime) else value
 
 
-class BookingRequestFilterSet(WagtailFilterSet):
+class BookingRequestFilterSet(PendingFirstFilterSet):
     """The planning queue opens on pending requests: by structure, activity, days asked, type and state."""
 
     kind = django_filters.ChoiceFilter(
         label="Type demande",
         choices=[(kind.value, kind.label) for kind in PLANNING_KINDS],
         empty_label="Tous les types",
-    )
-    state = django_filters.ChoiceFilter(
-        label="État",
-        choices=[*RequestState.choices, (ALL_STATES, "Tous les états")],
-        empty_label=None,
-        initial=RequestState.PENDING,
-        method="filter_state",
     )
     facility = django_filters.ModelChoiceFilter(
         label="Structure", field_name="activity__facility", queryset=_facilities, empty_label="Toutes les structures"
@@ -52,17 +45,6 @@ class BookingRequestFilterSet(WagtailFilterSet):
     class Meta:
         model = Request
         fields = ["kind", "state", "facility", "activity", "days"]
-
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        if data is not None and not data.get("state"):
-            data = data.copy()
-            data["state"] = RequestState.PENDING
-        super().__init__(data, queryset, request=request, prefix=prefix)
-
-    def filter_state(self, queryset, name, value):
-        if value == ALL_STATES:
-            return queryset
-        return queryset.filter(state=value)
 
     def filter_days(self, queryset, name, value):
         """Requests with at least one day in the range (their period overlaps it)."""

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commun import formats, intents
+from commun.listing import filtered_page
 from commun.parsing import parse_date, parse_id
 from commun.uploads import UploadRefused
 from espace_famille.dossier import selectors
@@ -401,15 +401,11 @@ def planning_list(request):
     filterset = PlanningRequestFilter(
         request.GET or None, queryset=planning_selectors.planning_requests(family=family), family=family
     )
-    invalid = filterset.is_bound and not filterset.is_valid()
-    queryset = filterset.queryset.none() if invalid else filterset.qs
-    page = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query, status = filtered_page(filterset, request.GET, per_page=PER_PAGE)
     context = {
         "filter": filterset,
         "page": page,
-        "query": query.urlencode(),
+        "query": query,
         "breadcrumb": [ESPACE_FAMILLE, PLANNING, ("Liste", None)],
     }
-    return render(request, "espace_famille/planning_list.html", context, status=400 if invalid else 200)
+    return render(request, "espace_famille/planning_list.html", context, status=status)
