@@ -233,7 +233,7 @@ def test_the_single_family_issue_and_the_run_write_identical_invoices(the_regie,
     assert (by_itself.number, by_run.number) == ("2026-0001", "2026-0002")
     for invoice in (by_itself, by_run):
         email = OutboxMessage.objects.get(kind="invoice_issued", key__startswith=f"invoice_issued:{invoice.pk}:")
-        assert f"Votre facture n° {invoice.number}" in email.body_text and "8,40 €" in email.body_text
+        assert f"Votre facture n° {invoice.number}" in email.body_text and "8,40\u00a0€" in email.body_text
         entry = invoice_log(invoice)
         assert entry.user == cashier and entry.data["number"] == invoice.number and entry.data["amount"] == "8.40"
 
