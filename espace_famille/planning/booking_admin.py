@@ -43,7 +43,7 @@ from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import LineState, Request, RequestKind, RequestState
 from espace_famille.dossier import audit
 from espace_famille.dossier.models import AuthorizedContact, Child
-from espace_famille.planning import rules, services
+from espace_famille.planning import rules, services, waiting_list
 from espace_famille.planning.calendar import Calendar
 from espace_famille.planning.models import (
     Activity,
@@ -199,7 +199,7 @@ class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields()))
             self.save_week_and_prices(activity)
             if more_places:
                 # The places gained go to the waiting list at once, in request order (each family is told).
-                services.waiting_list_refill(activity=activity, by=getattr(self, "for_user", None))
+                waiting_list.waiting_list_refill(activity=activity, by=getattr(self, "for_user", None))
         return activity
 
     def save_week_and_prices(self, activity: Activity) -> None:

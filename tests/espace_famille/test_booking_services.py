@@ -21,6 +21,7 @@ from espace_famille.demandes.models import (
     RequestState,
 )
 from espace_famille.planning import services
+from espace_famille.planning.cancellation import booking_cancel
 from espace_famille.planning.exceptions import BookingNotAllowed
 from espace_famille.planning.models import Booking, BookingHistory, Closure, DeadlineKind, HolidayRule
 from notifications.models import OutboxMessage
@@ -568,7 +569,7 @@ def test_withdrawing_from_the_waiting_list_gives_up_the_turn(small, instructor):
         booked(household, MONDAY, by=instructor)
 
     second.ask("cancellation", MONDAY)
-    services.booking_cancel(booking=Booking.objects.get(child=first.child), by=instructor, reason="Sortie annulée")
+    booking_cancel(booking=Booking.objects.get(child=first.child), by=instructor, reason="Sortie annulée")
 
     assert (first.state(MONDAY), second.state(MONDAY), third.state(MONDAY)) == ("cancelled", "cancelled", "booked")
 
@@ -578,9 +579,7 @@ def test_the_service_cancels_a_booked_day_and_promotes_the_first_in_line(small, 
     booked(first, MONDAY, by=instructor)
     booked(second, MONDAY, by=instructor)
 
-    booking = services.booking_cancel(
-        booking=Booking.objects.get(child=first.child), by=instructor, reason="Sortie scolaire"
-    )
+    booking = booking_cancel(booking=Booking.objects.get(child=first.child), by=instructor, reason="Sortie scolaire")
 
     assert booking.state == "cancelled"
     assert second.state(MONDAY) == "booked"
@@ -590,7 +589,7 @@ def test_the_service_cancels_a_booked_day_and_promotes_the_first_in_line(small, 
     history = BookingHistory.objects.get(booking=booking, to_state="cancelled")
     assert (history.from_state, history.by, history.reason) == ("booked", instructor, "Sortie scolaire")
     with pytest.raises(InvalidTransition):
-        services.booking_cancel(booking=booking, by=instructor)
+        booking_cancel(booking=booking, by=instructor)
 
 
 # Automatic acceptance ---------------------------------------------------------------------------------------
@@ -713,7 +712,7 @@ def test_bulk_acceptance_fills_the_places_in_the_order_of_the_requests(small, in
 
     assert [h.state(MONDAY) for h in households] == ["waiting", "booked", "waiting"]
     assert [h.state(TUESDAY) for h in households] == ["waiting", "booked", "waiting"]
-    services.booking_cancel(booking=Booking.objects.get(child=households[1].child, day=MONDAY), by=instructor)
+    booking_cancel(booking=Booking.objects.get(child=households[1].child, day=MONDAY), by=instructor)
     assert [h.state(MONDAY) for h in households] == ["waiting", "cancelled", "booked"]
 
 
