@@ -1,8 +1,8 @@
 """Admin of the planning (Wagtail): reference data registers, the queue of booking and absence requests,
 its decisions (in bulk and day by day) and the day sheet («Feuille de présence»).
 
-The registers are wagtail-modeladmin ModelAdmins grouped in one «Activités» menu, like the families; creating,
-editing and deleting through them writes Wagtail's audit log (wagtail.create/edit/delete).
+The registers are wagtail-modeladmin ModelAdmins grouped in one «Activités» menu, like the families; creating and
+editing go through planning.registers (permission checked, audit entry written), deleting writes Wagtail's own.
 An activity's week (one row per weekday) and its tariffs are edited on the activity's own form: the models have no
 ParentalKey, so the form carries the seven weekday rows as plain fields and the tariffs as a Django formset."""
 
@@ -14,7 +14,6 @@ from django import forms
 from django.contrib.admin import display
 from django.contrib.admin.utils import quote, unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.forms.models import inlineformset_factory
 from django.http import FileResponse
@@ -37,18 +36,18 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 
 from commun import formats, intents
 from commun.admin_intents import IntentBulkActionMixin, IntentDecisionMixin
+from commun.admin_services import ServiceCreateView, ServiceEditView, model_values
 from espace_famille.demandes.admin_filters import BookingRequestFilterSet
 from espace_famille.demandes.admin_views import DecisionBulkAction, DecisionQueueMixin, RequestHistoryView
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import LineState, Request, RequestKind, RequestState
 from espace_famille.dossier import audit
 from espace_famille.dossier.models import AuthorizedContact, Child
-from espace_famille.planning import rules, services, waiting_list
+from espace_famille.planning import registers, rules, services
 from espace_famille.planning.calendar import Calendar
 from espace_famille.planning.models import (
     Activity,
     ActivityPrice,
-    ActivitySlot,
     Booking,
     BookingState,
     Closure,
@@ -82,7 +81,20 @@ def weekdays_label(weekdays) -> str:
 # Registers: facilities -----------------------------------------------------------------------------
 
 
-class FacilityAdmin(ModelAdmin):
+class RegisterAdmin(ModelAdmin):
+    """A register whose create and edit screens write through planning.registers (the form only validates)."""
+
+    create_view_class = ServiceCreateView
+    edit_view_class = ServiceEditView
+
+    def create_instance(self, *, form, by):
+        return registers.register_save(model=self.model, instance=None, values=model_values(form), by=by)
+
+    def edit_instance(self, *, instance, form, by):
+        return registers.register_save(model=self.model, instance=instance, values=model_values(form), by=by)
+
+
+class FacilityAdmin(RegisterAdmin):
     model = Facility
     menu_label = "Structures"
     menu_icon = "home"
@@ -126,7 +138,8 @@ PriceFormSet = inlineformset_factory(
 
 
 class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields())):
-    """The activity, its seven weekday rows (open or not, hours, period) and its tariffs, saved together."""
+    """The activity, its seven weekday rows (open or not, hours, period) and its tariffs, validated together (the
+    ActivityAdmin saves them through registers.activity_save)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -191,28 +204,13 @@ class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields()))
             if self.cleaned_data.get(f"slot_{day.value}_open")
         }
 
-    @transaction.atomic
-    def save(self, commit=True):
-        more_places = "capacity" in self.changed_data and self.instance.pk is not None
-        activity = super().save(commit=commit)
-        if commit:
-            self.save_week_and_prices(activity)
-            if more_places:
-                # The places gained go to the waiting list at once, in request order (each family is told).
-                waiting_list.waiting_list_refill(activity=activity, by=getattr(self, "for_user", None))
-        return activity
-
-    def save_week_and_prices(self, activity: Activity) -> None:
-        week = self.week()
-        activity.slots.exclude(weekday__in=week).delete()
-        for weekday, (start, end, period) in week.items():
-            ActivitySlot.objects.update_or_create(
-                activity=activity,
-                weekday=weekday,
-                defaults={"start_time": start, "end_time": end, "period": period},
-            )
-        self.prices.instance = activity
-        self.prices.save()
+    def price_bands(self) -> list[tuple]:
+        """The tariffs kept on the form: (quotient familial up to, price a day)."""
+        return [
+            (row["quotient_max"], row["amount"])
+            for row in self.prices.cleaned_data
+            if row and not row.get("DELETE") and row.get("amount") is not None
+        ]
 
 
 class FormsetPanel(Panel):
@@ -253,7 +251,7 @@ def _week_panel() -> MultiFieldPanel:
     )
 
 
-class ActivityAdmin(ModelAdmin):
+class ActivityAdmin(RegisterAdmin):
     model = Activity
     menu_label = "Activités"
     menu_icon = "date"
@@ -303,6 +301,14 @@ class ActivityAdmin(ModelAdmin):
         base_form_class=ActivityForm,
     )
 
+    def create_instance(self, *, form, by):
+        return self.edit_instance(instance=None, form=form, by=by)
+
+    def edit_instance(self, *, instance, form, by):
+        return registers.activity_save(
+            activity=instance, values=model_values(form), week=form.week(), prices=form.price_bands(), by=by
+        )
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("facility").prefetch_related("slots")
 
@@ -335,7 +341,7 @@ class ClosureForm(WagtailAdminModelForm):
         return cleaned
 
 
-class ClosureAdmin(ModelAdmin):
+class ClosureAdmin(RegisterAdmin):
     model = Closure
     menu_label = "Fermetures"
     menu_icon = "warning"
@@ -400,7 +406,7 @@ class EnrolmentForm(WagtailAdminModelForm):
         return cleaned
 
 
-class EnrolmentAdmin(ModelAdmin):
+class EnrolmentAdmin(RegisterAdmin):
     model = Enrolment
     menu_label = "Inscriptions"
     menu_icon = "form"

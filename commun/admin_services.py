@@ -1,0 +1,47 @@
+"""wagtail-modeladmin create and edit views that write through a service instead of form.save().
+
+The form only validates; the ModelAdmin turns its cleaned data into a service call (create_instance /
+edit_instance), and the service checks the permission, locks, saves and writes the audit entry."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.shortcuts import redirect
+from wagtail.admin import messages
+from wagtail_modeladmin.views import CreateView, EditView
+
+
+def model_values(form) -> dict:
+    """The model's own fields the form edited, by name (the form's extra fields and formsets left out)."""
+    names = {field.name for field in form._meta.model._meta.concrete_fields}
+    return {name: value for name, value in form.cleaned_data.items() if name in names}
+
+
+class _ServiceFormMixin:
+    def write(self, form) -> models.Model:
+        raise NotImplementedError
+
+    def form_valid(self, form):
+        try:
+            self.instance = self.write(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)
+        except PermissionDenied as error:
+            form.add_error(None, str(error))
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            self.get_success_message(self.instance),
+            buttons=self.get_success_message_buttons(self.instance),
+        )
+        return redirect(self.get_success_url())
+
+
+class ServiceCreateView(_ServiceFormMixin, CreateView):
+    def write(self, form):
+        return self.model_admin.create_instance(form=form, by=self.request.user)
+
+
+class ServiceEditView(_ServiceFormMixin, EditView):
+    def write(self, form):
+        return self.model_admin.edit_instance(instance=self.instance, form=form, by=self.request.user)
