@@ -28,6 +28,7 @@ from espace_famille.demandes.models import (
     RequestState,
 )
 from espace_famille.dossier.models import Child, Family
+from espace_famille.dossier.permissions import check_family_member
 from espace_famille.planning import rules as planning_rules
 from espace_famille.planning.calendar import Calendar
 from espace_famille.planning.cancellation import withdraw
@@ -98,6 +99,8 @@ def booking_request_submit(
     first (UploadRefused: nothing is written)."""
     if kind not in REQUEST_KIND:
         raise ValueError(f"Unknown request kind: {kind!r}")
+    # The service may book for a family with no account (the instructors' permission to decide requests).
+    check_family_member(by=by, family=family, staff_permission="espace_famille.change_request")
     now = now or timezone.now()
     days = sorted(set(days))
     children = list(children)
