@@ -1,4 +1,5 @@
-"""wagtail-modeladmin create and edit views that write through a service instead of form.save().
+"""wagtail-modeladmin create and edit views that write through a service instead of form.save(), and the
+write those services share for a plain record (permission, row lock, validation, audit entry).
 
 The form only validates; the ModelAdmin turns its cleaned data into a service call (create_instance /
 edit_instance), and the service checks the permission, locks, saves and writes the audit entry."""
@@ -7,7 +8,30 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.shortcuts import redirect
 from wagtail.admin import messages
+from wagtail.log_actions import log
 from wagtail_modeladmin.views import CreateView, EditView
+
+
+def record_save(*, model: type[models.Model], instance: models.Model | None, values: dict, by) -> tuple:
+    """Create (instance None) or update one row: the add/change permission of its admin screen checked, the row
+    locked, the values validated like the form, saved, and a wagtail.create / wagtail.edit entry written.
+    Call it inside transaction.atomic(). Returns the row and its values before (empty on a creation)."""
+    action = "add" if instance is None else "change"
+    if by is None or not by.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}"):
+        raise PermissionDenied(f"Vous n'avez pas le droit de modifier les {model._meta.verbose_name_plural}.")
+    old = {}
+    if instance is None:
+        instance = model()
+    else:
+        instance = model._default_manager.select_for_update().get(pk=instance.pk)
+        old = {name: getattr(instance, name) for name in values}
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    changed = any(old.get(name) != value for name, value in values.items())
+    log(instance=instance, action="wagtail.edit" if old else "wagtail.create", user=by, content_changed=changed)
+    return instance, old
 
 
 def model_values(form) -> dict:

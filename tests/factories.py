@@ -138,3 +138,9 @@ def parent_of(family: Family, **kwargs) -> User:
     user = UserFactory(**kwargs)
     Subscription.objects.create(user=user, family=family, method="code")
     return user
+
+
+def family_parent(family: Family) -> User:
+    """The family's first linked account, made on first use: the parent who asks for the family in a test."""
+    subscription = family.subscriptions.select_related("user").order_by("pk").first()
+    return subscription.user if subscription else parent_of(family, email=f"parent-{family.pk}@example.org")

@@ -21,6 +21,7 @@ from espace_famille.justificatifs.models import Document, DocumentType, Validity
 from espace_famille.modifications import services as modifications_services
 from espace_famille.planning import registers
 from espace_famille.planning import services as planning_services
+from espace_famille.planning.calendar_feed import calendar_token_renew
 from espace_famille.planning.models import Activity, ActivitySlot, Booking, Closure, Enrolment, Facility
 from tests.factories import (
     ActivityFactory,
@@ -158,6 +159,18 @@ def test_a_parent_of_another_family_cannot_write_or_submit_its_crèche_pre_regis
 
     assert CrecheDraft.objects.get(family=family).data == {"child_first_name": "Lou"}
     assert not Request.objects.exists()
+
+
+def test_a_parent_cannot_renew_the_calendar_address_of_another_account(family):
+    parent, other = parent_of(family), parent_of(family, email="conjoint@example.org")
+    subscription = parent.subscriptions.get()
+
+    with pytest.raises(PermissionDenied):
+        calendar_token_renew(subscription=subscription, by=other)
+
+    subscription.refresh_from_db()
+    assert subscription.calendar_token is None
+    assert calendar_token_renew(subscription=subscription, by=parent).calendar_token
 
 
 # Billing -----------------------------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
-from wagtail_modeladmin.views import CreateView, EditView, IndexView
+from wagtail_modeladmin.views import CreateView, IndexView
 
+from commun import admin_services
 from espace_famille.comptes import services as comptes_services
 from espace_famille.demandes import admin_views
 from espace_famille.demandes.admin_filters import RequestFilterSet
@@ -224,12 +225,30 @@ def _members_link(owner, admin_name, count, lookup="family"):
     return format_html('<a href="{}?{}={}">{}</a>', url, lookup, owner.pk, count)
 
 
+class FileRecordAdmin(ModelAdmin):
+    """A record of the family files whose create and edit screens write through dossier.services (the form
+    only validates; the service checks the permission and writes the audit entry)."""
+
+    create_view_class = admin_services.ServiceCreateView
+    edit_view_class = admin_services.ServiceEditView
+
+    def create_instance(self, *, form, by):
+        return dossier_services.file_record_save(
+            model=self.model, instance=None, values=admin_services.model_values(form), by=by
+        )
+
+    def edit_instance(self, *, instance, form, by):
+        return dossier_services.file_record_save(
+            model=self.model, instance=instance, values=admin_services.model_values(form), by=by
+        )
+
+
 class FamilyForm(WagtailAdminModelForm):
     iban = IBANFormField(label="IBAN", required=False, include_countries=IBAN_SEPA_COUNTRIES)
     bic = BICFormField(label="BIC", required=False)
 
 
-class FamilyAdmin(ModelAdmin):
+class FamilyAdmin(FileRecordAdmin):
     model = Family
     menu_label = "Familles"
     menu_icon = "group"
@@ -282,7 +301,7 @@ class FamilyAdmin(ModelAdmin):
         return _members_link(family, "child", family.children_total)
 
 
-class GuardianAdmin(ModelAdmin):
+class GuardianAdmin(FileRecordAdmin):
     """Filtered on one family by ?family=<id>, the link of the family list.
 
     Photos are not edited here: they change through the family space, checked and re-encoded."""
@@ -319,7 +338,7 @@ class GuardianAdmin(ModelAdmin):
         return super().get_queryset(request).select_related("family")
 
 
-class HealthReadEditView(EditView):
+class HealthReadEditView(admin_services.ServiceEditView):
     """Opening a child, or a vaccine, shows health data: the read goes to the audit log."""
 
     def get(self, request, *args, **kwargs):
@@ -339,7 +358,7 @@ class VaccinationIndexView(IndexView):
         return context
 
 
-class ChildAdmin(ModelAdmin):
+class ChildAdmin(FileRecordAdmin):
     """Filtered on one family by ?family=<id>, the link of the family list; vaccines and contacts open from it."""
 
     model = Child
@@ -404,7 +423,7 @@ class ChildAdmin(ModelAdmin):
         return _members_link(child, "authorizedcontact", child.contacts_total, lookup="child")
 
 
-class VaccinationAdmin(ModelAdmin):
+class VaccinationAdmin(FileRecordAdmin):
     """A child's vaccines, filtered on one child by ?child=<id>, the link of the children list."""
 
     model = Vaccination
@@ -420,7 +439,7 @@ class VaccinationAdmin(ModelAdmin):
         return super().get_queryset(request).select_related("child")
 
 
-class AuthorizedContactAdmin(ModelAdmin):
+class AuthorizedContactAdmin(FileRecordAdmin):
     """Adults allowed to pick a child up, filtered on one child by ?child=<id>, the link of the children list."""
 
     model = AuthorizedContact

@@ -5,39 +5,19 @@ from datetime import time
 from decimal import Decimal
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from wagtail.log_actions import log
 
+from commun.admin_services import record_save
 from espace_famille.planning.models import Activity, ActivityPrice, ActivitySlot, Closure, Enrolment, Facility
 from espace_famille.planning.waiting_list import waiting_list_refill
 
 REGISTERS = (Facility, Activity, Closure, Enrolment)
 
 
-def _check(by: AbstractUser, action: str, model: type[models.Model]) -> None:
-    if not by.has_perm(f"{model._meta.app_label}.{action}_{model._meta.model_name}"):
-        raise PermissionDenied(f"Vous n'avez pas le droit de modifier les {model._meta.verbose_name_plural}.")
-
-
 def _write(*, model, instance, values: dict, by: AbstractUser) -> tuple[models.Model, dict]:
-    """Create (instance None) or update under a row lock, validated like the form; returns it with its old values."""
     if model not in REGISTERS:
         raise ValueError(f"{model.__name__} is not a planning register.")
-    _check(by, "add" if instance is None else "change", model)
-    old = {}
-    if instance is None:
-        instance = model()
-    else:
-        instance = model.objects.select_for_update().get(pk=instance.pk)
-        old = {name: getattr(instance, name) for name in values}
-    for name, value in values.items():
-        setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    changed = any(old.get(name) != value for name, value in values.items())
-    log(instance=instance, action="wagtail.edit" if old else "wagtail.create", user=by, content_changed=changed)
-    return instance, old
+    return record_save(model=model, instance=instance, values=values, by=by)
 
 
 def register_save(*, model: type[models.Model], instance: models.Model | None, values: dict, by: AbstractUser):

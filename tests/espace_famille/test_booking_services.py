@@ -26,7 +26,7 @@ from espace_famille.planning.exceptions import BookingNotAllowed
 from espace_famille.planning.models import Booking, BookingHistory, Closure, DeadlineKind, HolidayRule
 from notifications.models import OutboxMessage
 from tests.commun import hostile
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory, parent_of
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +38,8 @@ class Household:
     """A parent, a family and a child enrolled in an activity (Monday, Tuesday, Thursday, Friday)."""
 
     def __init__(self, activity, first_name="Léa"):
-        self.parent = UserFactory()
         self.family = FamilyFactory()
+        self.parent = parent_of(self.family)
         self.child = ChildFactory(family=self.family, first_name=first_name)
         self.activity = activity
         EnrolmentFactory(child=self.child, activity=activity)
@@ -662,7 +662,8 @@ def _many_pending(children: int, days_each: int):
     """`children` children of one family, each asking `days_each` days of an activity open every day but the
     public holidays. Returns the activity and the number of days requested."""
     activity = ActivityFactory(holiday_rule=HolidayRule.ALWAYS, weekdays=list(range(7)), capacity=3 * children)
-    family, parent = FamilyFactory(), UserFactory()
+    family = FamilyFactory()
+    parent = parent_of(family)
     kids = [ChildFactory(family=family) for _ in range(children)]
     for kid in kids:
         EnrolmentFactory(
