@@ -12,10 +12,12 @@ from wagtail.models import ModelLogEntry
 from commun.clock import PARIS
 from espace_facturation import payments
 from espace_facturation.models import OnlinePayment, PaymentBackend
-from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
 from espace_famille.creche import services as creche_services
 from espace_famille.creche.models import CrecheDraft
 from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.dossier import services as dossier_services
+from espace_famille.dossier.models import Guardian
 from espace_famille.justificatifs import services as justificatifs_services
 from espace_famille.justificatifs.models import Document, DocumentType, Validity
 from espace_famille.modifications import services as modifications_services
@@ -260,3 +262,29 @@ def test_an_administrator_saves_an_activity_with_its_week_and_tariffs():
     tariffs = list(activity.prices.values_list("quotient_max", "amount"))
     assert tariffs == [(600, Decimal("1.20")), (None, Decimal("3.10"))]
     assert ModelLogEntry.objects.filter(object_id=str(activity.pk), action="wagtail.create", user=admin).exists()
+
+
+# The family files in the admin -------------------------------------------------------------------------------
+
+
+def test_a_staff_member_without_the_permission_cannot_correct_a_family_file(family):
+    guardian = GuardianFactory(family=family, phone="0102030405")
+    communication = UserFactory(email="communication@example.org", is_staff=True)
+    communication.groups.add(next(group for group in ensure_staff_groups() if group.name == COMMUNICATION))
+
+    with pytest.raises(PermissionDenied):
+        dossier_services.file_record_save(model=Guardian, instance=guardian, values={"phone": "0611"}, by=communication)
+
+    guardian.refresh_from_db()
+    assert guardian.phone == "0102030405"
+    assert not ModelLogEntry.objects.filter(object_id=str(guardian.pk), action="wagtail.edit").exists()
+
+
+def test_an_instructor_corrects_a_guardian_and_the_change_is_logged(family):
+    guardian, by = GuardianFactory(family=family, phone="0102030405"), instructor()
+
+    dossier_services.file_record_save(model=Guardian, instance=guardian, values={"phone": "0611223344"}, by=by)
+
+    guardian.refresh_from_db()
+    assert guardian.phone == "0611223344"
+    assert ModelLogEntry.objects.get(object_id=str(guardian.pk), action="wagtail.edit").user == by

@@ -395,8 +395,9 @@ def test_a_family_with_no_confirmed_account_is_marked_without_email(
     site, activity, instructor, django_capture_on_commit_callbacks
 ):
     home = Household(activity)
+    asked = home.ask("booking", MONDAY)
     Subscription.objects.filter(family=home.family).delete()
-    decide(home.ask("booking", MONDAY), moment=paris(2027, 1, 15, 9), accept=[MONDAY], by=instructor)
+    decide(asked, moment=paris(2027, 1, 15, 9), accept=[MONDAY], by=instructor)
     mail.outbox.clear()
 
     result = run(paris(2027, 1, 15, 13), django_capture_on_commit_callbacks)

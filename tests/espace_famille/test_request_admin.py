@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 
 from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
-from espace_famille.dossier.models import Family, Guardian, Vaccination
+from espace_famille.dossier.models import Family, Guardian, Subscription, Vaccination
 from espace_famille.modifications import services as modifications_services
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 from tests.intents import intent_in, submit
@@ -59,6 +59,7 @@ def guardian_change(parent, name="DURANT", **values) -> tuple[Guardian, Request]
     guardian = GuardianFactory(
         family=FamilyFactory(name=name), first_name="Jean", phone="0102030405", email="jean@example.org"
     )
+    Subscription.objects.get_or_create(user=parent, family=guardian.family, defaults={"method": "code"})
     request = modifications_services.family_file_submit(
         family=guardian.family,
         kind=RequestKind.GUARDIAN_CHANGE,
