@@ -619,7 +619,7 @@ def test_the_certificate_of_an_absence_is_downloaded_by_staff_only(client, instr
     )
     planning_services.booking_request_submit(
         family=ugo.family,
-        by=None,
+        by=family_parent(ugo.family),
         children=[ugo],
         activity=evening,
         kind="absence",
