@@ -20,6 +20,7 @@ from wagtail.log_actions import log
 from commun import formats
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Family, Subscription
+from espace_famille.dossier.permissions import check_family_member
 from notifications import services as notifications
 
 from . import credits, rules
@@ -219,7 +220,9 @@ def online_payments_close_stale(*, invoice: Invoice, ask: Callable[[OnlinePaymen
 
 def online_payment_start(*, invoice: Invoice, by: User) -> OnlinePayment:
     """Start paying what is left on an invoice online: the amount is fixed here, the invoice stays to pay.
-    One at a time: while a payment of the invoice is in flight, PaymentInFlight gives it back instead."""
+    One at a time: while a payment of the invoice is in flight, PaymentInFlight gives it back instead.
+    Only a parent of the invoiced family pays it from here."""
+    check_family_member(by=by, family=invoice.family_id)
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().select_related("regie").get(pk=invoice.pk)
         # A régie that stopped paying online sends nobody back to a bank page it no longer serves.

@@ -129,3 +129,18 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     start_date = date(2026, 9, 1)
     end_date = date(2027, 7, 3)
     weekdays = factory.LazyFunction(lambda: [0, 1, 3, 4])
+
+
+def parent_of(family: Family, **kwargs) -> User:
+    """An account linked to the family file (a subscription by code), as a parent who entered the code."""
+    from espace_famille.dossier.models import Subscription
+
+    user = UserFactory(**kwargs)
+    Subscription.objects.create(user=user, family=family, method="code")
+    return user
+
+
+def family_parent(family: Family) -> User:
+    """The family's first linked account, made on first use: the parent who asks for the family in a test."""
+    subscription = family.subscriptions.select_related("user").order_by("pk").first()
+    return subscription.user if subscription else parent_of(family, email=f"parent-{family.pk}@example.org")

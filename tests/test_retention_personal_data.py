@@ -16,7 +16,7 @@ from espace_famille.demandes.models import EventKind, Request, RequestEvent, Req
 from espace_famille.dossier.models import Family
 from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
 from tests.creche.factories import creche, submitted_application
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, parent_of
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,9 @@ def run(django_capture_on_commit_callbacks):
 
 def draft(name: str, *, untouched_days: int) -> CrecheDraft:
     family = FamilyFactory(name=name)
-    creche_services.draft_save(family=family, values={"child_first_name": "Léo", "child_last_name": name})
+    creche_services.draft_save(
+        family=family, values={"child_first_name": "Léo", "child_last_name": name}, by=parent_of(family)
+    )
     CrecheDraft.objects.filter(family=family).update(updated_at=NOW - timedelta(days=untouched_days))
     return CrecheDraft.objects.get(family=family)
 
@@ -122,7 +124,7 @@ def family_with_everything(name: str, *, created_days_ago: int) -> Family:
     creche_services.decide(
         request=application.request, by=UserFactory(is_staff=True), decision="waiting", message="Place en vue"
     )
-    creche_services.draft_save(family=family, values={"child_first_name": "Zoé"})
+    creche_services.draft_save(family=family, values={"child_first_name": "Zoé"}, by=family.subscriptions.get().user)
     child = ChildFactory(family=family, first_name="Léo")
     RequestEvent.objects.create(request=application.request, kind=EventKind.MESSAGE, message="Mon fils est malade")
     absence(family, last_day=(NOW - timedelta(days=10)).date())

@@ -26,10 +26,12 @@ def load() -> None:
         creches.append(facility)
     entry = (timezone.localdate() + timedelta(days=120)).isoformat()
     aderno = Family.objects.filter(name="ADERNO").first()
-    if aderno and not aderno.requests.filter(kind=RequestKind.CRECHE).exists():
-        author = aderno.subscriptions.select_related("user").first()
+    author = aderno.subscriptions.select_related("user").first() if aderno else None
+    # The parents write their own pre-registration: a family nobody is linked to has none.
+    if author and not aderno.requests.filter(kind=RequestKind.CRECHE).exists():
         services.draft_save(
             family=aderno,
+            by=author.user,
             values={
                 "r1_civility": "Mme",
                 "r1_last_name": "ADERNO",
@@ -51,7 +53,8 @@ def load() -> None:
                 **{f"slot_{day}_{half}": True for day in range(5) for half in range(2)},
             },
         )
-        services.application_submit(family=aderno, by=author.user if author else None)
+        services.application_submit(family=aderno, by=author.user)
     blman = Family.objects.filter(name="BLMAN").first()
-    if blman and not CrecheDraft.objects.filter(family=blman).exists():
-        services.draft_save(family=blman, values={"r1_profession": "Infirmière"})
+    blman_parent = blman.subscriptions.select_related("user").first() if blman else None
+    if blman_parent and not CrecheDraft.objects.filter(family=blman).exists():
+        services.draft_save(family=blman, values={"r1_profession": "Infirmière"}, by=blman_parent.user)

@@ -10,6 +10,7 @@ from espace_famille.demandes import acknowledgements, digests
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import DecisionNotice, EventKind, Request, RequestEvent, RequestKind, RequestState
 from espace_famille.dossier.models import Family
+from espace_famille.dossier.permissions import check_family_member
 from espace_famille.planning.models import Facility, FacilityKind
 
 WAITING_STATUS = RequestState.WAITING.label  # «Sur liste d'attente», the digest's «Statut»
@@ -19,8 +20,9 @@ class IncompleteApplication(InvalidTransition):
     """A submission whose draft misses a step."""
 
 
-def draft_save(*, family: Family, values: dict) -> CrecheDraft:
+def draft_save(*, family: Family, values: dict, by: AbstractUser) -> CrecheDraft:
     """Merge one step's answers into the family's draft."""
+    check_family_member(by=by, family=family)
     with transaction.atomic():
         draft, _ = CrecheDraft.objects.select_for_update().get_or_create(family=family)
         draft.data = {**draft.data, **values}
@@ -30,6 +32,7 @@ def draft_save(*, family: Family, values: dict) -> CrecheDraft:
 
 def application_submit(*, family: Family, by: AbstractUser, steps_done: int = 3) -> Request:
     """Turn the family's draft into a Request and its frozen application, acknowledged by email."""
+    check_family_member(by=by, family=family)
     with transaction.atomic():
         draft = CrecheDraft.objects.select_for_update().filter(family=family).first()
         if draft is None or not draft.data.get("entry_date") or not draft.data.get("child_first_name"):

@@ -43,7 +43,7 @@ def step(request, number: int):
         form = form_class(request.POST)
         if not form.is_valid():
             return render(request, "creche/step.html", _context(number, form), status=400)
-        services.draft_save(family=family, values=form.as_json())
+        services.draft_save(family=family, values=form.as_json(), by=request.user)
         if "previous" in request.POST and number > 1:
             return redirect("creche:step", number=number - 1)
         if number < 3:

@@ -13,8 +13,9 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import CreateView, EditView, IndexView
+from wagtail_modeladmin.views import CreateView, IndexView
 
+from commun import admin_services
 from espace_famille.dossier import audit
 from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.models import (
@@ -95,7 +96,25 @@ class FamilyForm(WagtailAdminModelForm):
     bic = BICFormField(label="BIC", required=False)
 
 
-class FamilyAdmin(ModelAdmin):
+class FileRecordAdmin(ModelAdmin):
+    """A record of the family files whose create and edit screens write through dossier.services (the form
+    only validates; the service checks the permission and writes the audit entry)."""
+
+    create_view_class = admin_services.ServiceCreateView
+    edit_view_class = admin_services.ServiceEditView
+
+    def create_instance(self, *, form, by):
+        return dossier_services.file_record_save(
+            model=self.model, instance=None, values=admin_services.model_values(form), by=by
+        )
+
+    def edit_instance(self, *, instance, form, by):
+        return dossier_services.file_record_save(
+            model=self.model, instance=instance, values=admin_services.model_values(form), by=by
+        )
+
+
+class FamilyAdmin(FileRecordAdmin):
     model = Family
     menu_label = "Familles"
     menu_icon = "group"
@@ -148,7 +167,7 @@ class FamilyAdmin(ModelAdmin):
         return _members_link(family, "child", family.children_total)
 
 
-class GuardianAdmin(ModelAdmin):
+class GuardianAdmin(FileRecordAdmin):
     """Filtered on one family by ?family=<id>, the link of the family list.
 
     Photos are not edited here: they change through the family space, checked and re-encoded."""
@@ -185,7 +204,7 @@ class GuardianAdmin(ModelAdmin):
         return super().get_queryset(request).select_related("family")
 
 
-class HealthReadEditView(EditView):
+class HealthReadEditView(admin_services.ServiceEditView):
     """Opening a child, or a vaccine, shows health data: the read goes to the audit log."""
 
     def get(self, request, *args, **kwargs):
@@ -205,7 +224,7 @@ class VaccinationIndexView(IndexView):
         return context
 
 
-class ChildAdmin(ModelAdmin):
+class ChildAdmin(FileRecordAdmin):
     """Filtered on one family by ?family=<id>, the link of the family list; vaccines and contacts open from it."""
 
     model = Child
@@ -270,7 +289,7 @@ class ChildAdmin(ModelAdmin):
         return _members_link(child, "authorizedcontact", child.contacts_total, lookup="child")
 
 
-class VaccinationAdmin(ModelAdmin):
+class VaccinationAdmin(FileRecordAdmin):
     """A child's vaccines, filtered on one child by ?child=<id>, the link of the children list."""
 
     model = Vaccination
@@ -286,7 +305,7 @@ class VaccinationAdmin(ModelAdmin):
         return super().get_queryset(request).select_related("child")
 
 
-class AuthorizedContactAdmin(ModelAdmin):
+class AuthorizedContactAdmin(FileRecordAdmin):
     """Adults allowed to pick a child up, filtered on one child by ?child=<id>, the link of the children list."""
 
     model = AuthorizedContact

@@ -43,3 +43,11 @@ def child_for(*, user: AbstractUser, pk: int) -> Child:
         Prefetch("contacts", queryset=AuthorizedContact.objects.all()),
     )
     return get_object_or_404(queryset, pk=pk, family__subscriptions__user=user)
+
+
+def is_subscribed(*, user: AbstractUser | None, family: Family | int) -> bool:
+    """Whether this account is linked to this family file (a subscription)."""
+    if user is None or not user.is_authenticated:
+        return False
+    family_id = getattr(family, "pk", family)
+    return Family.objects.filter(pk=family_id, subscriptions__user=user).exists()

@@ -13,6 +13,7 @@ from espace_famille.demandes import acknowledgements, digests
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
 from espace_famille.dossier.models import Child, Family
+from espace_famille.dossier.permissions import check_family_member
 from espace_famille.justificatifs import rules
 from espace_famille.justificatifs.exceptions import InvalidDocument
 from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
@@ -26,6 +27,7 @@ def document_upload(
 ) -> Document:
     """Check the file by the upload policy (UploadRefused: nothing is written), then store the rewritten file
     privately under a random name, as a request «Pièce justificative» waiting for the service."""
+    check_family_member(by=by, family=family)
     if document_type.per_child and (child is None or child.family_id != family.pk):
         raise InvalidDocument("Choisissez l'enfant concerné par ce document.")
     if not document_type.per_child:

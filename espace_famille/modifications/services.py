@@ -13,6 +13,7 @@ from espace_famille.demandes.services import decision_record
 from espace_famille.dossier import changes as file_changes
 from espace_famille.dossier import rules
 from espace_famille.dossier.models import Child, Family, Guardian
+from espace_famille.dossier.permissions import check_family_member
 
 
 def _subject(kind: str, family: Family, guardian: Guardian | None, child: Child | None, values: dict) -> str:
@@ -52,6 +53,7 @@ def family_file_submit(
 
     A family has at most one pending request per kind and person: a new submission replaces the values
     asked, and withdraws the request when the file already holds them all."""
+    check_family_member(by=by, family=family)
     model, fields = file_changes.KIND_FIELDS[kind]
     asked = {name: values[name] for name in fields if name in values}
     with transaction.atomic():
@@ -115,7 +117,8 @@ def family_file_submit(
 
 def photo_update(*, person: Guardian | Child, upload, by: AbstractUser) -> Guardian | Child:
     """Photos change at once, without validation: checked by the upload policy (UploadRefused: nothing is
-    written), re-encoded, stored privately."""
+    written), re-encoded, stored privately. Only a parent of the person's family changes it."""
+    check_family_member(by=by, family=person.family_id)
     cleaned = upload_clean(upload, kind=PHOTO)
     with transaction.atomic():
         locked = _locked(person)

@@ -7,7 +7,7 @@ from commun import formats
 from espace_famille.demandes import kinds
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import LineState, Request, RequestKind
-from espace_famille.planning import services
+from espace_famille.planning import services, writes
 
 BOOKING_KINDS = (RequestKind.BOOKING.value, RequestKind.ABSENCE.value, RequestKind.CANCELLATION.value)
 REQUESTS_URL_NAMESPACE = "espace_famille_booking_requests"
@@ -24,7 +24,7 @@ class PlanningHandler(kinds.KindHandler):
     def lock(self, request: Request) -> Request:
         activity_id = Request.objects.values_list("activity_id", flat=True).get(pk=request.pk)
         if activity_id:
-            services._lock_activity(activity_id)
+            writes.lock_activity(activity_id)
         return super().lock(request)
 
     @staticmethod

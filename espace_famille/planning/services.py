@@ -1,8 +1,9 @@
-"""Bookings and absences: the family's requests of days, the decisions on them, and the waiting list.
+"""Bookings and absences: the family's requests of days and the instructors' decisions on them.
 
 Every path that can take a place locks the Activity row first, then the requests, then the bookings: two
 instructors accepting the last place of a day at the same moment are served one after the other, and
-the second sees the first's booking when it counts the places held."""
+the second sees the first's booking when it counts the places held. The waiting list is in waiting_list.py,
+withdrawals and the service's cancellations in cancellation.py, the shared locks and writes in writes.py."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -10,15 +11,11 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
-from wagtail.log_actions import get_active_log_context
-from wagtail.log_actions import registry as log_registry
 
-from commun import formats
 from commun.uploads import DOCUMENT, upload_clean
 from espace_famille.demandes import acknowledgements, digests
-from espace_famille.demandes import rules as demandes_rules
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import (
     DecisionNotice,
@@ -31,24 +28,29 @@ from espace_famille.demandes.models import (
     RequestState,
 )
 from espace_famille.dossier.models import Child, Family
+from espace_famille.dossier.permissions import check_family_member
 from espace_famille.planning import rules as planning_rules
 from espace_famille.planning.calendar import Calendar
+from espace_famille.planning.cancellation import withdraw
 from espace_famille.planning.exceptions import BookingNotAllowed
-from espace_famille.planning.models import Activity, Booking, BookingHistory, BookingState, Enrolment
-from notifications import services as notifications
-
-REQUEST_KIND = {
-    "booking": RequestKind.BOOKING,
-    "absence": RequestKind.ABSENCE,
-    "cancellation": RequestKind.CANCELLATION,
-}
-DECIDED_KINDS = (RequestKind.BOOKING, RequestKind.ABSENCE)
-DECISION = {
-    RequestState.ACCEPTED: (EventKind.ACCEPTED, "portail.request.accept"),
-    RequestState.REFUSED: (EventKind.REFUSED, "portail.request.refuse"),
-    RequestState.PARTIAL: (EventKind.PARTIAL, "portail.request.partial"),
-}
-PROMOTED_EMAIL = "booking_promoted"
+from espace_famille.planning.models import Activity, Booking, BookingHistory, Enrolment
+from espace_famille.planning.waiting_list import allocate, announce
+from espace_famille.planning.writes import (
+    DECIDED_KINDS,
+    REQUEST_KIND,
+    booking_limit,
+    cancel_limit,
+    decided_day_status,
+    history_row,
+    holidays_around,
+    lock_activity,
+    locked_bookings,
+    log_requests,
+    new_request,
+    per_child,
+    save_states,
+    settle_requests,
+)
 
 
 @dataclass
@@ -76,114 +78,6 @@ class _Decision:
     accept: bool
 
 
-# What a decided day shows in the processing digest, from the state its booking reached.
-STATUS_OF_BOOKING = {
-    BookingState.BOOKED: LineState.ACCEPTED.label,
-    BookingState.WAITING: BookingState.WAITING.label,
-    BookingState.ABSENT: LineState.ACCEPTED.label,
-    BookingState.ABSENCE_BILLED: BookingState.ABSENCE_BILLED.label,
-    BookingState.CANCELLED: BookingState.CANCELLED.label,
-}
-
-
-def decided_day_status(*, accept: bool, booking_state: str) -> str:
-    """What a decided day shows in the processing digest («Statut»), from the state its booking reached."""
-    if not accept:
-        return LineState.REFUSED.label
-    return STATUS_OF_BOOKING.get(booking_state, LineState.ACCEPTED.label)
-
-
-# Pure helpers ------------------------------------------------------------------------------------------------
-
-
-def _booking_limit(activity: Activity, day: date, holidays) -> datetime:
-    return planning_rules.deadline(
-        day,
-        kind=activity.booking_deadline_kind,
-        days=activity.booking_deadline_days,
-        at=activity.booking_deadline_time,
-        public_holidays=holidays,
-    )
-
-
-def _cancel_limit(activity: Activity, day: date, holidays) -> datetime:
-    return planning_rules.deadline(
-        day,
-        kind=activity.cancel_deadline_kind,
-        days=activity.cancel_deadline_days,
-        at=activity.cancel_deadline_time,
-        public_holidays=holidays,
-    )
-
-
-def _holidays_around(days) -> frozenset:
-    days = list(days)
-    if not days:
-        return frozenset()
-    return Calendar(start=min(days), end=max(days), zone="").public_holiday_set()
-
-
-def _lock_activity(activity_id: int) -> Activity:
-    # The slots are prefetched: Calendar.closed reads them for each day.
-    return Activity.objects.select_for_update(of=("self",)).prefetch_related("slots").get(pk=activity_id)
-
-
-def _locked_bookings() -> QuerySet[Booking]:
-    # Only the bookings' rows, in a fixed order: the default ordering joins the activity, which would lock it too.
-    return Booking.objects.select_for_update(of=("self",)).order_by("pk")
-
-
-def _child_name(child: Child) -> str:
-    return f"{child.last_name.upper()} {child.first_name}"
-
-
-def _history(booking: Booking, new_state: str, *, by, request_id, reason: str = "") -> BookingHistory:
-    return BookingHistory(
-        booking_id=booking.pk,
-        from_state=booking.state,
-        to_state=new_state,
-        by=by,
-        request_id=request_id,
-        reason=reason[:200],
-    )
-
-
-def _save_states(bookings, now: datetime) -> None:
-    """One UPDATE per target state, whatever the number of days."""
-    by_state = defaultdict(list)
-    for booking in bookings:
-        by_state[booking.state].append(booking.pk)
-    for state, pks in by_state.items():
-        Booking.objects.filter(pk__in=pks).update(state=state, updated_at=now)
-
-
-def _log(entries: list[tuple[Request, str, dict]], *, by) -> None:
-    """One wagtail log entry per request submitted or decided, written in one INSERT."""
-    if not entries:
-        return
-    from django.contrib.contenttypes.models import ContentType
-
-    model = log_registry.get_log_model_for_instance(entries[0][0])
-    if model is None:
-        return
-    content_type = ContentType.objects.get_for_model(Request, for_concrete_model=False)
-    context = get_active_log_context()
-    now = timezone.now()
-    model.objects.bulk_create(
-        model(
-            content_type=content_type,
-            object_id=str(request.pk),
-            label=str(request),
-            action=action,
-            data=data,
-            timestamp=now,
-            user=by or context.user,
-            uuid=context.uuid,
-        )
-        for request, action, data in entries
-    )
-
-
 # Submission --------------------------------------------------------------------------------------------------
 
 
@@ -206,6 +100,8 @@ def booking_request_submit(
     first (UploadRefused: nothing is written)."""
     if kind not in REQUEST_KIND:
         raise ValueError(f"Unknown request kind: {kind!r}")
+    # The service may book for a family with no account (the instructors' permission to decide requests).
+    check_family_member(by=by, family=family, staff_permission="espace_famille.change_request")
     now = now or timezone.now()
     days = sorted(set(days))
     children = list(children)
@@ -217,7 +113,7 @@ def booking_request_submit(
     if not days or not children:
         return result
     with transaction.atomic():
-        activity = _lock_activity(activity.pk)
+        activity = lock_activity(activity.pk)
         calendar = Calendar.load(days[0], days[-1])
         holidays = calendar.public_holiday_set()
         runs = {slot.weekday for slot in activity.slots.all()}
@@ -228,7 +124,7 @@ def booking_request_submit(
             enrolments[child_id].append((start, end, set(weekdays)))
         existing = {
             (b.child_id, b.day): b
-            for b in _locked_bookings().filter(child__in=children, activity=activity, day__in=days)
+            for b in locked_bookings().filter(child__in=children, activity=activity, day__in=days)
         }
         closed = {day: calendar.closed(activity, day) for day in days}
         if not activity.active and kind == "booking":
@@ -248,7 +144,7 @@ def booking_request_submit(
                     runs_weekdays=runs,
                     closed=closed[day],
                     now=now,
-                    limit=_booking_limit(activity, day, holidays),
+                    limit=booking_limit(activity, day, holidays),
                     rule=rule,
                 )
                 if problem:
@@ -259,7 +155,7 @@ def booking_request_submit(
         if not asked:
             return result
         if kind == "cancellation":
-            result.requests = _withdraw(family=family, by=by, activity=activity, asked=asked, now=now)
+            result.requests = withdraw(family=family, by=by, activity=activity, asked=asked, now=now)
         else:
             result.requests = _request(
                 family=family,
@@ -281,34 +177,12 @@ def booking_request_submit(
     return result
 
 
-def _new_request(*, family, by, activity, kind, child, days, now, state=RequestState.PENDING) -> Request:
-    return Request(
-        family=family,
-        kind=REQUEST_KIND[kind],
-        author=by,
-        child=child,
-        activity=activity,
-        subject=f"{_child_name(child)} — {activity.name}",
-        start_date=min(days),
-        end_date=max(days),
-        state=state,
-        decided_at=now if state != RequestState.PENDING else None,
-    )
-
-
-def _per_child(asked):
-    grouped = defaultdict(list)
-    for child, day, booking in asked:
-        grouped[child].append((day, booking))
-    return grouped
-
-
 def _request(*, family, by, activity, kind, asked, justification, now) -> list[Request]:
     """Booking or absence requests: the days move to «Réservation en attente» or «Absence en attente»."""
     requests, lines, history, to_create, to_update = [], [], [], [], []
     stored_justification = ""
-    for child, entries in _per_child(asked).items():
-        request = _new_request(
+    for child, entries in per_child(asked).items():
+        request = new_request(
             family=family, by=by, activity=activity, kind=kind, child=child, days=[d for d, _ in entries], now=now
         )
         if justification is not None:
@@ -350,66 +224,7 @@ def _request(*, family, by, activity, kind, asked, justification, now) -> list[R
     days = defaultdict(list)
     for request, booking in lines:
         days[request.pk].append(f"{booking.day:%Y-%m-%d}")
-    _log([(r, "portail.request.submit", {"days": days[r.pk]}) for r in requests], by=by)
-    return requests
-
-
-def _withdraw(*, family, by, activity, asked, now) -> list[Request]:
-    """The family withdraws its pending requests of these days: a cancellation request, accepted at once."""
-    bookings = [booking for _, _, booking in asked]
-    withdrawn = list(
-        RequestLine.objects.select_for_update(of=("self",))
-        .filter(booking__in=bookings, state=LineState.PENDING, request__kind__in=DECIDED_KINDS)
-        .order_by("pk")
-    )
-    requests, history, lines = [], [], []
-    for child, entries in _per_child(asked).items():
-        request = _new_request(
-            family=family,
-            by=by,
-            activity=activity,
-            kind="cancellation",
-            child=child,
-            days=[d for d, _ in entries],
-            now=now,
-            state=RequestState.ACCEPTED,
-        )
-        request.save()
-        requests.append(request)
-        for day, booking in entries:
-            new_state = planning_rules.next_state(booking.state, planning_rules.Event.WITHDRAW)
-            history.append(_history(booking, new_state, by=by, request_id=request.pk, reason="Retrait par la famille"))
-            booking.state = new_state
-            lines.append(
-                RequestLine(request=request, day=day, booking=booking, state=LineState.ACCEPTED, decided_at=now)
-            )
-    _save_states(bookings, now)
-    BookingHistory.objects.bulk_create(history)
-    RequestLine.objects.bulk_create(lines)
-    RequestEvent.objects.bulk_create(RequestEvent(request=r, kind=EventKind.SUBMITTED, author=by) for r in requests)
-    days = defaultdict(list)
-    for line in lines:
-        days[line.request.pk].append(f"{line.day:%Y-%m-%d}")
-    _log([(r, "portail.request.submit", {"days": days[r.pk]}) for r in requests], by=by)
-    if withdrawn:
-        RequestLine.objects.filter(pk__in=[line.pk for line in withdrawn]).update(
-            state=LineState.WITHDRAWN, decided_at=now
-        )
-        originals = {line.request_id for line in withdrawn}
-        RequestEvent.objects.bulk_create(
-            RequestEvent(request_id=pk, kind=EventKind.WITHDRAWN, author=by) for pk in sorted(originals)
-        )
-        withdrawn_days = defaultdict(list)
-        for line in withdrawn:
-            withdrawn_days[line.request_id].append(f"{line.day:%Y-%m-%d}")
-        _log(
-            [
-                (request, "portail.request.withdraw", {"days": withdrawn_days[request.pk]})
-                for request in Request.objects.filter(pk__in=originals).order_by("pk")
-            ],
-            by=by,
-        )
-        _settle_requests(originals, by=None, now=now, withdrawal=True)
+    log_requests([(r, "portail.request.submit", {"days": days[r.pk]}) for r in requests], by=by)
     return requests
 
 
@@ -427,7 +242,7 @@ def booking_request_decide(
         activity_id, kind = Request.objects.values_list("activity_id", "kind").get(pk=request.pk)
         if kind not in DECIDED_KINDS:
             raise ValueError("Only booking and absence requests are decided per day.")
-        activity = _lock_activity(activity_id)
+        activity = lock_activity(activity_id)
         request = Request.objects.select_for_update().get(pk=request.pk)
         lines = list(RequestLine.objects.select_for_update().filter(request=request))
         by_key = {}
@@ -488,7 +303,7 @@ def _decide_pending(*, activity, request_ids, by, accept: bool, message: str = "
     activities = {activity.pk: activity} if activity is not None else {}
     for activity_id in activity_ids:
         if activity_id not in activities:
-            activities[activity_id] = _lock_activity(activity_id)
+            activities[activity_id] = lock_activity(activity_id)
     requests = {
         r["pk"]: r
         for r in Request.objects.select_for_update()
@@ -520,8 +335,8 @@ def _decide_pending(*, activity, request_ids, by, accept: bool, message: str = "
 def _decide(*, activity: Activity, decisions: list[_Decision], by, message: str) -> None:
     """Apply decisions on one activity (locked by the caller): bookings, waiting list, lines, requests."""
     now = timezone.now()
-    bookings = {b.pk: b for b in _locked_bookings().filter(pk__in=[d.booking_id for d in decisions])}
-    holidays = _holidays_around(b.day for b in bookings.values())
+    bookings = {b.pk: b for b in locked_bookings().filter(pk__in=[d.booking_id for d in decisions])}
+    holidays = holidays_around(b.day for b in bookings.values())
     history, moved, freed, takers = [], [], set(), defaultdict(list)
     accepted_lines, refused_lines = [], []
     for decision in decisions:
@@ -538,7 +353,7 @@ def _decide(*, activity: Activity, decisions: list[_Decision], by, message: str)
             # An absence's lateness is judged when the family declared it: queued_at holds that moment.
             event = planning_rules.absence_event(
                 now_or_declared_at=booking.queued_at,
-                limit=_cancel_limit(activity, booking.day, holidays),
+                limit=cancel_limit(activity, booking.day, holidays),
                 justified=booking.justified,
                 late_billed=activity.late_absence_billed,
             )
@@ -547,21 +362,19 @@ def _decide(*, activity: Activity, decisions: list[_Decision], by, message: str)
         new_state = planning_rules.next_state(booking.state, event)
         if booking.state in planning_rules.HOLDS_A_PLACE and new_state not in planning_rules.HOLDS_A_PLACE:
             freed.add(booking.day)
-        history.append(_history(booking, new_state, by=by, request_id=decision.request_id, reason=message))
+        history.append(history_row(booking, new_state, by=by, request_id=decision.request_id, reason=message))
         booking.state = new_state
         moved.append(booking)
-    promoted = _allocate(
-        activity=activity, days=freed | set(takers), takers=takers, by=by, history=history, moved=moved
-    )
-    _save_states(moved, now)
+    promoted = allocate(activity=activity, days=freed | set(takers), takers=takers, by=by, history=history, moved=moved)
+    save_states(moved, now)
     BookingHistory.objects.bulk_create(history)
     if accepted_lines:
         RequestLine.objects.filter(pk__in=accepted_lines).update(state=LineState.ACCEPTED, decided_at=now)
     if refused_lines:
         RequestLine.objects.filter(pk__in=refused_lines).update(state=LineState.REFUSED, decided_at=now)
-    families = _settle_requests({d.request_id for d in decisions}, by=by, now=now, message=message)
+    families = settle_requests({d.request_id for d in decisions}, by=by, now=now, message=message)
     _record_notices(decisions, families=families, bookings=bookings, now=now, message=message)
-    _announce(activity=activity, promoted=promoted)
+    announce(activity=activity, promoted=promoted)
 
 
 def _record_notices(decisions: list[_Decision], *, families: dict, bookings: dict, now: datetime, message: str) -> None:
@@ -581,234 +394,3 @@ def _record_notices(decisions: list[_Decision], *, families: dict, bookings: dic
             for d in decisions
         ]
     )
-
-
-def _allocate(*, activity, days, takers, by, history, moved) -> list[Booking]:
-    """Give each day's free places in the order of request, to the waiting list and the bookings accepted now.
-
-    takers: {day: [(pending booking, request id)]} being accepted. Those left without a place wait.
-    Returns the waiting bookings promoted (to be announced)."""
-    if not days:
-        return []
-    holding = {
-        row["day"]: row["n"]
-        for row in Booking.objects.filter(activity=activity, day__in=days, state__in=planning_rules.HOLDS_A_PLACE)
-        .values("day")
-        .annotate(n=Count("pk"))
-    }
-    # The changes of this call are not written yet: count what they change.
-    day_of = {booking.pk: booking.day for booking in moved}
-    for entry in history:
-        was, holds = entry.from_state in planning_rules.HOLDS_A_PLACE, entry.to_state in planning_rules.HOLDS_A_PLACE
-        if was != holds:
-            day = day_of[entry.booking_id]
-            holding[day] = holding.get(day, 0) + (1 if holds else -1)
-    waiting = defaultdict(list)
-    taken = {booking.pk for entries in takers.values() for booking, _ in entries}
-    for booking in (
-        _locked_bookings()
-        .filter(activity=activity, day__in=days, state=planning_rules.WAITING)
-        .exclude(pk__in=taken)
-        .order_by("queued_at", "pk")
-    ):
-        waiting[booking.day].append((booking, None))
-    promoted = []
-    for day in sorted(days):
-        queue = sorted(waiting[day] + takers.get(day, []), key=lambda entry: (entry[0].queued_at, entry[0].pk))
-        held = holding.get(day, 0)
-        for booking, request_id in queue:
-            outcome = planning_rules.place_outcome(holding=held, capacity=activity.capacity)
-            if booking.state == planning_rules.WAITING:
-                if outcome != planning_rules.Event.ACCEPT:
-                    continue
-                event, reason = planning_rules.Event.PROMOTE, "Une place s'est libérée"
-                promoted.append(booking)
-            else:
-                event, reason = outcome, ""
-            new_state = planning_rules.next_state(booking.state, event)
-            if new_state in planning_rules.HOLDS_A_PLACE:
-                held += 1
-            history.append(_history(booking, new_state, by=by, request_id=request_id, reason=reason))
-            booking.state = new_state
-            moved.append(booking)
-    return promoted
-
-
-def _settle_requests(request_ids, *, by, now, message: str = "", withdrawal: bool = False) -> dict[int, int]:
-    """Each request's state from its lines; a decided request gets its event (the message) and its log entry.
-
-    Returns {request id: family id}."""
-    if not request_ids:
-        return {}
-    states = defaultdict(list)
-    days = defaultdict(list)
-    for request_id, state, day in RequestLine.objects.filter(request__in=request_ids).values_list(
-        "request_id", "state", "day"
-    ):
-        states[request_id].append(state)
-        if state != LineState.PENDING:
-            days[request_id].append((day, state))
-    requests = {r.pk: r for r in Request.objects.filter(pk__in=request_ids)}
-    changed, events, entries = [], [], []
-    message = message.strip()
-    for request_id in sorted(request_ids):
-        request = requests[request_id]
-        state = demandes_rules.request_state(states[request_id])
-        if state == RequestState.PENDING:
-            if not withdrawal:
-                request.decided_by = by
-                changed.append(request)
-                if message:
-                    events.append(RequestEvent(request=request, kind=EventKind.MESSAGE, author=by, message=message))
-            continue
-        if withdrawal:
-            request.state, request.decided_at = state, now
-            changed.append(request)
-            continue
-        request.state, request.decided_at, request.decided_by = state, now, by
-        changed.append(request)
-        event_kind, action = DECISION[state]
-        events.append(RequestEvent(request=request, kind=event_kind, author=by, message=message))
-        entries.append(
-            (
-                request,
-                action,
-                {
-                    "message": message,
-                    "accepted": [f"{d:%Y-%m-%d}" for d, s in sorted(days[request_id]) if s == LineState.ACCEPTED],
-                    "refused": [f"{d:%Y-%m-%d}" for d, s in sorted(days[request_id]) if s == LineState.REFUSED],
-                },
-            )
-        )
-    # Requests decided together share their new values: one UPDATE per state, not a CASE per request.
-    groups = defaultdict(list)
-    for request in changed:
-        groups[(request.state, request.decided_at, request.decided_by_id)].append(request.pk)
-    for (state, decided_at, decided_by_id), pks in groups.items():
-        Request.objects.filter(pk__in=pks).update(state=state, decided_at=decided_at, decided_by_id=decided_by_id)
-    RequestEvent.objects.bulk_create(events)
-    _log(entries, by=by)
-    return {pk: request.family_id for pk, request in requests.items()}
-
-
-def _announce(*, activity: Activity, promoted: list[Booking]) -> None:
-    """Tell the family of each promoted day: a message on its booking request and an email."""
-    if not promoted:
-        return
-    lines = {}
-    for line in (
-        RequestLine.objects.filter(booking__in=promoted, request__kind=RequestKind.BOOKING, state=LineState.ACCEPTED)
-        .select_related("request__author", "booking__child")
-        .order_by("pk")
-    ):
-        lines[line.booking_id] = line
-    events, notices, now = [], [], timezone.now()
-    for booking in promoted:
-        line = lines.get(booking.pk)
-        if line is None:
-            continue
-        # A promotion is a decision too: the day moves from «En liste d'attente» to booked.
-        notices.append(
-            DecisionNotice(
-                family_id=line.request.family_id,
-                request=line.request,
-                line=line,
-                decided_at=now,
-                state=decided_day_status(accept=True, booking_state=booking.state),
-            )
-        )
-        child = line.booking.child
-        text = (
-            f"Une place s'est libérée : {activity.name} du {formats.day_month(booking.day)} "
-            f"pour {child.first_name} est réservé."
-        )
-        events.append(RequestEvent(request=line.request, kind=EventKind.MESSAGE, message=text))
-        author = line.request.author
-        if author is not None and author.email:
-            notifications.queue(
-                kind=PROMOTED_EMAIL,
-                to=author.email,
-                key=f"{PROMOTED_EMAIL}:{booking.pk}:{booking.queued_at:%Y%m%d%H%M%S%f}",
-                context={
-                    "civilite": author.civility,
-                    "prenom": author.first_name,
-                    "nom": author.last_name.upper(),
-                    "nom_complet": author.display_name,
-                    "enfant": f"{child.first_name} {child.last_name.upper()}",
-                    "activite": activity.name,
-                    "jour": formats.day_month(booking.day),
-                },
-            )
-    RequestEvent.objects.bulk_create(events)
-    digests.notices_record(notices)
-
-
-# The service cancels ----------------------------------------------------------------------------------------
-
-
-def booking_cancel(*, booking: Booking, by: AbstractUser | None, reason: str = "") -> Booking:
-    """The service cancels a booked day: the place goes to the first in line, and the family sees it in
-    «Mes demandes» as an accepted cancellation carrying the reason."""
-    now = timezone.now()
-    with transaction.atomic():
-        activity = _lock_activity(booking.activity_id)
-        booking = _locked_bookings().select_related("child").get(pk=booking.pk)
-        new_state = planning_rules.next_state(booking.state, planning_rules.Event.CANCEL)
-        child = booking.child
-        request = _new_request(
-            family=Family(pk=child.family_id),
-            by=by,
-            activity=activity,
-            kind="cancellation",
-            child=child,
-            days=[booking.day],
-            now=now,
-            state=RequestState.ACCEPTED,
-        )
-        request.decided_by = by
-        request.save()
-        line = RequestLine.objects.create(
-            request=request, day=booking.day, booking=booking, state=LineState.ACCEPTED, decided_at=now
-        )
-        RequestEvent.objects.create(request=request, kind=EventKind.ACCEPTED, author=by, message=reason.strip())
-        digests.notices_record(
-            [
-                DecisionNotice(
-                    family_id=child.family_id,
-                    request=request,
-                    line=line,
-                    decided_at=now,
-                    state=decided_day_status(accept=True, booking_state=new_state),
-                    message=reason.strip(),
-                )
-            ]
-        )
-        history = [_history(booking, new_state, by=by, request_id=request.pk, reason=reason)]
-        booking.state = new_state
-        moved = [booking]
-        promoted = _allocate(activity=activity, days={booking.day}, takers={}, by=None, history=history, moved=moved)
-        _save_states(moved, now)
-        BookingHistory.objects.bulk_create(history)
-        _log([(request, "portail.request.accept", {"message": reason, "accepted": [str(booking.day)]})], by=by)
-        _announce(activity=activity, promoted=promoted)
-    booking.refresh_from_db()
-    return booking
-
-
-def waiting_list_refill(*, activity: Activity, by: AbstractUser | None, today: date | None = None) -> list[Booking]:
-    """Give the places an activity gained (its capacity raised or removed) to the waiting list, in request order,
-    on every day to come that has children waiting. Returns the bookings promoted (each family is told)."""
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        activity = _lock_activity(activity.pk)
-        days = set(
-            Booking.objects.filter(activity=activity, state=planning_rules.WAITING, day__gte=today).values_list(
-                "day", flat=True
-            )
-        )
-        history, moved = [], []
-        promoted = _allocate(activity=activity, days=days, takers={}, by=by, history=history, moved=moved)
-        _save_states(moved, timezone.now())
-        BookingHistory.objects.bulk_create(history)
-        _announce(activity=activity, promoted=promoted)
-    return promoted

@@ -29,5 +29,5 @@ def submitted_application(*, family_name: str, child: str, choices: list, entry_
         "care_kind": "regulier",
         **{f"choice{index}": facility.pk for index, facility in enumerate(choices, start=1)},
     }
-    services.draft_save(family=family, values=values)
+    services.draft_save(family=family, values=values, by=user)
     return services.application_submit(family=family, by=user).creche_application

@@ -15,7 +15,9 @@ def test_the_demo_is_idempotent(site):
     aderno = FamilyFactory(name="ADERNO")
     GuardianFactory(family=aderno, email="aderno@example.org")
     Subscription.objects.create(user=UserFactory(email="aderno@example.org"), family=aderno, method="code")
-    FamilyFactory(name="BLMAN")
+    Subscription.objects.create(
+        user=UserFactory(email="blman@example.org"), family=FamilyFactory(name="BLMAN"), method="code"
+    )
     demo.load()
     demo.load()
     assert Facility.objects.filter(kind=FacilityKind.CRECHE).count() == 3

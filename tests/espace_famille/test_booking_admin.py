@@ -38,6 +38,7 @@ from tests.factories import (
     FamilyFactory,
     GuardianFactory,
     UserFactory,
+    family_parent,
 )
 from tests.intents import intent_in, submit
 
@@ -117,7 +118,7 @@ def household(activity, name, first_name="Léa", **child):
 def ask(child, activity, kind, *days) -> Request:
     result = planning_services.booking_request_submit(
         family=child.family,
-        by=None,
+        by=family_parent(child.family),
         children=[child],
         activity=activity,
         kind=kind,
@@ -363,7 +364,11 @@ def queue(evening, morning):
     absence = ask(ugo, evening, "absence", MONDAY)
     guardian = GuardianFactory(family=lea.family, first_name="Jean", phone="0102030405")
     file_request = modifications_services.family_file_submit(
-        family=lea.family, kind=RequestKind.GUARDIAN_CHANGE, values={"phone": "0611223344"}, by=None, guardian=guardian
+        family=lea.family,
+        kind=RequestKind.GUARDIAN_CHANGE,
+        values={"phone": "0611223344"},
+        by=family_parent(lea.family),
+        guardian=guardian,
     )
     return {
         "lea": lea,
@@ -614,7 +619,7 @@ def test_the_certificate_of_an_absence_is_downloaded_by_staff_only(client, instr
     )
     planning_services.booking_request_submit(
         family=ugo.family,
-        by=None,
+        by=family_parent(ugo.family),
         children=[ugo],
         activity=evening,
         kind="absence",

@@ -11,7 +11,7 @@ from commun.clock import PARIS
 from espace_famille.demandes.models import Request
 from espace_famille.planning import rules, services
 from espace_famille.planning.models import Booking, BookingHistory
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory, family_parent
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -30,7 +30,7 @@ def asked(activity, day) -> Request:
     EnrolmentFactory(child=child, activity=activity)
     services.booking_request_submit(
         family=child.family,
-        by=UserFactory(),
+        by=family_parent(child.family),
         children=[child],
         activity=activity,
         kind="booking",

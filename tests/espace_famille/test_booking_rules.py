@@ -13,7 +13,7 @@ from espace_famille.planning import rules as planning_rules
 from espace_famille.planning import services
 from espace_famille.planning.models import BookingState
 from espace_famille.planning.rules import Event, Skip
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, parent_of
 
 # The table as DESIGN.md tells it, written out again so that a change to rules.TRANSITIONS has to be deliberate.
 EXPECTED = {
@@ -291,7 +291,7 @@ def household(db):
     activity = ActivityFactory(weekdays=[0, 1, 2, 3, 4])
     child = ChildFactory()
     EnrolmentFactory(child=child, activity=activity, start_date=date(2026, 9, 1), end_date=date(2027, 7, 3))
-    return child, activity, UserFactory()
+    return child, activity, parent_of(child.family)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -21,11 +21,12 @@ from espace_famille.demandes.models import (
     RequestState,
 )
 from espace_famille.planning import services
+from espace_famille.planning.cancellation import booking_cancel
 from espace_famille.planning.exceptions import BookingNotAllowed
 from espace_famille.planning.models import Booking, BookingHistory, Closure, DeadlineKind, HolidayRule
 from notifications.models import OutboxMessage
 from tests.commun import hostile
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory, parent_of
 
 pytestmark = pytest.mark.django_db
 
@@ -37,8 +38,8 @@ class Household:
     """A parent, a family and a child enrolled in an activity (Monday, Tuesday, Thursday, Friday)."""
 
     def __init__(self, activity, first_name="Léa"):
-        self.parent = UserFactory()
         self.family = FamilyFactory()
+        self.parent = parent_of(self.family)
         self.child = ChildFactory(family=self.family, first_name=first_name)
         self.activity = activity
         EnrolmentFactory(child=self.child, activity=activity)
@@ -568,7 +569,7 @@ def test_withdrawing_from_the_waiting_list_gives_up_the_turn(small, instructor):
         booked(household, MONDAY, by=instructor)
 
     second.ask("cancellation", MONDAY)
-    services.booking_cancel(booking=Booking.objects.get(child=first.child), by=instructor, reason="Sortie annulée")
+    booking_cancel(booking=Booking.objects.get(child=first.child), by=instructor, reason="Sortie annulée")
 
     assert (first.state(MONDAY), second.state(MONDAY), third.state(MONDAY)) == ("cancelled", "cancelled", "booked")
 
@@ -578,9 +579,7 @@ def test_the_service_cancels_a_booked_day_and_promotes_the_first_in_line(small, 
     booked(first, MONDAY, by=instructor)
     booked(second, MONDAY, by=instructor)
 
-    booking = services.booking_cancel(
-        booking=Booking.objects.get(child=first.child), by=instructor, reason="Sortie scolaire"
-    )
+    booking = booking_cancel(booking=Booking.objects.get(child=first.child), by=instructor, reason="Sortie scolaire")
 
     assert booking.state == "cancelled"
     assert second.state(MONDAY) == "booked"
@@ -590,7 +589,7 @@ def test_the_service_cancels_a_booked_day_and_promotes_the_first_in_line(small, 
     history = BookingHistory.objects.get(booking=booking, to_state="cancelled")
     assert (history.from_state, history.by, history.reason) == ("booked", instructor, "Sortie scolaire")
     with pytest.raises(InvalidTransition):
-        services.booking_cancel(booking=booking, by=instructor)
+        booking_cancel(booking=booking, by=instructor)
 
 
 # Automatic acceptance ---------------------------------------------------------------------------------------
@@ -663,7 +662,8 @@ def _many_pending(children: int, days_each: int):
     """`children` children of one family, each asking `days_each` days of an activity open every day but the
     public holidays. Returns the activity and the number of days requested."""
     activity = ActivityFactory(holiday_rule=HolidayRule.ALWAYS, weekdays=list(range(7)), capacity=3 * children)
-    family, parent = FamilyFactory(), UserFactory()
+    family = FamilyFactory()
+    parent = parent_of(family)
     kids = [ChildFactory(family=family) for _ in range(children)]
     for kid in kids:
         EnrolmentFactory(
@@ -713,7 +713,7 @@ def test_bulk_acceptance_fills_the_places_in_the_order_of_the_requests(small, in
 
     assert [h.state(MONDAY) for h in households] == ["waiting", "booked", "waiting"]
     assert [h.state(TUESDAY) for h in households] == ["waiting", "booked", "waiting"]
-    services.booking_cancel(booking=Booking.objects.get(child=households[1].child, day=MONDAY), by=instructor)
+    booking_cancel(booking=Booking.objects.get(child=households[1].child, day=MONDAY), by=instructor)
     assert [h.state(MONDAY) for h in households] == ["waiting", "cancelled", "booked"]
 
 

@@ -286,10 +286,10 @@ def test_the_export_holds_the_familys_crèche_applications_messages_and_justific
 
     staff = UserFactory(is_staff=True)
     values = {"child_first_name": "Noé", "child_last_name": "DURANT", "entry_date": "2027-09-01"}
-    creche_services.draft_save(family=family, values={**values, "choice1": creche("Les Lutins").pk})
+    creche_services.draft_save(family=family, values={**values, "choice1": creche("Les Lutins").pk}, by=parent)
     request = creche_services.application_submit(family=family, by=parent)
     creche_services.decide(request=request, by=staff, decision="refused", message="Plus de place en septembre")
-    creche_services.draft_save(family=family, values={"child_first_name": "Zoé"})
+    creche_services.draft_save(family=family, values={"child_first_name": "Zoé"}, by=parent)
     absence(family, "certificat-medical.pdf")
     other = submitted_application(family_name="AUTRE", child="Intrus", choices=[creche("Les Petits Pas")])
     creche_services.decide(request=other.request, by=staff, decision="refused", message="Refus pour AUTRE")

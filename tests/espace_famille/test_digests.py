@@ -16,6 +16,7 @@ from espace_famille.demandes import digests, tasks
 from espace_famille.demandes.models import DecisionNotice, Request, RequestKind
 from espace_famille.dossier.models import Subscription, SubscriptionMethod
 from espace_famille.modifications import services as modifications_services
+from espace_famille.planning import cancellation
 from espace_famille.planning import services as planning_services
 from espace_famille.planning.models import Booking, HolidayRule
 from notifications import schedules
@@ -291,7 +292,7 @@ def test_automatic_and_waiting_list_decisions_are_in_the_digest(site, instructor
     decide(first_request, moment=paris(2027, 1, 15, 10, 5), accept=[MONDAY], by=instructor)
     decide(second_request, moment=paris(2027, 1, 15, 10, 6), accept=[MONDAY], by=instructor)
     with at(paris(2027, 1, 15, 11)):
-        planning_services.booking_cancel(
+        cancellation.booking_cancel(
             booking=Booking.objects.get(child=first.child, activity=small), by=instructor, reason="Sortie annulée."
         )
     mail.outbox.clear()
@@ -394,8 +395,9 @@ def test_a_family_with_no_confirmed_account_is_marked_without_email(
     site, activity, instructor, django_capture_on_commit_callbacks
 ):
     home = Household(activity)
+    asked = home.ask("booking", MONDAY)
     Subscription.objects.filter(family=home.family).delete()
-    decide(home.ask("booking", MONDAY), moment=paris(2027, 1, 15, 9), accept=[MONDAY], by=instructor)
+    decide(asked, moment=paris(2027, 1, 15, 9), accept=[MONDAY], by=instructor)
     mail.outbox.clear()
 
     result = run(paris(2027, 1, 15, 13), django_capture_on_commit_callbacks)

@@ -12,7 +12,7 @@ from espace_famille.dossier.models import Child, Vaccination
 from espace_famille.modifications import services as modifications_services
 from espace_famille.planning import services as planning_services
 from tests.espace_famille.test_booking_admin import SHEET, ask, household, staff
-from tests.factories import ActivityFactory, ChildFactory, GuardianFactory, UserFactory
+from tests.factories import ActivityFactory, ChildFactory, GuardianFactory, parent_of
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,11 @@ def test_a_request_about_a_child_records_a_read_when_opened(client, instructor):
     child = ChildFactory()
     GuardianFactory(family=child.family)
     request = modifications_services.family_file_submit(
-        family=child.family, kind=RequestKind.CHILD_CHANGE, values={"allergies": "Lait"}, by=UserFactory(), child=child
+        family=child.family,
+        kind=RequestKind.CHILD_CHANGE,
+        values={"allergies": "Lait"},
+        by=parent_of(child.family),
+        child=child,
     )
     client.get(f"/admin/snippets/espace_famille/request/inspect/{request.pk}/")
     [entry] = reads(child)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from espace_famille.demandes.models import RequestKind
 from espace_famille.dossier.models import Subscription
 from espace_famille.modifications import services as modifications_services
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, parent_of
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("espace_famille:requests")
@@ -116,7 +116,7 @@ def test_the_iban_asked_is_masked_in_the_detail(client, parent, family):
 def test_another_familys_request_gives_404_and_anonymous_goes_to_login(client, parent, family):
     other = FamilyFactory()
     child = ChildFactory(family=other)
-    stranger = UserFactory()
+    stranger = parent_of(other)
     theirs = modifications_services.family_file_submit(
         family=other, kind=RequestKind.CHILD_CHANGE, values={"allergies": "arachide"}, by=stranger, child=child
     )

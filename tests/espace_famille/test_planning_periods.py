@@ -10,7 +10,7 @@ from espace_famille.planning import services
 from espace_famille.planning.calendar import Calendar
 from espace_famille.planning.models import ActivitySlot, CalendarSettings, HolidayRule, SlotPeriod
 from espace_famille.planning.selectors import planning_grid
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, family_parent
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=PARIS)
 SCHOOL_MONDAY = date(2026, 11, 23)
@@ -56,7 +56,7 @@ def test_the_mondays_of_the_accueil_de_loisirs_show_in_the_holidays_only(child):
 def test_a_long_request_skips_the_school_mondays_and_says_why(child, leisure):
     result = services.booking_request_submit(
         family=child.family,
-        by=None,
+        by=family_parent(child.family),
         children=[child],
         activity=leisure,
         kind="booking",

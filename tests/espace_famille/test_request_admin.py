@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 
 from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
-from espace_famille.dossier.models import Family, Guardian, Vaccination
+from espace_famille.dossier.models import Family, Guardian, Subscription, Vaccination
 from espace_famille.modifications import services as modifications_services
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 from tests.intents import intent_in, submit
@@ -55,10 +55,17 @@ def parent():
     return UserFactory(email="parent@example.org")
 
 
+def linked(parent, family: Family) -> Family:
+    """The parent's account linked to the family: the family asks through it."""
+    Subscription.objects.get_or_create(user=parent, family=family, defaults={"method": "code"})
+    return family
+
+
 def guardian_change(parent, name="DURANT", **values) -> tuple[Guardian, Request]:
     guardian = GuardianFactory(
         family=FamilyFactory(name=name), first_name="Jean", phone="0102030405", email="jean@example.org"
     )
+    linked(parent, guardian.family)
     request = modifications_services.family_file_submit(
         family=guardian.family,
         kind=RequestKind.GUARDIAN_CHANGE,
@@ -90,7 +97,7 @@ def test_queue_lists_pending_family_file_requests_oldest_first(client, instructo
 def test_queue_filters_by_type_state_family_date_and_name(client, instructor, parent):
     _, durant = guardian_change(parent, "DURANT")
     martin = modifications_services.family_file_submit(
-        family=FamilyFactory(name="MARTIN"),
+        family=linked(parent, FamilyFactory(name="MARTIN")),
         kind=RequestKind.ADDRESS_CHANGE,
         values={"address_line": "1 rue de la Mairie", "city": "Villeneuve"},
         by=parent,
@@ -213,7 +220,7 @@ def test_a_file_changed_again_while_deciding_is_shown_again(client, instructor, 
 
 
 def test_fresh_bank_details_are_checked_before_they_are_applied(client, instructor, parent):
-    family = FamilyFactory(name="DURANT", iban="FR7630006000011234567890189", bic="BNPAFRPP")
+    family = linked(parent, FamilyFactory(name="DURANT", iban="FR7630006000011234567890189", bic="BNPAFRPP"))
     request = modifications_services.family_file_submit(
         family=family, kind=RequestKind.BANK_CHANGE, values={"iban": "FR7610107001011234567890129"}, by=parent
     )
@@ -244,7 +251,7 @@ def test_fresh_bank_details_are_checked_before_they_are_applied(client, instruct
 
 
 def test_a_new_child_is_shown_with_its_tables(client, instructor, parent):
-    family = FamilyFactory(name="DURANT")
+    family = linked(parent, FamilyFactory(name="DURANT"))
     request = modifications_services.family_file_submit(
         family=family,
         kind=RequestKind.CHILD_ADD,

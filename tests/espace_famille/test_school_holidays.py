@@ -12,7 +12,7 @@ from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.planning import services
 from espace_famille.planning.calendar import Calendar
 from espace_famille.planning.models import Closure, HolidayRule
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory, family_parent
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,13 @@ def enrolled(child, **activity):
 
 def ask(child, activity, *days):
     return services.booking_request_submit(
-        family=child.family, by=None, children=[child], activity=activity, kind="booking", days=days, now=ASKED
+        family=child.family,
+        by=family_parent(child.family),
+        children=[child],
+        activity=activity,
+        kind="booking",
+        days=days,
+        now=ASKED,
     )
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from commun import menus
 from commun.clock import PARIS
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes import acknowledgements
 from espace_famille.demandes.models import RequestKind
 from espace_famille.dossier.models import Subscription
@@ -72,7 +73,9 @@ def child(family, activity):
 
 @pytest.fixture
 def instructor():
-    return UserFactory(email="instructeur@example.org", is_staff=True)
+    user = UserFactory(email="instructeur@example.org", is_staff=True)
+    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    return user
 
 
 @pytest.fixture

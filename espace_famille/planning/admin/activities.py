@@ -1,5 +1,6 @@
 """The «Activités» registers (wagtail-modeladmin): facilities, activities with their week and tariffs, closures,
-enrolments. Creating, editing and deleting through them writes Wagtail's audit log (wagtail.create/edit/delete).
+enrolments. Creating and editing go through planning.registers (permission checked, audit entry written);
+deleting writes Wagtail's own.
 
 An activity's week (one row per weekday) and its tariffs are edited on the activity's own form: the models have no
 ParentalKey, so the form carries the seven weekday rows as plain fields and the tariffs as a Django formset."""
@@ -9,7 +10,6 @@ from datetime import time
 from django import forms
 from django.contrib.admin import display
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.forms.models import inlineformset_factory
 from django.utils.timezone import localdate
 from wagtail.admin.forms import WagtailAdminModelForm
@@ -17,13 +17,13 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail_modeladmin.options import ModelAdmin
 
 from commun import formats
+from commun.admin_services import ServiceCreateView, ServiceEditView, model_values
 from espace_famille.dossier.models import Child
-from espace_famille.planning import services
+from espace_famille.planning import registers
 from espace_famille.planning.admin.labels import period_label, weekdays_label
 from espace_famille.planning.models import (
     Activity,
     ActivityPrice,
-    ActivitySlot,
     Closure,
     Enrolment,
     Facility,
@@ -34,7 +34,20 @@ from espace_famille.planning.models import (
 # Registers: facilities -----------------------------------------------------------------------------
 
 
-class FacilityAdmin(ModelAdmin):
+class RegisterAdmin(ModelAdmin):
+    """A register whose create and edit screens write through planning.registers (the form only validates)."""
+
+    create_view_class = ServiceCreateView
+    edit_view_class = ServiceEditView
+
+    def create_instance(self, *, form, by):
+        return registers.register_save(model=self.model, instance=None, values=model_values(form), by=by)
+
+    def edit_instance(self, *, instance, form, by):
+        return registers.register_save(model=self.model, instance=instance, values=model_values(form), by=by)
+
+
+class FacilityAdmin(RegisterAdmin):
     model = Facility
     menu_label = "Structures"
     menu_icon = "home"
@@ -78,7 +91,8 @@ PriceFormSet = inlineformset_factory(
 
 
 class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields())):
-    """The activity, its seven weekday rows (open or not, hours, period) and its tariffs, saved together."""
+    """The activity, its seven weekday rows (open or not, hours, period) and its tariffs, validated together (the
+    ActivityAdmin saves them through registers.activity_save)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -143,28 +157,13 @@ class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields()))
             if self.cleaned_data.get(f"slot_{day.value}_open")
         }
 
-    @transaction.atomic
-    def save(self, commit=True):
-        more_places = "capacity" in self.changed_data and self.instance.pk is not None
-        activity = super().save(commit=commit)
-        if commit:
-            self.save_week_and_prices(activity)
-            if more_places:
-                # The places gained go to the waiting list at once, in request order (each family is told).
-                services.waiting_list_refill(activity=activity, by=getattr(self, "for_user", None))
-        return activity
-
-    def save_week_and_prices(self, activity: Activity) -> None:
-        week = self.week()
-        activity.slots.exclude(weekday__in=week).delete()
-        for weekday, (start, end, period) in week.items():
-            ActivitySlot.objects.update_or_create(
-                activity=activity,
-                weekday=weekday,
-                defaults={"start_time": start, "end_time": end, "period": period},
-            )
-        self.prices.instance = activity
-        self.prices.save()
+    def price_bands(self) -> list[tuple]:
+        """The tariffs kept on the form: (quotient familial up to, price a day)."""
+        return [
+            (row["quotient_max"], row["amount"])
+            for row in self.prices.cleaned_data
+            if row and not row.get("DELETE") and row.get("amount") is not None
+        ]
 
 
 class FormsetPanel(Panel):
@@ -205,7 +204,7 @@ def _week_panel() -> MultiFieldPanel:
     )
 
 
-class ActivityAdmin(ModelAdmin):
+class ActivityAdmin(RegisterAdmin):
     model = Activity
     menu_label = "Activités"
     menu_icon = "date"
@@ -255,6 +254,14 @@ class ActivityAdmin(ModelAdmin):
         base_form_class=ActivityForm,
     )
 
+    def create_instance(self, *, form, by):
+        return self.edit_instance(instance=None, form=form, by=by)
+
+    def edit_instance(self, *, instance, form, by):
+        return registers.activity_save(
+            activity=instance, values=model_values(form), week=form.week(), prices=form.price_bands(), by=by
+        )
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("facility").prefetch_related("slots")
 
@@ -287,7 +294,7 @@ class ClosureForm(WagtailAdminModelForm):
         return cleaned
 
 
-class ClosureAdmin(ModelAdmin):
+class ClosureAdmin(RegisterAdmin):
     model = Closure
     menu_label = "Fermetures"
     menu_icon = "warning"
@@ -352,7 +359,7 @@ class EnrolmentForm(WagtailAdminModelForm):
         return cleaned
 
 
-class EnrolmentAdmin(ModelAdmin):
+class EnrolmentAdmin(RegisterAdmin):
     model = Enrolment
     menu_label = "Inscriptions"
     menu_icon = "form"

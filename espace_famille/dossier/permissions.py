@@ -1,0 +1,22 @@
+"""The actor checks the family-side services make themselves, behind the views' own 404."""
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
+
+from espace_famille.dossier import selectors
+from espace_famille.dossier.models import Family
+
+
+def check_family_member(*, by: AbstractUser | None, family: Family | int, staff_permission: str = "") -> None:
+    """Only a parent whose account is linked to the family file acts on it (PermissionDenied otherwise); where
+    the service may act for a family (staff_permission), a staff member holding that permission too."""
+    if staff_permission and by is not None and by.has_perm(staff_permission):
+        return
+    if not selectors.is_subscribed(user=by, family=family):
+        raise PermissionDenied("Ce dossier famille n'est pas rattaché à votre compte.")
+
+
+def check_staff_permission(*, by: AbstractUser | None, permission: str) -> None:
+    """A staff action needs the permission of its admin screen (PermissionDenied otherwise)."""
+    if by is None or not by.has_perm(permission):
+        raise PermissionDenied("Vous n'avez pas le droit de faire cette action.")
