@@ -38,21 +38,11 @@ from espace_famille.demandes.admin_views import (
 from espace_famille.demandes.exceptions import InvalidTransition, StaleRequest
 from espace_famille.demandes.models import FAMILY_FILE_KINDS, EventKind, Request, RequestKind, RequestState
 from espace_famille.dossier import audit, changes, rules
+from espace_famille.modifications.services import request_target
 
 
 def queue_queryset():
     return Request.objects.filter(kind__in=FAMILY_FILE_KINDS)
-
-
-def request_target(request: Request) -> models.Model | None:
-    """The record a request changes; a child yet to be added has none."""
-    if request.kind == RequestKind.GUARDIAN_CHANGE:
-        return request.guardian
-    if request.kind == RequestKind.CHILD_CHANGE:
-        return request.child
-    if request.kind == RequestKind.CHILD_ADD:
-        return None
-    return request.family
 
 
 # The queue ---------------------------------------------------------------------------------------

@@ -26,7 +26,8 @@ def _subject(kind: str, family: Family, guardian: Guardian | None, child: Child 
     return f"Famille {family.name}"
 
 
-def _target(request: Request) -> models.Model | None:
+def request_target(request: Request) -> models.Model | None:
+    """The record a request changes; a child yet to be added has none."""
     if request.kind == RequestKind.GUARDIAN_CHANGE:
         return request.guardian
     if request.kind == RequestKind.CHILD_CHANGE:
@@ -138,7 +139,7 @@ def file_apply(*, request: Request, by: AbstractUser, values: dict | None = None
     If the file changed since the family asked, StaleRequest is raised unless the instructor gives the
     values to apply (`values`, after looking at the fresh ones)."""
     to_apply = {name: change["after"] for name, change in request.changes.items()}
-    target = _target(request)
+    target = request_target(request)
     if target is not None:
         target = _locked(target)
         stale = rules.stale_fields(request.changes, file_changes.snapshot(target, request.changes))
