@@ -5,6 +5,7 @@ import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import hypothesis
 import pytest
 import time_machine
 from altcha.v2 import Payload, solve_challenge
@@ -20,6 +21,18 @@ from notifications import demo as notifications_demo
 from notifications.models import EmailTemplate
 
 CLOCK_VARIABLE = "PORTAIL_TEST_NOW"
+
+# Hypothesis: `HYPOTHESIS_PROFILE=deep make test` tries ten times as many examples (before a release, or after
+# changing the rules a property covers); the default run keeps each property a few seconds long.
+DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+hypothesis.settings.register_profile("deep", max_examples=1000)
+hypothesis.settings.load_profile("deep" if DEEP else "default")
+
+
+def examples(quick: int) -> int:
+    """How many examples a property that goes through the database or the pages tries: `quick` in the default
+    run, ten times as many in the deep one."""
+    return quick * 10 if DEEP else quick
 
 
 def session_moment(value: str) -> datetime:

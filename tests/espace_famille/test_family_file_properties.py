@@ -24,13 +24,15 @@ from espace_famille.dossier.models import (
     Vaccination,
 )
 from espace_famille.modifications import services as modifications_services
+from tests.conftest import examples
 from tests.espace_famille.page_form import page_form
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-# Each example opens pages and asks; about 30 of them keep the whole file under 20 seconds.
+# Each example opens pages and asks: 15 of them keep each property a few seconds long (HYPOTHESIS_PROFILE=deep
+# tries 150).
 EXAMPLES = settings(
-    max_examples=30,
+    max_examples=examples(15),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
