@@ -12,13 +12,13 @@ from altcha.v2 import Payload, solve_challenge
 from altcha_django.challenge import build_challenge
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client, TestCase
-from wagtail.models import Page, Site
+from wagtail.models import Site
 
 from cms.staff_auth import SECOND_FACTOR
 from home import demo as home_demo
 from notifications import demo as notifications_demo
-from notifications.models import EmailTemplate
 
 CLOCK_VARIABLE = "PORTAIL_TEST_NOW"
 
@@ -71,15 +71,7 @@ def _fresh_cache():
 
 
 def reference_data_build():
-    """The demo municipality's pages, settings and email templates (no families): what every test finds.
-
-    What an earlier session built (a database kept by --reuse-db) goes first, so that a change of the loader shows
-    at once: the pages under the root, the sites with their settings, the email templates."""
-    if root := Page.get_first_root_node():
-        for page in root.get_children().specific():
-            page.delete()
-    Site.objects.all().delete()
-    EmailTemplate.objects.all().delete()
+    """The demo municipality's pages, settings and email templates (no families): what every test finds."""
     home_demo.load()
     notifications_demo.load()
 
@@ -98,11 +90,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings, django_db_keepdb,
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """The test database (one per xdist worker), migrated, holding the reference data: built once per session, and
-    every test's transaction rolls back to it."""
+    """The test database (one per xdist worker) holding the reference data: built once per session, and every
+    test's transaction rolls back to it."""
     global _db_blocker  # noqa: PLW0603 - the teardown hook below has no fixtures
     _db_blocker = django_db_blocker
     with django_db_blocker.unblock():
+        # Whatever a kept database went through (--reuse-db), each session starts from the same state: emptied, as a
+        # transactional test leaves it (the rows Wagtail's data migrations wrote go too), then the reference data.
+        call_command("flush", interactive=False, verbosity=0)
         reference_data_build()
     yield
 
