@@ -29,10 +29,10 @@ from tests.espace_famille.page_form import page_form
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-# Each example opens pages and asks: 15 of them keep each property a few seconds long (HYPOTHESIS_PROFILE=deep
-# tries 150).
+# Each example opens up to a dozen pages and asks (about half a second): 10 of them keep each property under
+# 5 seconds; HYPOTHESIS_PROFILE=deep tries 100.
 EXAMPLES = settings(
-    max_examples=examples(15),
+    max_examples=examples(10),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
