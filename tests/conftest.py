@@ -5,18 +5,34 @@ import time
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import hypothesis
 import pytest
 import time_machine
 from altcha.v2 import Payload, solve_challenge
 from altcha_django.challenge import build_challenge
+from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.test import Client, TestCase
+from wagtail.models import Site
 
 from cms.staff_auth import SECOND_FACTOR
 from home import demo as home_demo
 from notifications import demo as notifications_demo
 
 CLOCK_VARIABLE = "PORTAIL_TEST_NOW"
+
+# Hypothesis: `HYPOTHESIS_PROFILE=deep make test` tries ten times as many examples (before a release, or after
+# changing the rules a property covers); the default run keeps each property a few seconds long.
+DEEP = os.environ.get("HYPOTHESIS_PROFILE") == "deep"
+hypothesis.settings.register_profile("deep", max_examples=1000)
+hypothesis.settings.load_profile("deep" if DEEP else "default")
+
+
+def examples(quick: int) -> int:
+    """How many examples a property that goes through the database or the pages tries: `quick` in the default
+    run, ten times as many in the deep one."""
+    return quick * 10 if DEEP else quick
 
 
 def session_moment(value: str) -> datetime:
@@ -54,11 +70,66 @@ def _fresh_cache():
     cache.clear()
 
 
-@pytest.fixture
-def site(db):
-    """The demo municipality's pages, settings and email templates (no families)."""
+def reference_data_build():
+    """The demo municipality's pages, settings and email templates (no families): what every test finds."""
     home_demo.load()
     notifications_demo.load()
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings, django_db_keepdb, request):
+    """`--reuse-db` (make test) keeps the migrated test database from one run to the next: on SQLite it must then be
+    a file, var/tests.sqlite3 (var/tests_gw0.sqlite3... per xdist worker); `--create-db` builds it again. Without
+    the option each run has its own database in memory."""
+    database = settings.DATABASES["default"]
+    if django_db_keepdb and database["ENGINE"] == "django.db.backends.sqlite3":
+        worker = getattr(request.config, "workerinput", {}).get("workerid")
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        database["TEST"]["NAME"] = str(settings.VAR_DIR / (f"tests_{worker}.sqlite3" if worker else "tests.sqlite3"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database (one per xdist worker) holding the reference data: built once per session, and every
+    test's transaction rolls back to it."""
+    global _db_blocker  # noqa: PLW0603 - the teardown hook below has no fixtures
+    _db_blocker = django_db_blocker
+    with django_db_blocker.unblock():
+        # Whatever a kept database went through (--reuse-db), each session starts from the same state: emptied, as a
+        # transactional test leaves it (the rows Wagtail's data migrations wrote go too), then the reference data.
+        call_command("flush", interactive=False, verbosity=0)
+        reference_data_build()
+    yield
+
+
+_db_blocker = None
+
+
+def _transactional(item) -> bool:
+    """Whether pytest-django ran the test as a TransactionTestCase (its teardown empties every table)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    marked = bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+    return marked or "transactional_db" in fixtures or "live_server" in fixtures
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    # A transactional test (PostgreSQL races, the browser journeys) ends with a flush: the next tests find the
+    # reference data again.
+    try:
+        return (yield)
+    finally:
+        if _db_blocker is not None and _transactional(item):
+            with _db_blocker.unblock():
+                if not Site.objects.exists():
+                    reference_data_build()
+
+
+@pytest.fixture
+def site(db):
+    """The demo municipality's pages, settings and email templates (no families). They are built once per session
+    (django_db_setup above): a test names this fixture to say it leans on them."""
 
 
 def solved_captcha() -> str:

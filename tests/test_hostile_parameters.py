@@ -94,7 +94,7 @@ def _hostile_addresses(route: str) -> list[str]:
 
 def _portal_urls(names, member) -> list[str]:
     urls = []
-    for name in sorted(names):
+    for name in names:
         build = FAMILY.get(name) or SHARED_ARGUMENTS.get(name)
         urls.append(reverse(name, kwargs=build(member) if build else None))
     return urls
@@ -113,23 +113,34 @@ def _real(member) -> dict:
     return {"enfant": member.child.pk, "activite": activity, "family": family, "regie": member.invoice.regie.pk}
 
 
-def test_public_pages_never_answer_a_server_error_to_hostile_parameters(client, site):
+# Each sweep is cut in parts that run side by side (pytest -n), each part a few seconds long: part p of n takes every
+# n-th address from the p-th, so that together the parts ask every address what the whole sweep asked.
+PUBLIC_PARTS, FAMILY_PARTS, ADMIN_PARTS = 2, 5, 12
+
+
+def parts(count: int):
+    return pytest.mark.parametrize("part", range(count), ids=lambda part: f"partie-{part + 1}-sur-{count}")
+
+
+@parts(PUBLIC_PARTS)
+def test_public_pages_never_answer_a_server_error_to_hostile_parameters(client, site, part):
     routes = [route for route, name in PORTAL_ROUTES if name in PUBLIC]
-    urls = sorted({url for route in routes if (url := _concrete(route))})
-    addresses = [address for route in routes for address in _hostile_addresses(route)]
+    urls = sorted({url for route in routes if (url := _concrete(route))})[part::PUBLIC_PARTS]
+    addresses = [address for route in routes for address in _hostile_addresses(route)][part::PUBLIC_PARTS]
     errors = _server_errors(client, urls, _queries(6, {})) + _server_errors(client, addresses, [{}])
     assert not errors, "\n".join(errors)
 
 
-def test_family_pages_never_answer_a_server_error_to_hostile_parameters(client, site, member):
+@parts(FAMILY_PARTS)
+def test_family_pages_never_answer_a_server_error_to_hostile_parameters(client, site, member, part):
     client.force_login(member.user)
-    urls = _portal_urls(set(FAMILY) | set(SHARED_ARGUMENTS) | ACCOUNT, member)
+    urls = _portal_urls(sorted(set(FAMILY) | set(SHARED_ARGUMENTS) | ACCOUNT)[part::FAMILY_PARTS], member)
     addresses = [
         address
         for route, name in PORTAL_ROUTES
         if name in FAMILY or name in SHARED_ARGUMENTS
         for address in _hostile_addresses(route)
-    ]
+    ][part::FAMILY_PARTS]
     errors = _server_errors(client, urls, _queries(6, _real(member))) + _server_errors(client, addresses, [{}])
     assert not errors, "\n".join(errors)
 
@@ -142,12 +153,13 @@ PORTAL_ADMIN += ("/admin/feuille-de-presence/", "/admin/pieces-justificatives/")
 FAILWHALE = "/admin/failwhale/"
 
 
-def test_admin_pages_never_answer_a_server_error_to_hostile_parameters(client, site, member):
+@parts(ADMIN_PARTS)
+def test_admin_pages_never_answer_a_server_error_to_hostile_parameters(client, site, member, part):
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
     urls = [url for url in STAFF_URLS if not url.startswith(ADMIN_OPEN) and url != FAILWHALE]
-    ours = [url for url in urls if url.startswith(PORTAL_ADMIN)]
-    theirs = [url for url in urls if not url.startswith(PORTAL_ADMIN)]
-    addresses = [address for route, _ in _staff_routes() for address in _hostile_addresses(route)]
+    ours = [url for url in urls if url.startswith(PORTAL_ADMIN)][part::ADMIN_PARTS]
+    theirs = [url for url in urls if not url.startswith(PORTAL_ADMIN)][part::ADMIN_PARTS]
+    addresses = [address for route, _ in _staff_routes() for address in _hostile_addresses(route)][part::ADMIN_PARTS]
     errors = (
         _server_errors(client, ours, _queries(3, _real(member)))
         + _server_errors(client, theirs, _queries(1, {}))

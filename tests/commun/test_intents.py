@@ -4,12 +4,12 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.db import connection, transaction
+from django.db import connection
 
 from commun import intents
 from commun.models import UsedIntent
-from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.factories import UserFactory
+from tests.races import RaceWindow, at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 
@@ -105,16 +105,17 @@ def test_two_submissions_of_one_intent_racing_run_the_action_once():
     user = UserFactory()
     token = intents.issue(action="a", subject="s", user=user)
     ran, refused = [], []
+    window = RaceWindow()
 
     def submit():
         try:
             with intents.once(token, action="a", subject="s", user=user):
                 ran.append(1)
-                transaction.get_connection().cursor().execute("SELECT pg_sleep(0.2)")
+                window.hold()
         except intents.AlreadyDone:
             refused.append(1)
 
-    at_the_same_moment(submit, submit)
+    at_the_same_moment(submit, submit, window=window)
     assert (len(ran), len(refused)) == (1, 1)
 
 

@@ -16,9 +16,9 @@ from espace_famille.demandes.models import DecisionNotice, RequestEvent, Request
 from espace_famille.dossier.models import Subscription
 from espace_famille.planning.models import FacilityKind
 from notifications.models import OutboxMessage
-from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.factories import FacilityFactory, FamilyFactory, GuardianFactory, UserFactory
 from tests.intents import intent_in, submit
+from tests.races import at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 STEP = [None] + [reverse("creche:step", args=[n]) for n in (1, 2, 3)]

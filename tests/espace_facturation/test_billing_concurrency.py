@@ -22,9 +22,9 @@ from espace_facturation.models import (
     RunState,
 )
 from tests.conftest import CommittingClient
-from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.factories import ActivityFactory
 from tests.intents import intent_in
+from tests.races import at_the_same_moment
 
 from .factories import MONDAYS, NOVEMBER, billed_household, book, household, regie, staff
 from .test_billing_admin import PAYMENT

@@ -1,7 +1,5 @@
 """Capacity holds when two instructors accept the last place of a day at the same moment (PostgreSQL only)."""
 
-import threading
-import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -12,6 +10,7 @@ from espace_famille.demandes.models import Request
 from espace_famille.planning import rules, services
 from espace_famille.planning.models import Booking, BookingHistory
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory, family_parent
+from tests.races import RaceWindow, at_the_same_moment
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -40,38 +39,19 @@ def asked(activity, day) -> Request:
     return Request.objects.get(child=child)
 
 
-def at_the_same_moment(*actions):
-    """Run each action in its own thread (its own connection), released together by a barrier."""
-    barrier = threading.Barrier(len(actions))
-    errors = []
-
-    def run(action):
-        try:
-            barrier.wait(timeout=10)
-            action()
-        except Exception as error:  # reported to the test below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    assert not errors, errors
-
-
 @pytest.fixture
 def slow_decisions(monkeypatch):
-    """Widen the race: each decision pauses between counting the places held and writing its outcome."""
+    """Hold the race open: each decision waits, between counting the places held and writing its outcome, until
+    the other one is there too or waits for its lock."""
+    window = RaceWindow()
     place_outcome = rules.place_outcome
 
     def slow(**kwargs):
-        time.sleep(0.3)
+        window.hold()
         return place_outcome(**kwargs)
 
     monkeypatch.setattr(rules, "place_outcome", slow)
+    return window
 
 
 @pytest.mark.parametrize("round_", range(ROUNDS))
@@ -86,6 +66,7 @@ def test_two_instructors_accepting_the_last_place_book_one_child_and_queue_the_o
     at_the_same_moment(
         lambda: services.booking_request_decide(request=one, by=first, accept=[day]),
         lambda: services.booking_requests_bulk_decide(requests=[other.pk], by=second, accept=True),
+        window=slow_decisions,
     )
 
     states = sorted(Booking.objects.filter(child__requests__in=[one, other], day=day).values_list("state", flat=True))
@@ -112,7 +93,9 @@ def test_two_families_booking_the_last_place_of_an_automatic_activity_at_the_sam
             now=datetime(2026, 11, 1, tzinfo=PARIS),
         )
 
-    at_the_same_moment(*(book(child, parent) for child, parent in zip(children, parents, strict=True)))
+    at_the_same_moment(
+        *(book(child, parent) for child, parent in zip(children, parents, strict=True)), window=slow_decisions
+    )
 
     states = sorted(Booking.objects.filter(activity=activity, day=FIRST_MONDAY).values_list("state", flat=True))
     assert states == ["booked", "waiting"]

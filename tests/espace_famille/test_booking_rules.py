@@ -13,6 +13,7 @@ from espace_famille.planning import rules as planning_rules
 from espace_famille.planning import services
 from espace_famille.planning.models import BookingState
 from espace_famille.planning.rules import Event, Skip
+from tests.conftest import examples
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, parent_of
 
 # The table as DESIGN.md tells it, written out again so that a change to rules.TRANSITIONS has to be deliberate.
@@ -294,7 +295,7 @@ def household(db):
     return child, activity, parent_of(child.family)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(25), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     start=dates,
     length=st.integers(min_value=0, max_value=45),

@@ -1,7 +1,5 @@
 """The processing digests («Accusé de traitement») of 13:00 and 18:00, read in the emails actually sent."""
 
-import threading
-import time
 from datetime import UTC, date, datetime
 from unittest import mock
 
@@ -23,6 +21,7 @@ from notifications import schedules
 from notifications import services as outbox
 from notifications.models import OutboxMessage, OutboxStatus
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.races import RaceWindow, at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 
@@ -443,31 +442,22 @@ def test_two_workers_running_the_same_slot_send_it_once(site, activity, instruct
         decide(household.ask("booking", MONDAY), moment=paris(2027, 1, 15, 9), accept=[MONDAY], by=instructor)
     recipients = digests._recipients
 
+    window = RaceWindow()
+
     def slow_recipients(family_ids):
-        # Widen the race: each run pauses once it has read the decisions, before it queues and marks them.
-        time.sleep(0.3)
+        # Hold the race open: each run waits, once it has read the decisions and before it queues and marks them,
+        # until the other run is there too or waits for its lock.
+        window.hold()
         return recipients(family_ids)
 
     monkeypatch.setattr(digests, "_recipients", slow_recipients)
-    barrier = threading.Barrier(2)
-    results, errors = [], []
+    results = []
 
     def worker():
-        try:
-            barrier.wait(timeout=10)
-            results.append(digests.digests_send(slot_end=paris(2027, 1, 15, 13)))
-        except Exception as error:  # reported below
-            errors.append(error)
-        finally:
-            connection.close()
+        results.append(digests.digests_send(slot_end=paris(2027, 1, 15, 13)))
 
-    threads = [threading.Thread(target=worker) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    at_the_same_moment(worker, worker, window=window)
 
-    assert not errors, errors
     assert sorted(r.emails for r in results) == [0, 30]
     assert OutboxMessage.objects.filter(kind="requests_processed").count() == 30
     assert not DecisionNotice.objects.filter(digest_key__isnull=True).exists()

@@ -24,13 +24,15 @@ from espace_famille.dossier.models import (
     Vaccination,
 )
 from espace_famille.modifications import services as modifications_services
+from tests.conftest import examples
 from tests.espace_famille.page_form import page_form
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-# Each example opens pages and asks; about 30 of them keep the whole file under 20 seconds.
+# Each example opens up to a dozen pages and asks (about half a second): 10 of them keep each property under
+# 5 seconds; HYPOTHESIS_PROFILE=deep tries 100.
 EXAMPLES = settings(
-    max_examples=30,
+    max_examples=examples(10),
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

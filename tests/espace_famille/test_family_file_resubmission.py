@@ -14,9 +14,9 @@ from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.dossier.models import Subscription
 from tests.conftest import CommittingClient
 from tests.espace_famille.page_form import edited
-from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.espace_famille.test_photos import image_file
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.races import at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 

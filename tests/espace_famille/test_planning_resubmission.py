@@ -19,8 +19,8 @@ from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
     parent,
     text,
 )
-from tests.espace_famille.test_booking_concurrency import at_the_same_moment
 from tests.intents import intent_in
+from tests.races import at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 PLANNING = reverse("espace_famille:planning")

@@ -1,6 +1,5 @@
 """The outbox: written with its cause, sent once, retried, swept."""
 
-import threading
 from unittest import mock
 
 import pytest
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from notifications import services
 from notifications.models import OutboxMessage, OutboxStatus
+from tests.races import RaceWindow, at_the_same_moment
 
 pytestmark = pytest.mark.django_db
 
@@ -109,27 +109,17 @@ def test_two_workers_sending_the_same_row_send_it_once():
         body_html="<p>t</p>",
     )
     sent = []
-    barrier = threading.Barrier(2)
+    window = RaceWindow()
     real_send = mail.EmailMultiAlternatives.send
 
     def slow_send(self, *args, **kwargs):
-        import time
-
-        time.sleep(0.3)  # hold the row lock while the other worker arrives
+        window.hold()  # hold the row lock until the other worker has arrived
         return real_send(self, *args, **kwargs)
 
     def worker():
-        barrier.wait()
-        try:
-            sent.append(services.outbox_send(message_id=row.pk))
-        finally:
-            connection.close()
+        sent.append(services.outbox_send(message_id=row.pk))
 
     with mock.patch.object(mail.EmailMultiAlternatives, "send", slow_send):
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
+        at_the_same_moment(worker, worker, window=window)
     assert sorted(sent) == [False, True]
     assert len(mail.outbox) == 1
