@@ -120,7 +120,8 @@ def pytest_runtest_teardown(item, nextitem):
     try:
         return (yield)
     finally:
-        if _db_blocker is not None and _transactional(item):
+        # After the last test (nextitem None) the session's fixtures, test database included, are already gone.
+        if _db_blocker is not None and nextitem is not None and _transactional(item):
             with _db_blocker.unblock():
                 if not Site.objects.exists():
                     reference_data_build()
