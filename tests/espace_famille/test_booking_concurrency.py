@@ -80,7 +80,7 @@ def test_two_families_booking_the_last_place_of_an_automatic_activity_at_the_sam
     children = [ChildFactory(), ChildFactory()]
     for child in children:
         EnrolmentFactory(child=child, activity=activity)
-    parents = [UserFactory(), UserFactory()]
+    parents = [family_parent(child.family) for child in children]
 
     def book(child, parent):
         return lambda: services.booking_request_submit(
