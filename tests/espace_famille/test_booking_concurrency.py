@@ -9,7 +9,7 @@ from commun.clock import PARIS
 from espace_famille.demandes.models import Request
 from espace_famille.planning import rules, services
 from espace_famille.planning.models import Booking, BookingHistory
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory, family_parent, parent_of
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory, family_parent
 from tests.races import RaceWindow, at_the_same_moment
 
 pytestmark = [
@@ -80,7 +80,7 @@ def test_two_families_booking_the_last_place_of_an_automatic_activity_at_the_sam
     children = [ChildFactory(), ChildFactory()]
     for child in children:
         EnrolmentFactory(child=child, activity=activity)
-    parents = [parent_of(child.family) for child in children]
+    parents = [family_parent(child.family) for child in children]
 
     def book(child, parent):
         return lambda: services.booking_request_submit(
