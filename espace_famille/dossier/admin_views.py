@@ -3,17 +3,15 @@ subscriptions; a family or a subscription is created through its service, a chil
 
 from django.contrib.admin import display
 from django.db.models import Count
-from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.html import format_html
 from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
 from localflavor.generic.forms import BICFormField, IBANFormField
-from wagtail.admin import messages
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
-from wagtail_modeladmin.views import CreateView, IndexView
+from wagtail_modeladmin.views import IndexView
 
 from commun import admin_services
 from espace_famille.dossier import audit
@@ -29,8 +27,8 @@ from espace_famille.dossier.models import (
 )
 
 
-class ServiceCreateView(CreateView):
-    """A create form whose save goes through a service (code drawn, audit entry written) instead of form.save()."""
+class PanelsServiceCreateView(admin_services.ServiceCreateView):
+    """A create form of its own panels whose save goes through a service (code drawn, audit entry written)."""
 
     panels: list = []
     base_form_class = None
@@ -41,17 +39,11 @@ class ServiceCreateView(CreateView):
     def create(self, data):
         raise NotImplementedError
 
-    def form_valid(self, form):
-        self.instance = self.create(form.cleaned_data)
-        messages.success(
-            self.request,
-            self.get_success_message(self.instance),
-            buttons=self.get_success_message_buttons(self.instance),
-        )
-        return redirect(self.get_success_url())
+    def write(self, form):
+        return self.create(form.cleaned_data)
 
 
-class FamilyCreateView(ServiceCreateView):
+class FamilyCreateView(PanelsServiceCreateView):
     # The subscriber code is a secret nobody types: the service draws it.
     panels = [FieldPanel("name")]
 
@@ -74,7 +66,7 @@ class SubscriptionForm(WagtailAdminModelForm):
         self.fields["user"].label_from_instance = _account_label
 
 
-class SubscriptionCreateView(ServiceCreateView):
+class SubscriptionCreateView(PanelsServiceCreateView):
     panels = [FieldPanel("user"), FieldPanel("family")]
     base_form_class = SubscriptionForm
 
