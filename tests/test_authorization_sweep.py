@@ -63,12 +63,13 @@ PUBLIC = {
     # (tests/test_staff_second_factor.py).
     "mfa_authenticate",
     # FranceConnect: the button, its return and the first login work on what the session holds, nothing
-    # from the address (tests/espace_famille/test_franceconnect.py); they give 404 while it is not configured.
+    # from the address (tests/espace_famille/comptes/test_franceconnect.py); they give 404 while it is not configured.
     "franceconnect_login",
     "franceconnect_callback",
     "franceconnect_link",
     "franceconnect_logout_return",
-    # A secret token stands for the login; an unknown token gives 404 (tests/espace_famille/test_calendar_feed.py).
+    # A secret token stands for the login; an unknown token gives 404
+    # (tests/espace_famille/planning/test_calendar_feed.py).
     "espace_famille:calendar_feed",
     # PayFiP's server-to-server notification: it only makes the portal ask PayFiP the result
     # (tests/espace_facturation/test_payfip.py).
@@ -142,7 +143,7 @@ FAMILY = {
     "espace_facturation:simulator": lambda f: {"order_id": f.online_payment.order_id},
     "justificatifs:list": None,
     # The crèche pre-registration works on the parent's current family: its addresses carry no identifier
-    # (tests/creche/test_preregistration.py checks another family never sees this one's draft).
+    # (tests/espace_famille/creche/test_preregistration.py checks another family never sees this one's draft).
     "creche:start": None,
     "creche:review": None,
     "creche:submit": None,

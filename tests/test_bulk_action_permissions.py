@@ -8,7 +8,7 @@ import pytest
 
 from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes.models import Request, RequestKind, RequestState
-from tests.creche.factories import creche, submitted_application
+from tests.espace_famille.creche.factories import creche, submitted_application
 from tests.factories import FamilyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from espace_famille.creche.models import CrecheApplication, CrecheDraft
 from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
 from espace_famille.dossier.models import Family
 from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
-from tests.creche.factories import creche, submitted_application
+from tests.espace_famille.creche.factories import creche, submitted_application
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, parent_of
 
 pytestmark = pytest.mark.django_db

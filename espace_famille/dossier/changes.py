@@ -10,7 +10,8 @@ from espace_famille.dossier import rules
 from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Vaccination
 
 # Which model and fields each kind of family-file request covers, keyed by the values of demandes' RequestKind
-# (dossier sits below demandes: tests/espace_famille/test_family_file_kinds.py checks they are its FAMILY_FILE_KINDS).
+# (dossier sits below demandes: tests/espace_famille/demandes/test_decision_framework.py checks they are its
+# FAMILY_FILE_KINDS).
 KIND_FIELDS = {
     "guardian": (Guardian, rules.GUARDIAN_FIELDS),
     "address": (Family, rules.ADDRESS_FIELDS),

@@ -9,7 +9,7 @@ from espace_famille.comptes.permissions import INSTRUCTORS
 from espace_famille.demandes.models import Request, RequestEvent, RequestState
 from espace_famille.planning.models import Booking
 from tests.browser.staff import staff_log_in
-from tests.espace_famille.test_booking_admin import MONDAY, TUESDAY, ask, household, staff
+from tests.espace_famille.planning.test_booking_admin import MONDAY, TUESDAY, ask, household, staff
 from tests.factories import ActivityFactory, FacilityFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

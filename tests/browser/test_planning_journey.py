@@ -7,7 +7,7 @@ import os
 import pytest
 
 from espace_famille.planning.models import Booking
-from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
+from tests.espace_famille.planning.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     activities,
     children,

@@ -277,7 +277,7 @@ def test_the_export_holds_the_familys_crèche_applications_messages_and_justific
 
     from espace_famille.creche import services as creche_services
     from espace_famille.demandes.models import Request
-    from tests.creche.factories import creche, submitted_application
+    from tests.espace_famille.creche.factories import creche, submitted_application
 
     def absence(owner, file_name):
         request = Request.objects.create(family=owner, kind=RequestKind.ABSENCE, subject="Léa — Cantine")

@@ -11,7 +11,7 @@ from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes.models import Request, RequestKind, RequestState
 from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Vaccination
 from tests.conftest import CommittingClient
-from tests.espace_famille.page_form import edit_and_submit, edited
+from tests.espace_famille.modifications.page_form import edit_and_submit, edited
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

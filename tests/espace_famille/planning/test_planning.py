@@ -16,7 +16,7 @@ from espace_famille.planning.models import Booking, Closure
 from espace_famille.planning.selectors import planning_grid
 from espace_famille.planning.views.planning import period_title
 from tests.commun import hostile
-from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
+from tests.espace_famille.planning.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     NOW,
     activities,
@@ -357,7 +357,7 @@ def test_the_month_page_reads_in_the_same_number_of_queries_for_a_big_and_a_smal
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from tests.espace_famille.planning_setup import subscribe
+    from tests.espace_famille.planning.planning_setup import subscribe
     from tests.factories import FamilyFactory
 
     _large_family(family, 3, 4)

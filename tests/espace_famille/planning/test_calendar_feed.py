@@ -11,7 +11,7 @@ from icalendar import Calendar
 from commun.clock import PARIS
 from espace_famille.dossier.models import Subscription
 from espace_famille.planning.models import Booking
-from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
+from tests.espace_famille.planning.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     NOW,
     activities,

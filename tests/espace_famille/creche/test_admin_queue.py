@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes.models import DecisionNotice, RequestEvent, RequestState
-from tests.creche.factories import creche, submitted_application
+from tests.espace_famille.creche.factories import creche, submitted_application
 from tests.factories import UserFactory
 from tests.intents import intent_in, submit
 

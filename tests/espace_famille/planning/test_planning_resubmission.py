@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.planning.models import Booking
-from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
+from tests.espace_famille.planning.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     NOW,
     activities,

@@ -14,7 +14,7 @@ from espace_famille.demandes.exceptions import StaleRequest
 from espace_famille.demandes.models import Request, RequestKind, RequestState
 from espace_famille.dossier.models import Guardian, Subscription, Vaccination
 from espace_famille.modifications import services as modifications_services
-from tests.espace_famille.page_form import edit_and_submit, edited
+from tests.espace_famille.modifications.page_form import edit_and_submit, edited
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

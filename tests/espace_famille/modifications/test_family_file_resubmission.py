@@ -13,8 +13,8 @@ from commun import intents
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.dossier.models import Subscription
 from tests.conftest import CommittingClient
-from tests.espace_famille.page_form import edited
-from tests.espace_famille.test_photos import image_file
+from tests.espace_famille.modifications.page_form import edited
+from tests.espace_famille.modifications.test_photos import image_file
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 from tests.races import at_the_same_moment
 

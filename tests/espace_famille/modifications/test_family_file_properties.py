@@ -25,7 +25,7 @@ from espace_famille.dossier.models import (
 )
 from espace_famille.modifications import services as modifications_services
 from tests.conftest import examples
-from tests.espace_famille.page_form import page_form
+from tests.espace_famille.modifications.page_form import page_form
 from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

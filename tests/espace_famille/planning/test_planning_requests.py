@@ -10,7 +10,7 @@ from django.urls import reverse
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.planning import services
 from espace_famille.planning.models import Booking, Closure
-from tests.espace_famille.planning_setup import (  # noqa: F401 (fixtures)
+from tests.espace_famille.planning.planning_setup import (  # noqa: F401 (fixtures)
     MONDAY,
     NOW,
     activities,

@@ -11,7 +11,7 @@ from espace_famille.dossier import audit
 from espace_famille.dossier.models import Child, Vaccination
 from espace_famille.modifications import services as modifications_services
 from espace_famille.planning import services as planning_services
-from tests.espace_famille.test_booking_admin import SHEET, ask, household, staff
+from tests.espace_famille.planning.test_booking_admin import SHEET, ask, household, staff
 from tests.factories import ActivityFactory, ChildFactory, GuardianFactory, parent_of
 
 pytestmark = pytest.mark.django_db
