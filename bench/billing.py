@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from espace_facturation import pdf, rules, services
 from espace_facturation.models import Invoice, InvoicingRun, PaymentBackend, Regie
-from espace_famille.comptes.models import Subscription, SubscriptionMethod, User
-from espace_famille.dossier.models import Child, Family
+from espace_famille.comptes.models import User
+from espace_famille.dossier.models import Child, Family, Subscription, SubscriptionMethod
 from espace_famille.planning import rules as famille_rules
 from espace_famille.planning.models import Activity, Booking, BookingState, Facility
 

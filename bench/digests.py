@@ -17,10 +17,10 @@ from allauth.account.models import EmailAddress
 from django.db import connections, transaction
 from django.utils import timezone
 
-from espace_famille.comptes.models import Subscription, SubscriptionMethod, User
+from espace_famille.comptes.models import User
 from espace_famille.demandes import digests
 from espace_famille.demandes.models import DecisionNotice, LineState, Request, RequestKind, RequestLine, RequestState
-from espace_famille.dossier.models import Family
+from espace_famille.dossier.models import Family, Subscription, SubscriptionMethod
 from espace_famille.planning.models import Activity, ActivitySlot, Facility
 
 CHUNK = 2_000  # families written per transaction

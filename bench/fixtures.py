@@ -15,9 +15,9 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import transaction
 from django.utils import timezone
 
-from espace_famille.comptes.models import Subscription, SubscriptionMethod, User
+from espace_famille.comptes.models import User
 from espace_famille.demandes.models import Request, RequestKind, RequestLine
-from espace_famille.dossier.models import Child, Family, Sex
+from espace_famille.dossier.models import Child, Family, Sex, Subscription, SubscriptionMethod
 from espace_famille.planning import rules, services
 from espace_famille.planning.models import Activity, Booking, BookingState, Enrolment
 
