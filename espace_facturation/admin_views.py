@@ -36,12 +36,10 @@ from .models import (
     Regie,
     RunState,
 )
-from .permissions import INVOICING
+from .permissions import CREDIT_NOTE, INVOICING, RECORD_PAYMENT, REFUND
 
 RUN = INVOICING
-RECORD_PAYMENT = "espace_facturation.add_payment"
-CREDIT = "espace_facturation.add_invoice"
-REFUND = "espace_facturation.refund_familycredit"
+CREDIT = CREDIT_NOTE
 
 
 def _month_choices():

@@ -4,6 +4,7 @@ in the transaction that moves the money: nothing received is ever only a line in
 
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from wagtail.log_actions import log
 
@@ -21,6 +22,7 @@ from .models import (
     RefundMethod,
     Regie,
 )
+from .permissions import REFUND
 
 
 def _locked(*, regie_id: int, family_id: int) -> FamilyCredit:
@@ -96,7 +98,10 @@ def credit_use(*, regie: Regie, invoices: list[Invoice], by=None) -> None:
 def credit_refund(
     *, credit: FamilyCredit, amount: Decimal, method: str, reference: str = "", by: User
 ) -> CreditMovement:
-    """«Rembourser le trop-perçu»: the régie gives back (part of) a family's credit, recorded with how and who."""
+    """«Rembourser le trop-perçu»: the régie gives back (part of) a family's credit, recorded with how and who (a
+    régisseur holding the refund permission)."""
+    if by is None or not by.has_perm(REFUND):
+        raise PermissionDenied("Seuls les régisseurs remboursent un trop-perçu.")
     if method not in RefundMethod.values:
         raise BillingError("Choisissez le mode de remboursement.")
     if amount <= 0 or amount != rules.money(amount):

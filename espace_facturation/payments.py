@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -37,6 +38,7 @@ from .models import (
     PaymentKind,
     Regie,
 )
+from .permissions import RECORD_PAYMENT
 from .services import _space_url
 
 RECEIVED_EMAIL = "payment_received"
@@ -104,11 +106,40 @@ def payment_record(
     paid_on: date,
     reference: str = "",
     allocations: list[tuple[int, Decimal]] | None = None,
-    by: User | None = None,
+    by: User,
 ) -> Payment:
-    """Record a payment and allocate it: to the given invoices (id, amount), or to the oldest unpaid ones; what
-    is left over becomes the family's credit. An amount received at the counter is checked against what the
-    family owes, under the lock (rules.counter_amount_problem)."""
+    """A régisseur records a payment received at the counter (cheque, cash, direct debit) and allocates it: to the
+    given invoices (id, amount), or to the oldest unpaid ones; what is left over becomes the family's credit. The
+    amount is checked against what the family owes, under the lock (rules.counter_amount_problem)."""
+    if by is None or not by.has_perm(RECORD_PAYMENT):
+        raise PermissionDenied("Seuls les régisseurs enregistrent un règlement.")
+    if kind == PaymentKind.ONLINE:
+        raise PaymentError("Un paiement en ligne est enregistré par la confirmation de la banque.")
+    return _payment_write(
+        regie=regie,
+        family=family,
+        kind=kind,
+        amount=amount,
+        paid_on=paid_on,
+        reference=reference,
+        allocations=allocations,
+        by=by,
+    )
+
+
+def _payment_write(
+    *,
+    regie: Regie,
+    family: Family,
+    kind: str,
+    amount: Decimal,
+    paid_on: date,
+    reference: str,
+    allocations: list[tuple[int, Decimal]] | None,
+    by: User | None,
+) -> Payment:
+    """The one way a payment is written: at the counter by a régisseur (payment_record), or online on the bank's
+    confirmation, where no person acts (online_payment_notify, by None)."""
     amount = Decimal(amount)
     if amount <= 0 or amount != rules.money(amount):
         raise PaymentError("Le montant doit être supérieur à zéro, en euros et centimes.")
@@ -303,7 +334,8 @@ def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> Online
             invoice = payment.invoice
             still_open = {row.pk: row for row in _open_invoices_locked(regie=invoice.regie, family=invoice.family)}
             left = still_open[invoice.pk].left_to_pay if invoice.pk in still_open else ZERO
-            payment.payment = payment_record(
+            # The bank's confirmation is the actor: the system records what the bank took.
+            payment.payment = _payment_write(
                 regie=invoice.regie,
                 family=invoice.family,
                 kind=PaymentKind.ONLINE,
@@ -311,6 +343,7 @@ def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> Online
                 paid_on=timezone.localdate(),
                 reference=receipt[:60],
                 allocations=[(invoice.pk, min(left, taken))] if left > 0 else [],
+                by=None,
             )
         payment.save()
         log(instance=payment, action=f"portail.online_payment.{state}", data={"order": payment.order_id})

@@ -2,6 +2,12 @@
 
 # Preview and issue a month's invoices (the invoicing run, and a single family's invoice).
 INVOICING = "espace_facturation.add_invoicingrun"
+# Record a payment received at the counter.
+RECORD_PAYMENT = "espace_facturation.add_payment"
+# Issue a credit note («avoir»): invoices are never edited, a credit note is the one invoice staff add.
+CREDIT_NOTE = "espace_facturation.add_invoice"
+# Give a family back its credit («Rembourser le trop-perçu»).
+REFUND = "espace_facturation.refund_familycredit"
 
 GROUP_PERMISSIONS = {
     "Régisseurs": [

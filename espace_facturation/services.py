@@ -48,7 +48,7 @@ from .models import (
     Regie,
     RunState,
 )
-from .permissions import INVOICING
+from .permissions import CREDIT_NOTE, INVOICING
 
 ISSUED_EMAIL = "invoice_issued"
 BATCH = 200
@@ -115,8 +115,11 @@ def _email_context(invoice: Invoice, user: User) -> dict:
     }
 
 
-def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: User | None) -> Invoice:
-    """A credit note («Avoir») correcting `invoice`: numbered in the same sequence, it settles that much of it."""
+def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: User) -> Invoice:
+    """A credit note («Avoir») correcting `invoice`: numbered in the same sequence, it settles that much of it.
+    Issued by a régisseur (the permission of «Émettre un avoir»)."""
+    if by is None or not by.has_perm(CREDIT_NOTE):
+        raise PermissionDenied("Seuls les régisseurs émettent des avoirs.")
     amount = rules.money(amount)
     reason = reason.strip()
     if amount <= 0:
@@ -420,12 +423,15 @@ def invoicing_run_start(*, draft: InvoicingDraft, by: User, issued_on: date | No
 
 
 def invoicing_run_execute(*, run: InvoicingRun) -> InvoicingRun:
-    """Issue the run's draft by batches of families, reporting progress after each; a run is executed once, even
+    """Issue the run's draft by batches of families, reporting progress after each, as the run's recorded actor
+    (`run.created_by`, who must still hold the invoicing permission); a run is executed once, even
     if its task is delivered twice. A draft that went out of date meanwhile stops the run with its message: the
     batches issued stay, the régisseur recomputes the preview for the rest."""
     if not InvoicingRun.objects.filter(pk=run.pk, started_at__isnull=True).update(started_at=timezone.now()):
         return run
     try:
+        # The worker acts for the régisseur who started the run, as long as that person still may.
+        _check_invoicing(run.created_by)
         if run.draft is None:
             raise BillingError("Cette facturation n'a pas d'aperçu : recalculez l'aperçu.")
         family_ids = list(run.draft.families.order_by("pk").values_list("family_id", flat=True))

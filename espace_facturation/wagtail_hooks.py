@@ -1,4 +1,5 @@
-"""Admin of billing (régisseurs): régies, invoices, payments, online payments, the invoicing run."""
+"""Admin of billing (régisseurs): régies (written through commun.admin_services), invoices, payments, online
+payments, the invoicing run."""
 
 from django.urls import reverse
 from django.utils.html import format_html
@@ -6,6 +7,8 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
+
+from commun.admin_services import RecordAdminMixin
 
 from . import admin_views
 from .models import FamilyCredit, Invoice, InvoicingRun, OnlinePayment, Payment, Regie
@@ -31,7 +34,10 @@ class RecordsAdmin(ModelAdmin):
     inspect_view_enabled = True
 
 
-class RegieAdmin(ModelAdmin):
+class RegieAdmin(RecordAdminMixin, ModelAdmin):
+    """A régie's identity, mentions and settings: saved and deleted through record_save / record_delete (the
+    permission checked, the audit entry written); a régie that issued invoices is kept."""
+
     model = Regie
     menu_label = "Régies"
     menu_icon = "site"

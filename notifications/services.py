@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -172,7 +173,9 @@ def outbox_sweep(*, older_than_seconds: int = 30) -> int:
 
 
 def outbox_resend(*, message_id: int, by) -> bool:
-    """Staff: send a failed (or already sent) email again."""
+    """Staff who may read the outbox send a failed (or already sent) email again."""
+    if by is None or not by.has_perm("notifications.view_outboxmessage"):
+        raise PermissionDenied("Vous n'avez pas le droit de renvoyer les e-mails de la boîte d'envoi.")
     with transaction.atomic():
         message = OutboxMessage.objects.select_for_update().get(pk=message_id)
         message.status = OutboxStatus.PENDING
@@ -183,7 +186,10 @@ def outbox_resend(*, message_id: int, by) -> bool:
 
 
 def template_send_test(*, template: EmailTemplate, to: str, by) -> OutboxMessage:
-    """«Envoyer un test»: the template as saved, filled with sample data, to the staff member."""
+    """«Envoyer un test»: the template as saved, filled with sample data, to the staff member (who may edit
+    templates)."""
+    if by is None or not by.has_perm("notifications.change_emailtemplate"):
+        raise PermissionDenied("Vous n'avez pas le droit d'envoyer un test de ce modèle d'e-mail.")
     kind = kinds.get(template.kind)
     signature = current_signature()
     rendered = rendering.render(kind=kind, context=kind.sample_context, template=template, signature=signature)

@@ -10,7 +10,16 @@ from wagtail.admin.widgets import Button, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import EditView, InspectView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    DeleteView,
+    EditView,
+    InspectView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
+
+from commun.admin_services import ServiceSnippetDeleteMixin, ServiceSnippetFormMixin
 
 from . import admin_views, kinds
 from .models import EmailTemplate, OutboxMessage
@@ -22,7 +31,15 @@ def register_notification_log_actions(actions):
     actions.register_action("portail.email.test", "E-mail de test envoyé", "E-mail de test envoyé")
 
 
-class EmailTemplateEditView(EditView):
+class EmailTemplateCreateView(ServiceSnippetFormMixin, CreateView):
+    pass
+
+
+class EmailTemplateDeleteView(ServiceSnippetDeleteMixin, DeleteView):
+    pass
+
+
+class EmailTemplateEditView(ServiceSnippetFormMixin, EditView):
     send_test_url_name = None
 
     @cached_property
@@ -42,7 +59,10 @@ class EmailTemplateViewSet(SnippetViewSet):
     menu_label = "Modèles d'e-mails"
     list_display = ["kind", "subject", "updated_at"]
     copy_view_enabled = False
+    # Written through commun.admin_services (the permission checked, the audit entry written), not by the form.
+    add_view_class = EmailTemplateCreateView
     edit_view_class = EmailTemplateEditView
+    delete_view_class = EmailTemplateDeleteView
 
     def get_edit_view_kwargs(self, **kwargs):
         return super().get_edit_view_kwargs(send_test_url_name=self.get_url_name("send_test"), **kwargs)

@@ -144,3 +144,14 @@ def family_parent(family: Family) -> User:
     """The family's first linked account, made on first use: the parent who asks for the family in a test."""
     subscription = family.subscriptions.select_related("user").order_by("pk").first()
     return subscription.user if subscription else parent_of(family, email=f"parent-{family.pk}@example.org")
+
+
+def instructor(email: str = "instructeur@example.org") -> User:
+    """A member of the «Instructeurs» group (made on first use): the staff actor of family-file services."""
+    from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = UserFactory(email=email, is_staff=True)
+        user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    return user

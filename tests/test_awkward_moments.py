@@ -16,7 +16,7 @@ from espace_famille.demandes import digests
 from espace_famille.dossier.models import Subscription, SubscriptionMethod
 from espace_famille.planning import services
 from espace_famille.planning.models import HolidayRule
-from tests.espace_facturation.factories import billed_household, regie
+from tests.espace_facturation.factories import billed_household, cashier, regie
 from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -141,5 +141,5 @@ def test_the_planning_opens_on_the_month_of_paris(moment, household, client):
 def test_a_credit_note_is_numbered_in_the_year_of_paris(moment, site):
     stopped, *_, number = moment
     invoice, _ = billed_household(regie())
-    note = billing.credit_note_issue(invoice=invoice, amount=Decimal("1.00"), reason="sortie scolaire", by=None)
+    note = billing.credit_note_issue(invoice=invoice, amount=Decimal("1.00"), reason="sortie scolaire", by=cashier())
     assert (note.number, note.issued_on) == (number, stopped.date())

@@ -16,6 +16,7 @@ from espace_famille.demandes.models import EventKind, Request, RequestEvent, Req
 from espace_famille.dossier.models import Subscription, SubscriptionMethod
 from espace_famille.justificatifs.models import DocumentType
 from espace_famille.justificatifs.services import document_upload
+from tests.espace_facturation.factories import cashier
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
 from tests.test_authorization_sweep import FAMILY, PNG, SHARED_ARGUMENTS
 
@@ -54,6 +55,7 @@ class MarkedFamily:
             amount=Decimal("1.00"),
             paid_on=date(2026, 11, 20),
             reference=f"{marker}CHQ",
+            by=cashier(),
         )
         request = Request.objects.create(
             family=self.family, kind=RequestKind.ADDRESS_CHANGE, author=self.user, subject=f"Adresse {word}"

@@ -17,7 +17,7 @@ from espace_famille.creche import services as creche_services
 from espace_famille.creche.models import CrecheDraft
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.dossier import services as dossier_services
-from espace_famille.dossier.models import Guardian
+from espace_famille.dossier.models import Family, Guardian
 from espace_famille.justificatifs import services as justificatifs_services
 from espace_famille.justificatifs.models import Document, DocumentType, Validity
 from espace_famille.modifications import services as modifications_services
@@ -288,3 +288,161 @@ def test_an_instructor_corrects_a_guardian_and_the_change_is_logged(family):
     guardian.refresh_from_db()
     assert guardian.phone == "0611223344"
     assert ModelLogEntry.objects.get(object_id=str(guardian.pk), action="wagtail.edit").user == by
+
+
+# Billing staff services -------------------------------------------------------------------------------------
+
+
+def test_an_instructor_cannot_record_a_payment_issue_a_credit_note_nor_refund_a_credit(family):
+    from espace_facturation import credits, services
+    from espace_facturation.models import CreditMovement, FamilyCredit, Invoice, Payment
+
+    invoice = InvoiceFactory(family=family)
+    credit = FamilyCredit.objects.create(regie=invoice.regie, family=family, balance=Decimal("5.00"))
+    by = instructor()
+
+    with pytest.raises(PermissionDenied):
+        payments.payment_record(
+            regie=invoice.regie, family=family, kind="cash", amount=Decimal("6.50"), paid_on=MONDAY, by=by
+        )
+    with pytest.raises(PermissionDenied):
+        services.credit_note_issue(invoice=invoice, amount=Decimal("1.00"), reason="erreur", by=by)
+    with pytest.raises(PermissionDenied):
+        credits.credit_refund(credit=credit, amount=Decimal("5.00"), method="transfer", by=None)
+
+    invoice.refresh_from_db()
+    credit.refresh_from_db()
+    assert invoice.amount_paid == 0 and credit.balance == Decimal("5.00")
+    assert not Payment.objects.exists() and not CreditMovement.objects.exists()
+    assert Invoice.objects.count() == 1
+
+
+def test_a_régisseur_records_a_counter_payment_and_the_entry_names_them(family):
+    from espace_facturation.models import Payment
+    from tests.espace_facturation.factories import staff
+
+    invoice = InvoiceFactory(family=family)
+    regisseur = staff("Régisseurs")
+
+    payment = payments.payment_record(
+        regie=invoice.regie, family=family, kind="cash", amount=Decimal("6.50"), paid_on=MONDAY, by=regisseur
+    )
+
+    assert Payment.objects.get() == payment and payment.created_by == regisseur
+    assert ModelLogEntry.objects.get(action="portail.payment.record").user == regisseur
+
+
+def test_an_invoicing_run_whose_author_lost_the_permission_issues_nothing():
+    from espace_facturation import services
+    from espace_facturation.models import Invoice, InvoicingRun, RunState
+    from tests.espace_facturation.factories import NOVEMBER, billed_household, book, cashier, household, regie
+
+    the_regie = regie()
+    billed_household(the_regie)
+    family, child, _ = household("MARTIN")
+    book(child, the_regie.activities.get(), [date(2026, 11, 2)])
+    draft = services.invoicing_preview(regie=the_regie, month=NOVEMBER, by=cashier())
+    run = services.invoicing_run_start(draft=draft, issued_on=date(2026, 12, 5), by=cashier())
+    cashier().user_permissions.clear()
+
+    with pytest.raises(PermissionDenied):
+        services.invoicing_run_execute(run=InvoicingRun.objects.get(pk=run.pk))
+
+    run.refresh_from_db()
+    assert run.state == RunState.FAILED and not Invoice.objects.filter(family=family).exists()
+
+
+# Family files and subscriptions ------------------------------------------------------------------------------
+
+
+def test_only_staff_with_the_permission_open_a_family_file(stranger):
+    communication = UserFactory(email="communication@example.org", is_staff=True)
+    communication.groups.add(next(group for group in ensure_staff_groups() if group.name == COMMUNICATION))
+
+    for by in (None, stranger, communication):
+        with pytest.raises(PermissionDenied):
+            dossier_services.family_create(name="INTRUS", by=by)
+
+    assert not Family.objects.filter(name="INTRUS").exists()
+    assert not ModelLogEntry.objects.filter(action="wagtail.create").exists()
+    family = dossier_services.family_create(name="NOUVELLE", by=instructor())
+    assert ModelLogEntry.objects.get(object_id=str(family.pk), action="wagtail.create").user.email == (
+        "instructeur@example.org"
+    )
+
+
+def test_a_parent_cannot_link_someone_else_to_a_family_through_the_staff_path(family, stranger):
+    other = UserFactory(email="victime@example.org")
+
+    with pytest.raises(PermissionDenied):
+        dossier_services.subscription_create(user=other, family=family, by=stranger)
+    with pytest.raises(PermissionDenied):
+        dossier_services.subscription_create(user=other, family=family, by=None)
+
+    assert not other.subscriptions.exists()
+
+
+def test_a_parent_links_only_its_own_account_by_the_family_code(family):
+    from django.contrib.auth.models import AnonymousUser
+
+    from espace_famille.dossier.models import SubscriptionMethod
+
+    parent = UserFactory(email="nouveau@example.org")
+    with pytest.raises(ValueError):
+        dossier_services.subscription_claim(family=family, method=SubscriptionMethod.STAFF, by=parent)
+    with pytest.raises(PermissionDenied):
+        dossier_services.subscription_claim(family=family, method=SubscriptionMethod.CODE, by=AnonymousUser())
+
+    subscription, created = dossier_services.subscription_claim(
+        family=family, method=SubscriptionMethod.CODE, by=parent
+    )
+
+    assert created and subscription.user == parent and subscription.method == SubscriptionMethod.CODE
+    assert ModelLogEntry.objects.get(action="portail.subscription.create").user == parent
+
+
+def test_an_instructor_links_an_account_and_the_link_is_logged(family):
+    from espace_famille.dossier.models import SubscriptionMethod
+
+    parent, by = UserFactory(email="nouveau@example.org"), instructor()
+
+    subscription, _ = dossier_services.subscription_create(user=parent, family=family, by=by)
+
+    assert subscription.method == SubscriptionMethod.STAFF
+    assert ModelLogEntry.objects.get(action="portail.subscription.create").user == by
+
+
+# Notifications and cancellations ----------------------------------------------------------------------------
+
+
+def test_someone_without_the_permission_cannot_resend_an_email_nor_send_a_template_test(site):
+    from notifications import services as notification_services
+    from notifications.models import EmailTemplate, OutboxMessage
+
+    template = EmailTemplate.objects.get(kind="account_confirmation")
+    row = notification_services.queue(kind="account_confirmation", to="a@example.org", key="k", context={})
+    count, by = OutboxMessage.objects.count(), instructor()
+
+    with pytest.raises(PermissionDenied):
+        notification_services.outbox_resend(message_id=row.pk, by=by)
+    with pytest.raises(PermissionDenied):
+        notification_services.template_send_test(template=template, to="a@example.org", by=by)
+
+    assert OutboxMessage.objects.count() == count
+    assert not ModelLogEntry.objects.filter(action__in=["portail.outbox.resend", "portail.email.test"]).exists()
+
+
+def test_a_parent_cannot_cancel_a_booked_day_through_the_staff_cancellation(family):
+    from espace_famille.planning.cancellation import booking_cancel
+    from espace_famille.planning.models import BookingState
+
+    child = ChildFactory(family=family)
+    booking = Booking.objects.create(
+        child=child, activity=ActivityFactory(), day=MONDAY, state=BookingState.BOOKED, queued_at=ASKED
+    )
+
+    with pytest.raises(PermissionDenied):
+        booking_cancel(booking=booking, by=parent_of(family), reason="")
+
+    booking.refresh_from_db()
+    assert booking.state == BookingState.BOOKED and not Request.objects.exists()

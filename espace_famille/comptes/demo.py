@@ -31,4 +31,5 @@ def load() -> None:
         family = Family.objects.get(subscriber_code=code)
         first = family.guardians.order_by("position", "pk").first()
         user = account(email, first.first_name, first.last_name, civility=first.civility)
-        dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+        # The demo parent subscribed with its family's code, as the guide shows.
+        dossier_services.subscription_claim(family=family, method=SubscriptionMethod.CODE, by=user)

@@ -17,7 +17,7 @@ def subscription_by_code(*, user: User, code: str) -> Subscription:
     family = selectors.family_by_subscriber_code(code=code)
     if family is None:
         raise SubscriptionNotFound()
-    return dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.CODE)[0]
+    return dossier_services.subscription_claim(family=family, method=SubscriptionMethod.CODE, by=user)[0]
 
 
 def signup_code_store(*, user: User, code: str) -> None:
@@ -38,7 +38,7 @@ def signup_code_apply(*, user: User) -> Subscription | None:
         user.save(update_fields=["pending_subscriber_code", "subscriber_code_failed"])
         if family is None:
             return None
-        return dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.SIGNUP)[0]
+        return dossier_services.subscription_claim(family=family, method=SubscriptionMethod.SIGNUP, by=user)[0]
 
 
 def signup_code_failure_acknowledge(*, user: User) -> None:

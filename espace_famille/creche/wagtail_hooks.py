@@ -1,6 +1,8 @@
-"""The instructors' queue of pre-registrations and the audit labels."""
+"""The instructors' queue of pre-registrations, its permission policy and the audit labels."""
 
 from wagtail import hooks
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -20,6 +22,17 @@ def register_creche_log_actions(actions):
     )
 
 
+class ApplicationPolicy(ModelPermissionPolicy):
+    """Families submit pre-registrations and instructors decide them (creche.services): nobody adds, edits or
+    deletes one through the generic snippet forms, not even a superuser."""
+
+    def user_has_permission(self, user, action):
+        return action in ("view", admin_views.DECIDE) and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+
 class ApplicationViewSet(SnippetViewSet):
     model = CrecheApplication
     icon = "group"
@@ -35,6 +48,7 @@ class ApplicationViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+register_permission_policy(CrecheApplication, ApplicationPolicy(CrecheApplication))
 register_snippet(ApplicationViewSet)
 for action in (admin_views.AcceptBulkAction, admin_views.WaitingBulkAction, admin_views.RefuseBulkAction):
     hooks.register("register_bulk_action", action)

@@ -1,5 +1,6 @@
 """Admin views of the family files (instructors): families, guardians, children, vaccines, authorised adults and
-subscriptions; a family or a subscription is created through its service, a child's health data read is audited."""
+subscriptions; every create, edit and delete goes through dossier.services, a child's health data read is
+audited."""
 
 from django.contrib.admin import display
 from django.db.models import Count
@@ -22,7 +23,6 @@ from espace_famille.dossier.models import (
     Family,
     Guardian,
     Subscription,
-    SubscriptionMethod,
     Vaccination,
 )
 
@@ -72,7 +72,7 @@ class SubscriptionCreateView(PanelsServiceCreateView):
 
     def create(self, data):
         subscription, _ = dossier_services.subscription_create(
-            user=data["user"], family=data["family"], method=SubscriptionMethod.STAFF, by=self.request.user
+            user=data["user"], family=data["family"], by=self.request.user
         )
         return subscription
 
@@ -88,12 +88,9 @@ class FamilyForm(WagtailAdminModelForm):
     bic = BICFormField(label="BIC", required=False)
 
 
-class FileRecordAdmin(ModelAdmin):
-    """A record of the family files whose create and edit screens write through dossier.services (the form
+class FileRecordAdmin(admin_services.RecordAdminMixin, ModelAdmin):
+    """A record of the family files whose create, edit and delete screens write through dossier.services (the form
     only validates; the service checks the permission and writes the audit entry)."""
-
-    create_view_class = admin_services.ServiceCreateView
-    edit_view_class = admin_services.ServiceEditView
 
     def create_instance(self, *, form, by):
         return dossier_services.file_record_save(
@@ -104,6 +101,9 @@ class FileRecordAdmin(ModelAdmin):
         return dossier_services.file_record_save(
             model=self.model, instance=instance, values=admin_services.model_values(form), by=by
         )
+
+    def delete_instance(self, *, instance, by):
+        dossier_services.file_record_delete(model=self.model, instance=instance, by=by)
 
 
 class FamilyAdmin(FileRecordAdmin):
@@ -326,7 +326,7 @@ class SubscriptionPermissionHelper(PermissionHelper):
         return False
 
 
-class SubscriptionAdmin(ModelAdmin):
+class SubscriptionAdmin(admin_services.RecordAdminMixin, ModelAdmin):
     model = Subscription
     menu_label = "Abonnements"
     menu_icon = "link"
@@ -337,6 +337,9 @@ class SubscriptionAdmin(ModelAdmin):
     search_fields = ("user__email", "family__name", "family__subscriber_code")
     inspect_view_enabled = True
     inspect_view_fields = ("user", "family", "method", "created_at")
+
+    def delete_instance(self, *, instance, by):
+        dossier_services.subscription_delete(subscription=instance, by=by)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("user", "family")

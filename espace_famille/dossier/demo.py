@@ -267,7 +267,7 @@ def load():
     for spec in FAMILIES:
         family = Family.objects.filter(subscriber_code=spec["code"]).first()
         if family is None:
-            family = services.family_create(name=spec["name"], subscriber_code=spec["code"])
+            family = services.family_import(name=spec["name"], subscriber_code=spec["code"], source="démonstration")
         _fill(Family, {"pk": family.pk}, spec["file"])
         for position, guardian in enumerate(spec["guardians"], start=1):
             values = {name: value for name, value in guardian.items() if name not in ("first_name", "last_name")}

@@ -1,22 +1,30 @@
 """Writes of the family space: one function per action, atomic, locked and audited."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
 from wagtail.log_actions import log
 
-from commun.admin_services import record_save
+from commun.admin_services import check_record_permission, record_delete, record_save
 from espace_famille.dossier import rules
-from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Subscription, Vaccination
+from espace_famille.dossier.models import (
+    AuthorizedContact,
+    Child,
+    Family,
+    Guardian,
+    Subscription,
+    SubscriptionMethod,
+    Vaccination,
+)
 
 
-def family_create(*, name: str, by: AbstractUser | None = None, subscriber_code: str | None = None) -> Family:
-    """A new family file with a fresh secret subscriber code (or the one given, for imports)."""
+def _family_insert(*, name: str, subscriber_code: str | None, by: AbstractUser | None, data: dict) -> Family:
     for _ in range(5):
         code = rules.normalize_subscriber_code(subscriber_code) if subscriber_code else rules.generate_subscriber_code()
         try:
             with transaction.atomic():
                 family = Family.objects.create(name=name, subscriber_code=code)
-                log(instance=family, action="wagtail.create", user=by)
+                log(instance=family, action="wagtail.create", user=by, data=data)
                 return family
         except IntegrityError:
             if subscriber_code:
@@ -24,10 +32,20 @@ def family_create(*, name: str, by: AbstractUser | None = None, subscriber_code:
     raise RuntimeError("Impossible de générer un code abonné unique.")
 
 
-def subscription_create(
-    *, user: AbstractUser, family: Family, method: str, by: AbstractUser | None = None
-) -> tuple[Subscription, bool]:
-    """Link an account to a family; linking twice is harmless and returns the existing subscription."""
+def family_create(*, name: str, by: AbstractUser) -> Family:
+    """Staff open a new family file (the add permission of the «Familles» screen); its secret subscriber code is
+    drawn here, nobody types it."""
+    check_record_permission(model=Family, action="add", by=by)
+    return _family_insert(name=name, subscriber_code=None, by=by, data={})
+
+
+def family_import(*, name: str, subscriber_code: str, source: str) -> Family:
+    """The system path: a command run on the server (the demo, an import of the former portal's files) brings a
+    family file with its known subscriber code. No person acts; the audit entry names the source."""
+    return _family_insert(name=name, subscriber_code=subscriber_code, by=None, data={"source": source})
+
+
+def _link(*, user: AbstractUser, family: Family, method: str, by: AbstractUser) -> tuple[Subscription, bool]:
     with transaction.atomic():
         family = Family.objects.select_for_update().get(pk=family.pk)
         subscription, created = Subscription.objects.get_or_create(
@@ -37,21 +55,55 @@ def subscription_create(
             log(
                 instance=subscription,
                 action="portail.subscription.create",
-                user=by or user,
+                user=by,
                 data={"method": method, "family": family.pk, "user": user.pk},
             )
     return subscription, created
 
 
+def subscription_create(*, user: AbstractUser, family: Family, by: AbstractUser) -> tuple[Subscription, bool]:
+    """Staff link an account to a family (the add permission of the «Abonnements» screen); linking twice is
+    harmless and returns the existing subscription."""
+    check_record_permission(model=Subscription, action="add", by=by)
+    return _link(user=user, family=family, method=SubscriptionMethod.STAFF, by=by)
+
+
+def subscription_claim(*, family: Family, method: str, by: AbstractUser) -> tuple[Subscription, bool]:
+    """The parent's own path: `by` links its own account to the family it found by the family's secret (the
+    subscriber code, an invoice's references, the code typed at registration). Nobody links another account this
+    way; linking twice returns the existing subscription."""
+    if method == SubscriptionMethod.STAFF or method not in SubscriptionMethod.values:
+        raise ValueError(f"{method!r} is not a way parents link their own account.")
+    if by is None or not by.is_authenticated or not by.is_active:
+        raise PermissionDenied("Connectez-vous pour vous abonner à un dossier famille.")
+    return _link(user=by, family=family, method=method, by=by)
+
+
+def subscription_delete(*, subscription: Subscription, by: AbstractUser) -> None:
+    """Staff unlink an account from a family (the delete permission of the «Abonnements» screen)."""
+    record_delete(model=Subscription, instance=subscription, by=by)
+
+
 FILE_RECORDS = (Family, Guardian, Child, Vaccination, AuthorizedContact)
+
+
+def _check_file_record(model) -> None:
+    if model not in FILE_RECORDS:
+        raise ValueError(f"{model.__name__} is not a record of the family file.")
 
 
 def file_record_save(*, model: type[models.Model], instance: models.Model | None, values: dict, by: AbstractUser):
     """Staff create (instance None) or correct a record of a family file from the admin: the family, a guardian,
     a child, a vaccine, an authorised adult; values: its fields by name. The permission of the admin screen is
     checked; the families' own changes go through requests instead (modifications.family_file_submit)."""
-    if model not in FILE_RECORDS:
-        raise ValueError(f"{model.__name__} is not a record of the family file.")
+    _check_file_record(model)
     with transaction.atomic():
         instance, _ = record_save(model=model, instance=instance, values=values, by=by)
     return instance
+
+
+def file_record_delete(*, model: type[models.Model], instance: models.Model, by: AbstractUser) -> None:
+    """Staff remove a record of a family file from the admin (the delete permission of its screen); one that
+    invoices or requests still hold is kept (RecordProtected says which)."""
+    _check_file_record(model)
+    record_delete(model=model, instance=instance, by=by)

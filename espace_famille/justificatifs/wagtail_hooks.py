@@ -5,12 +5,15 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
+from commun.admin_services import RecordAdminMixin
 from espace_famille.justificatifs import admin_views
 from espace_famille.justificatifs.models import DocumentType
 
 
 @modeladmin_register
-class DocumentTypeAdmin(ModelAdmin):
+class DocumentTypeAdmin(RecordAdminMixin, ModelAdmin):
+    """Written through record_save / record_delete (the permission checked, the audit entry written)."""
+
     model = DocumentType
     menu_label = "Types de pièces"
     menu_icon = "doc-empty"

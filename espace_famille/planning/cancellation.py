@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
@@ -97,7 +98,9 @@ def withdraw(*, family, by, activity, asked, now) -> list[Request]:
 
 def booking_cancel(*, booking: Booking, by: AbstractUser | None, reason: str = "") -> Booking:
     """The service cancels a booked day: the place goes to the first in line, and the family sees it in
-    «Mes demandes» as an accepted cancellation carrying the reason."""
+    «Mes demandes» as an accepted cancellation carrying the reason. Staff who decide requests do it."""
+    if by is None or not by.has_perm("espace_famille.change_request"):
+        raise PermissionDenied("Seuls les instructeurs annulent une réservation.")
     now = timezone.now()
     with transaction.atomic():
         activity = lock_activity(booking.activity_id)

@@ -1,5 +1,6 @@
 """Writes of the planning's reference registers (facilities, activities with their week and tariffs, closures,
-enrolments): the admin screens call these instead of form.save(); each checks the permission its screen requires."""
+enrolments): the admin screens call these instead of form.save() and instance.delete(); each checks the permission
+its screen requires."""
 
 from datetime import time
 from decimal import Decimal
@@ -7,7 +8,7 @@ from decimal import Decimal
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 
-from commun.admin_services import record_save
+from commun.admin_services import record_delete, record_save
 from espace_famille.planning.models import Activity, ActivityPrice, ActivitySlot, Closure, Enrolment, Facility
 from espace_famille.planning.waiting_list import waiting_list_refill
 
@@ -27,6 +28,14 @@ def register_save(*, model: type[models.Model], instance: models.Model | None, v
     with transaction.atomic():
         instance, _ = _write(model=model, instance=instance, values=values, by=by)
     return instance
+
+
+def register_delete(*, model: type[models.Model], instance: models.Model, by: AbstractUser) -> None:
+    """A facility, activity, closure or enrolment deleted; one that bookings, invoices or requests still name is
+    kept (RecordProtected says which)."""
+    if model not in REGISTERS:
+        raise ValueError(f"{model.__name__} is not a planning register.")
+    record_delete(model=model, instance=instance, by=by)
 
 
 def activity_save(

@@ -64,13 +64,18 @@ def billed_household(the_regie, name="DURANT", *, days=MONDAYS, price="2.10", **
     return invoice, parent
 
 
+# What a régisseur does with money: invoice, record a counter payment, issue a credit note, refund a credit.
+CASHIER_PERMISSIONS = ("add_invoicingrun", "add_payment", "add_invoice", "refund_familycredit")
+
+
 def cashier() -> User:
-    """Who invoices in set-ups: the billing permission alone (the staff groups take a while to set up)."""
+    """Who invoices and takes payments in set-ups: the billing permissions alone (the staff groups take a while to
+    set up)."""
     user = User.objects.filter(email="caisse@example.org").first()
     if user is None:
         user = UserFactory(email="caisse@example.org")
         user.user_permissions.add(
-            Permission.objects.get(codename="add_invoicingrun", content_type__app_label="espace_facturation")
+            *Permission.objects.filter(codename__in=CASHIER_PERMISSIONS, content_type__app_label="espace_facturation")
         )
     return user
 

@@ -13,7 +13,7 @@ from espace_famille.planning.models import Booking, BookingState
 from tests.factories import ActivityFactory, UserFactory
 from tests.intents import intent_in, submit
 
-from .factories import MONDAYS, billed_household, book, household, regie, staff, text
+from .factories import MONDAYS, billed_household, book, cashier, household, regie, staff, text
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -152,7 +152,7 @@ def test_nobody_creates_edits_or_deletes_money_records_in_the_admin(client, the_
     client.force_login(user)
     invoice, _ = billed_household(the_regie)
     payment = payments.payment_record(
-        regie=the_regie, family=invoice.family, kind="cash", amount=D("1.00"), paid_on=date(2026, 12, 9)
+        regie=the_regie, family=invoice.family, kind="cash", amount=D("1.00"), paid_on=date(2026, 12, 9), by=cashier()
     )
     for model, pk in (("invoice", invoice.pk), ("payment", payment.pk), ("invoicingrun", None)):
         base = f"/admin/espace_facturation/{model}/"

@@ -26,7 +26,7 @@ from tests.factories import ActivityFactory
 from tests.intents import intent_in
 from tests.races import at_the_same_moment
 
-from .factories import MONDAYS, NOVEMBER, billed_household, book, household, regie, staff
+from .factories import MONDAYS, NOVEMBER, billed_household, book, cashier, household, regie, staff
 from .test_billing_admin import PAYMENT
 
 pytestmark = [
@@ -94,10 +94,16 @@ def execute_or_stale(run):
 def test_two_counter_payments_and_a_credit_note_racing_take_consecutive_numbers_and_never_overpay():
     the_regie = regie()
     invoice, _ = billed_household(the_regie)
+    by = cashier()
     at_the_same_moment(
         *[
             lambda: payments.payment_record(
-                regie=the_regie, family=invoice.family, kind="cash", amount=Decimal("8.40"), paid_on=date(2026, 12, 9)
+                regie=the_regie,
+                family=invoice.family,
+                kind="cash",
+                amount=Decimal("8.40"),
+                paid_on=date(2026, 12, 9),
+                by=by,
             )
             for _ in range(2)
         ]
@@ -178,6 +184,7 @@ def test_a_bank_confirmation_racing_a_counter_payment_leaves_the_surplus_as_cred
     the_regie = regie()
     invoice, parent = billed_household(the_regie)
     online = payments.online_payment_start(invoice=invoice, by=parent)
+    by = cashier()
     at_the_same_moment(
         confirmed(online),
         lambda: payments.payment_record(
@@ -186,6 +193,7 @@ def test_a_bank_confirmation_racing_a_counter_payment_leaves_the_surplus_as_cred
             kind=PaymentKind.CASH,
             amount=Decimal("8.40"),
             paid_on=date(2026, 12, 9),
+            by=by,
         ),
     )
     invoice.refresh_from_db()

@@ -12,7 +12,7 @@ from espace_facturation.exceptions import PaymentError
 from espace_facturation.models import Payment, PaymentKind
 from tests.intents import submit
 
-from .factories import billed_household, regie, text
+from .factories import billed_household, cashier, regie, text
 from .test_billing_admin import PAYMENT
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,12 @@ def test_the_service_refuses_what_the_form_refuses(the_regie, amount):
     invoice, _ = billed_household(the_regie)
     with pytest.raises(PaymentError):
         payments.payment_record(
-            regie=the_regie, family=invoice.family, kind=PaymentKind.CASH, amount=D(amount), paid_on=date(2026, 12, 10)
+            regie=the_regie,
+            family=invoice.family,
+            kind=PaymentKind.CASH,
+            amount=D(amount),
+            paid_on=date(2026, 12, 10),
+            by=cashier(),
         )
     assert not Payment.objects.exists()
 

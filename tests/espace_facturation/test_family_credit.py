@@ -25,7 +25,7 @@ from espace_facturation.models import (
 from notifications.models import OutboxMessage
 from tests.intents import submit
 
-from .factories import billed_household, book, issue_month, regie, staff, text
+from .factories import billed_household, book, cashier, issue_month, regie, staff, text
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -45,6 +45,7 @@ def cheque(invoice, amount):
         amount=D(amount),
         paid_on=date(2026, 12, 10),
         reference="564654646",
+        by=cashier(),
     )
 
 
@@ -112,7 +113,7 @@ def test_an_online_confirmation_after_a_counter_payment_becomes_the_familys_cred
 def test_a_credit_note_on_a_paid_invoice_gives_the_paid_money_back_as_credit(the_regie):
     invoice, _ = billed_household(the_regie)
     cheque(invoice, "8.40")
-    note = services.credit_note_issue(invoice=invoice, amount=D("2.10"), reason="sortie scolaire", by=None)
+    note = services.credit_note_issue(invoice=invoice, amount=D("2.10"), reason="sortie scolaire", by=cashier())
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.PAID and invoice.amount_paid == D("8.40")
     assert credit_of(invoice.family, the_regie) == D("2.10")

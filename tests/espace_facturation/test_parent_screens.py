@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from espace_facturation import payments, services
 from espace_facturation.models import InvoiceState, OnlinePayment, Payment, PaymentKind
 
-from .factories import MONDAYS, billed_household, household, regie, text
+from .factories import MONDAYS, billed_household, cashier, household, regie, text
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -44,7 +44,7 @@ def test_mes_factures_lists_the_invoices_with_the_guides_columns_and_payer_en_li
 
 
 def test_the_filters_nature_and_annee_narrow_the_list(client, invoice):
-    services.credit_note_issue(invoice=invoice, amount=D("2.10"), reason="erreur", by=None)
+    services.credit_note_issue(invoice=invoice, amount=D("2.10"), reason="erreur", by=cashier())
     url = reverse("espace_facturation:invoices")
     assert "Facture(s) (2 Résultats)" in text(client.get(url))
     assert "Facture(s) (1 Résultat)" in text(client.get(url, {"nature": "credit", "year": ""}))
@@ -62,6 +62,7 @@ def test_a_paid_invoice_has_no_payer_en_ligne(client, invoice):
         amount=D("8.40"),
         paid_on=date(2026, 12, 9),
         reference="1",
+        by=cashier(),
     )
     page = text(client.get(reverse("espace_facturation:invoices")))
     assert "Payer en ligne<span" not in page and "Réglée" in page
@@ -150,6 +151,7 @@ def test_operations_filters_by_nature_service_and_year(client, invoice):
         amount=D("5"),
         paid_on=date(2026, 12, 9),
         reference="564654646",
+        by=cashier(),
     )
     url = reverse("espace_facturation:operations")
     only_payments = text(client.get(url, {"nature": "payment", "regie": "", "year": ""}))
@@ -164,7 +166,12 @@ def test_the_lists_read_with_a_fixed_number_of_queries(client, the_regie, name):
 
     invoice, parent = billed_household(the_regie, days=MONDAYS[:1])
     payments.payment_record(
-        regie=the_regie, family=invoice.family, kind=PaymentKind.CASH, amount=D("1"), paid_on=date(2026, 12, 9)
+        regie=the_regie,
+        family=invoice.family,
+        kind=PaymentKind.CASH,
+        amount=D("1"),
+        paid_on=date(2026, 12, 9),
+        by=cashier(),
     )
     client.force_login(parent)
     url = reverse(f"espace_facturation:{name}")
@@ -176,7 +183,12 @@ def test_the_lists_read_with_a_fixed_number_of_queries(client, the_regie, name):
         more.family.subscriptions.create(user=parent, method="code")
     for _ in range(5):
         payments.payment_record(
-            regie=the_regie, family=invoice.family, kind=PaymentKind.CASH, amount=D("0.10"), paid_on=date(2026, 12, 9)
+            regie=the_regie,
+            family=invoice.family,
+            kind=PaymentKind.CASH,
+            amount=D("0.10"),
+            paid_on=date(2026, 12, 9),
+            by=cashier(),
         )
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200

@@ -20,7 +20,7 @@ from espace_facturation.models import (
 )
 from notifications.models import OutboxMessage
 
-from .factories import MONDAYS, billed_household, regie
+from .factories import MONDAYS, billed_household, cashier, regie
 
 pytestmark = pytest.mark.django_db
 D = Decimal
@@ -40,6 +40,7 @@ def test_a_cheque_settles_the_oldest_invoices_first_and_says_so_to_the_family(th
         amount=D("3.00"),
         paid_on=date(2026, 12, 10),
         reference="564654646",
+        by=cashier(),
     )
     first.refresh_from_db()
     assert (first.amount_paid, first.state, first.left_to_pay) == (D("3.00"), InvoiceState.PARTIAL, D("1.20"))
@@ -49,7 +50,12 @@ def test_a_cheque_settles_the_oldest_invoices_first_and_says_so_to_the_family(th
         "3,00\u00a0€" in email.body_text and f"Facture {first.number} : reste à payer 1,20\u00a0€." in email.body_text
     )
     payments.payment_record(
-        regie=the_regie, family=first.family, kind=PaymentKind.CASH, amount=D("1.20"), paid_on=date(2026, 12, 11)
+        regie=the_regie,
+        family=first.family,
+        kind=PaymentKind.CASH,
+        amount=D("1.20"),
+        paid_on=date(2026, 12, 11),
+        by=cashier(),
     )
     first.refresh_from_db()
     assert first.state == InvoiceState.PAID and first.left_to_pay == 0
@@ -67,6 +73,7 @@ def test_an_allocation_beyond_what_is_left_or_to_another_familys_invoice_is_refu
             amount=D("10"),
             paid_on=date(2026, 12, 10),
             allocations=[(invoice.pk, D("5.00"))],
+            by=cashier(),
         )
     with pytest.raises(PaymentError):
         payments.payment_record(
@@ -76,10 +83,16 @@ def test_an_allocation_beyond_what_is_left_or_to_another_familys_invoice_is_refu
             amount=D("2"),
             paid_on=date(2026, 12, 10),
             allocations=[(other.pk, D("2.00"))],
+            by=cashier(),
         )
     with pytest.raises(PaymentError):
         payments.payment_record(
-            regie=the_regie, family=invoice.family, kind=PaymentKind.CASH, amount=D("0"), paid_on=date(2026, 12, 10)
+            regie=the_regie,
+            family=invoice.family,
+            kind=PaymentKind.CASH,
+            amount=D("0"),
+            paid_on=date(2026, 12, 10),
+            by=cashier(),
         )
     assert not Payment.objects.exists()
     invoice.refresh_from_db()
@@ -89,7 +102,7 @@ def test_an_allocation_beyond_what_is_left_or_to_another_familys_invoice_is_refu
 def test_a_credit_note_is_numbered_in_the_same_sequence_and_settles_the_invoice(the_regie, time_machine):
     time_machine.move_to(datetime(2026, 12, 10, 10, tzinfo=PARIS), tick=False)
     invoice, _ = billed_household(the_regie, days=MONDAYS[:2])
-    note = services.credit_note_issue(invoice=invoice, amount=D("2.10"), reason="sortie scolaire", by=None)
+    note = services.credit_note_issue(invoice=invoice, amount=D("2.10"), reason="sortie scolaire", by=cashier())
     invoice.refresh_from_db()
     assert note.nature == InvoiceNature.CREDIT_NOTE and note.corrects == invoice
     assert (
@@ -98,9 +111,9 @@ def test_a_credit_note_is_numbered_in_the_same_sequence_and_settles_the_invoice(
     )
     assert (invoice.amount, invoice.amount_paid, invoice.state) == (D("4.20"), D("2.10"), InvoiceState.PARTIAL)
     with pytest.raises(BillingError, match="au plus 2,10\u00a0€"):
-        services.credit_note_issue(invoice=invoice, amount=D("2.20"), reason="trop", by=None)
+        services.credit_note_issue(invoice=invoice, amount=D("2.20"), reason="trop", by=cashier())
     with pytest.raises(BillingError):
-        services.credit_note_issue(invoice=note, amount=D("1"), reason="avoir d'avoir", by=None)
+        services.credit_note_issue(invoice=note, amount=D("1"), reason="avoir d'avoir", by=cashier())
     assert Invoice.objects.count() == 2
 
 
@@ -183,7 +196,12 @@ def test_a_bank_confirmation_after_a_counter_payment_is_kept_unallocated(the_reg
     invoice, parent = billed_household(the_regie)
     started = payments.online_payment_start(invoice=invoice, by=parent)
     payments.payment_record(
-        regie=the_regie, family=invoice.family, kind=PaymentKind.CASH, amount=D("8.40"), paid_on=date(2026, 12, 10)
+        regie=the_regie,
+        family=invoice.family,
+        kind=PaymentKind.CASH,
+        amount=D("8.40"),
+        paid_on=date(2026, 12, 10),
+        by=cashier(),
     )
     done = paid(started)
     invoice.refresh_from_db()
@@ -194,7 +212,12 @@ def test_a_bank_confirmation_after_a_counter_payment_is_kept_unallocated(the_reg
 def test_a_paid_invoice_or_a_regie_without_online_payment_cannot_be_paid_online(the_regie):
     invoice, parent = billed_household(the_regie)
     payments.payment_record(
-        regie=the_regie, family=invoice.family, kind=PaymentKind.CASH, amount=D("8.40"), paid_on=date(2026, 12, 10)
+        regie=the_regie,
+        family=invoice.family,
+        kind=PaymentKind.CASH,
+        amount=D("8.40"),
+        paid_on=date(2026, 12, 10),
+        by=cashier(),
     )
     with pytest.raises(PaymentError, match="déjà réglée"):
         payments.online_payment_start(invoice=invoice, by=parent)
@@ -206,7 +229,7 @@ def test_a_paid_invoice_or_a_regie_without_online_payment_cannot_be_paid_online(
 
 def test_an_invoice_credited_in_full_is_cancelled_and_no_longer_to_pay(the_regie):
     invoice, _ = billed_household(the_regie, days=MONDAYS[:2])
-    services.credit_note_issue(invoice=invoice, amount=D("1.00"), reason="erreur", by=None)
-    services.credit_note_issue(invoice=invoice, amount=D("3.20"), reason="annulation", by=None)
+    services.credit_note_issue(invoice=invoice, amount=D("1.00"), reason="erreur", by=cashier())
+    services.credit_note_issue(invoice=invoice, amount=D("3.20"), reason="annulation", by=cashier())
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.CANCELLED and invoice.left_to_pay == 0

@@ -12,9 +12,9 @@ from commun.data_export import export_pdf, family_export
 from espace_facturation.models import Invoice
 from espace_famille.demandes.models import EventKind, RequestEvent, RequestKind
 from espace_famille.dossier import services as dossier_services
-from espace_famille.dossier.models import AuthorizedContact, Relationship, SubscriptionMethod, Vaccination
+from espace_famille.dossier.models import AuthorizedContact, Relationship, Vaccination
 from espace_famille.modifications import services as modifications_services
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, instructor
 
 pytestmark = pytest.mark.django_db
 IBAN = "FR7630006000011234567890189"
@@ -45,7 +45,7 @@ def family():
 @pytest.fixture
 def parent(client, site, family):
     user = UserFactory(email="jean.durant@example.org")
-    dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+    dossier_services.subscription_create(user=user, family=family, by=instructor())
     client.force_login(user)
     return user
 
@@ -159,7 +159,7 @@ def test_each_download_is_written_in_the_audit_log(client, parent, family):
 
 def test_the_page_offers_both_files_for_each_family_of_the_user(client, parent, family):
     second = FamilyFactory(name="MARTIN")
-    dossier_services.subscription_create(user=parent, family=second, method=SubscriptionMethod.STAFF)
+    dossier_services.subscription_create(user=parent, family=second, by=instructor())
     page = unescape(client.get(reverse("espace_famille:my_data")).content.decode())
     assert "Télécharger mes données" in page
     for each in (family, second):
@@ -192,7 +192,7 @@ def _family_with(children: int):
     family = FamilyFactory()
     GuardianFactory(family=family)
     user = UserFactory()
-    dossier_services.subscription_create(user=user, family=family, method=SubscriptionMethod.STAFF)
+    dossier_services.subscription_create(user=user, family=family, by=instructor())
     for index in range(children):
         child = ChildFactory(family=family, first_name=f"Enfant{index}")
         Vaccination.objects.create(child=child, name="DTP", date=date(2016, 4, 5))
@@ -221,7 +221,7 @@ def test_the_export_holds_the_familys_invoices_and_payments(family, parent):
 
     from commun.data_export import export_pdf
     from espace_facturation import payments
-    from tests.espace_facturation.factories import billed_household, regie
+    from tests.espace_facturation.factories import billed_household, cashier, regie
 
     invoice, _ = billed_household(regie(), "AUTRE")
     invoice.family = family
@@ -233,6 +233,7 @@ def test_the_export_holds_the_familys_invoices_and_payments(family, parent):
         amount=Decimal("8.40"),
         paid_on=date(2026, 12, 9),
         reference="564654646",
+        by=cashier(),
     )
     data = family_export(family=family)
     [exported] = data["invoices"]
@@ -259,7 +260,7 @@ def test_the_export_says_which_accounts_open_with_franceconnect(family, parent):
     data = family_export(family=family)
     assert data["subscriptions"][0]["franceconnect_linked_at"] is not None
     other = UserFactory(email="claire.durant@example.org")
-    dossier_services.subscription_create(user=other, family=family, method=SubscriptionMethod.STAFF)
+    dossier_services.subscription_create(user=other, family=family, by=instructor())
     rows = {row["email"]: row["franceconnect_linked_at"] for row in family_export(family=family)["subscriptions"]}
     assert rows["claire.durant@example.org"] is None
 

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 
 from notifications import kinds, rendering, services
 from notifications.models import EmailTemplate
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +50,7 @@ def test_test_send_goes_through_the_outbox(site, django_capture_on_commit_callba
 
     template = EmailTemplate.objects.get(kind="account_confirmation")
     with django_capture_on_commit_callbacks(execute=True):
-        row = services.template_send_test(template=template, to="com@example.org", by=None)
+        row = services.template_send_test(template=template, to="com@example.org", by=UserFactory(is_superuser=True))
     assert row.subject == "[TEST] Portail citoyen : confirmation de création de compte"
     assert mail.outbox[0].to == ["com@example.org"]
     assert "Bonjour M. Jean DURANT," in mail.outbox[0].body

@@ -87,8 +87,8 @@ def subscription_add(request):
                 family = way.find_family(form.cleaned_data)
                 if family is None:
                     raise SubscriptionNotFound()
-                subscription, created = dossier_services.subscription_create(
-                    user=request.user, family=family, method=way.slug
+                subscription, created = dossier_services.subscription_claim(
+                    family=family, method=way.slug, by=request.user
                 )
             except SubscriptionNotFound as error:
                 throttling.subscription_failed(request)

@@ -1,6 +1,5 @@
 """The «Activités» registers (wagtail-modeladmin): facilities, activities with their week and tariffs, closures,
-enrolments. Creating and editing go through planning.registers (permission checked, audit entry written);
-deleting writes Wagtail's own.
+enrolments. Creating, editing and deleting go through planning.registers (permission checked, audit entry written).
 
 An activity's week (one row per weekday) and its tariffs are edited on the activity's own form: the models have no
 ParentalKey, so the form carries the seven weekday rows as plain fields and the tariffs as a Django formset."""
@@ -17,7 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail_modeladmin.options import ModelAdmin
 
 from commun import formats
-from commun.admin_services import ServiceCreateView, ServiceEditView, model_values
+from commun.admin_services import RecordAdminMixin, model_values
 from espace_famille.dossier.models import Child
 from espace_famille.planning import registers
 from espace_famille.planning.admin.labels import period_label, weekdays_label
@@ -34,17 +33,18 @@ from espace_famille.planning.models import (
 # Registers: facilities -----------------------------------------------------------------------------
 
 
-class RegisterAdmin(ModelAdmin):
-    """A register whose create and edit screens write through planning.registers (the form only validates)."""
-
-    create_view_class = ServiceCreateView
-    edit_view_class = ServiceEditView
+class RegisterAdmin(RecordAdminMixin, ModelAdmin):
+    """A register whose create, edit and delete screens write through planning.registers (the form only
+    validates)."""
 
     def create_instance(self, *, form, by):
         return registers.register_save(model=self.model, instance=None, values=model_values(form), by=by)
 
     def edit_instance(self, *, instance, form, by):
         return registers.register_save(model=self.model, instance=instance, values=model_values(form), by=by)
+
+    def delete_instance(self, *, instance, by):
+        registers.register_delete(model=self.model, instance=instance, by=by)
 
 
 class FacilityAdmin(RegisterAdmin):

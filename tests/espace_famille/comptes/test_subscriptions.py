@@ -120,8 +120,8 @@ def test_subscription_is_audited(parent):
     from wagtail.models import ModelLogEntry
 
     family = FamilyFactory()
-    subscription, created = dossier_services.subscription_create(
-        user=parent, family=family, method=SubscriptionMethod.CODE
+    subscription, created = dossier_services.subscription_claim(
+        family=family, method=SubscriptionMethod.CODE, by=parent
     )
     assert created
     entry = ModelLogEntry.objects.get(action="portail.subscription.create")
@@ -175,7 +175,7 @@ def test_citizen_pages_send_anonymous_visitors_to_the_login(client, site, url_na
 
 def test_a_parent_cannot_choose_another_familys_file(client, parent):
     mine = FamilyFactory(name="MINE")
-    dossier_services.subscription_create(user=parent, family=mine, method=SubscriptionMethod.CODE)
+    dossier_services.subscription_claim(family=mine, method=SubscriptionMethod.CODE, by=parent)
     other = FamilyFactory(name="OTHER")
     response = client.post(reverse("espace_famille:family_choose"), {"family": other.pk})
     assert response.status_code == 404
@@ -185,7 +185,7 @@ def test_a_parent_cannot_choose_another_familys_file(client, parent):
 def test_a_parent_with_two_families_switches_between_them(client, parent):
     first, second = FamilyFactory(name="PREMIERE"), FamilyFactory(name="SECONDE")
     for family in (first, second):
-        dossier_services.subscription_create(user=parent, family=family, method=SubscriptionMethod.CODE)
+        dossier_services.subscription_claim(family=family, method=SubscriptionMethod.CODE, by=parent)
     assert "Espace famille — Famille PREMIERE" in text(client.get(reverse("espace_famille:home")))
     client.post(reverse("espace_famille:family_choose"), {"family": second.pk, "next": "https://evil.example/"})
     assert "Espace famille — Famille SECONDE" in text(client.get(reverse("espace_famille:home")))
@@ -206,7 +206,7 @@ def test_home_page_spaces_query_count_does_not_grow_with_the_family(client, pare
     from tests.factories import ChildFactory, GuardianFactory
 
     family = FamilyFactory()
-    dossier_services.subscription_create(user=parent, family=family, method=SubscriptionMethod.CODE)
+    dossier_services.subscription_claim(family=family, method=SubscriptionMethod.CODE, by=parent)
     GuardianFactory(family=family)
     ChildFactory(family=family)
     client.get(reverse("espace_famille:home"))

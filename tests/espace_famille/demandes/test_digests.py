@@ -10,6 +10,7 @@ from django.db import connection
 from django_q.models import Schedule
 
 from commun.clock import PARIS
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes import digests, tasks
 from espace_famille.demandes.models import DecisionNotice, Request, RequestKind
 from espace_famille.dossier.models import Subscription, SubscriptionMethod
@@ -101,7 +102,10 @@ def home(activity):
 
 @pytest.fixture
 def instructor():
-    return UserFactory(email="instructeur@example.org", is_staff=True)
+    user = UserFactory(email="instructeur@example.org", is_staff=True)
+    # Of the «Instructeurs» group: cancelling a booked day is theirs (cancellation.booking_cancel checks it).
+    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    return user
 
 
 # Slots --------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.db import connection
 from wagtail.models import ModelLogEntry
 
 from commun.clock import PARIS
+from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import (
     DecisionNotice,
@@ -76,7 +77,10 @@ def home(activity):
 
 @pytest.fixture
 def instructor():
-    return UserFactory(email="instructeur@example.org", first_name="Inès", last_name="Structrice")
+    user = UserFactory(email="instructeur@example.org", first_name="Inès", last_name="Structrice")
+    # Of the «Instructeurs» group: cancelling a booked day is theirs (cancellation.booking_cancel checks it).
+    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    return user
 
 
 def booked(household, *days, by):
