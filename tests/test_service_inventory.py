@@ -51,6 +51,7 @@ NO_ACTOR_CHECK = {
     "espace_famille.demandes.services:request_mark_read": "the family opened its request (the view finds it)",
     # The system: workers, the bank, commands run on the server.
     "espace_famille.dossier.services:family_import": "a command imports the municipality's own files",
+    "espace_famille.dossier.services:subscription_import": "a command imports the municipality's own accounts",
     "espace_famille.planning.waiting_list:announce": "the freed place goes to the first in line",
     "espace_famille.justificatifs.services:expiry_reminders_send": "a scheduled task",
     "espace_facturation.payments:online_payment_link": "the bank's identifier of a started payment",

@@ -6,7 +6,7 @@ from allauth.account.models import EmailAddress
 from commun.demo_logins import PARENT, PASSWORD
 from espace_famille.comptes.models import User
 from espace_famille.dossier import services as dossier_services
-from espace_famille.dossier.models import Family, SubscriptionMethod
+from espace_famille.dossier.models import Family
 
 # (family code, login): the account of the family's first guardian.
 ACCOUNTS = [
@@ -31,5 +31,4 @@ def load() -> None:
         family = Family.objects.get(subscriber_code=code)
         first = family.guardians.order_by("position", "pk").first()
         user = account(email, first.first_name, first.last_name, civility=first.civility)
-        # The demo parent subscribed with its family's code, as the guide shows.
-        dossier_services.subscription_claim(family=family, method=SubscriptionMethod.CODE, by=user)
+        dossier_services.subscription_import(user=user, family=family, source="démonstration")

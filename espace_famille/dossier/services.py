@@ -45,7 +45,9 @@ def family_import(*, name: str, subscriber_code: str, source: str) -> Family:
     return _family_insert(name=name, subscriber_code=subscriber_code, by=None, data={"source": source})
 
 
-def _link(*, user: AbstractUser, family: Family, method: str, by: AbstractUser) -> tuple[Subscription, bool]:
+def _link(
+    *, user: AbstractUser, family: Family, method: str, by: AbstractUser | None, data: dict | None = None
+) -> tuple[Subscription, bool]:
     with transaction.atomic():
         family = Family.objects.select_for_update().get(pk=family.pk)
         subscription, created = Subscription.objects.get_or_create(
@@ -56,7 +58,7 @@ def _link(*, user: AbstractUser, family: Family, method: str, by: AbstractUser) 
                 instance=subscription,
                 action="portail.subscription.create",
                 user=by,
-                data={"method": method, "family": family.pk, "user": user.pk},
+                data={"method": method, "family": family.pk, "user": user.pk, **(data or {})},
             )
     return subscription, created
 
@@ -66,6 +68,12 @@ def subscription_create(*, user: AbstractUser, family: Family, by: AbstractUser)
     harmless and returns the existing subscription."""
     check_record_permission(model=Subscription, action="add", by=by)
     return _link(user=user, family=family, method=SubscriptionMethod.STAFF, by=by)
+
+
+def subscription_import(*, user: AbstractUser, family: Family, source: str) -> tuple[Subscription, bool]:
+    """The system path: a command run on the server (the demo, an import of the former portal's accounts) links
+    an account to its family as staff would have. No person acts; the audit entry names the source."""
+    return _link(user=user, family=family, method=SubscriptionMethod.STAFF, by=None, data={"source": source})
 
 
 def subscription_claim(*, family: Family, method: str, by: AbstractUser) -> tuple[Subscription, bool]:
