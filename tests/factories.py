@@ -144,3 +144,12 @@ def family_parent(family: Family) -> User:
     """The family's first linked account, made on first use: the parent who asks for the family in a test."""
     subscription = family.subscriptions.select_related("user").order_by("pk").first()
     return subscription.user if subscription else parent_of(family, email=f"parent-{family.pk}@example.org")
+
+
+def service_instructor(**kwargs) -> User:
+    """An instructor of the service (the «Instructeurs» group): allowed to decide every kind of request."""
+    from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+
+    user = UserFactory(**kwargs)
+    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    return User.objects.get(pk=user.pk)  # a fresh object: permissions are cached per instance

@@ -14,7 +14,7 @@ from espace_famille.demandes.models import EventKind, RequestEvent, RequestKind
 from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.models import AuthorizedContact, Relationship, SubscriptionMethod, Vaccination
 from espace_famille.modifications import services as modifications_services
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, service_instructor
 
 pytestmark = pytest.mark.django_db
 IBAN = "FR7630006000011234567890189"
@@ -86,7 +86,7 @@ def test_downloads_are_attachments_named_after_the_family_and_the_day(client, pa
 
 
 def test_the_pdf_shows_the_family_data_with_french_labels(family, parent):
-    other = UserFactory()
+    other = service_instructor()
     guardian = family.guardians.get()
     request = modifications_services.family_file_submit(
         family=family,
@@ -121,7 +121,7 @@ def test_requests_come_with_the_history_the_family_sees_and_not_the_internal_not
     RequestEvent.objects.create(
         request=request, kind=EventKind.MESSAGE, message="Note interne", visible_to_family=False
     )
-    modifications_services.request_accept(request=request, by=UserFactory(), message="Votre numéro est à jour.")
+    modifications_services.request_accept(request=request, by=service_instructor(), message="Votre numéro est à jour.")
     data = json.loads(download(client, "my_data_json", family).content)
     (exported,) = data["requests"]
     assert exported["kind"] == "guardian" and exported["state"] == "accepted"
@@ -284,7 +284,7 @@ def test_the_export_holds_the_familys_crèche_applications_messages_and_justific
         request.justification.save(file_name, ContentFile(b"%PDF-1.4"), save=True)
         RequestEvent.objects.create(request=request, kind=EventKind.MESSAGE, message=f"Message de {owner.name}")
 
-    staff = UserFactory(is_staff=True)
+    staff = service_instructor(is_staff=True)
     values = {"child_first_name": "Noé", "child_last_name": "DURANT", "entry_date": "2027-09-01"}
     creche_services.draft_save(family=family, values={**values, "choice1": creche("Les Lutins").pk}, by=parent)
     request = creche_services.application_submit(family=family, by=parent)

@@ -20,7 +20,15 @@ from espace_famille.planning.models import Booking, HolidayRule
 from notifications import schedules
 from notifications import services as outbox
 from notifications.models import OutboxMessage, OutboxStatus
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    ChildFactory,
+    EnrolmentFactory,
+    FamilyFactory,
+    GuardianFactory,
+    UserFactory,
+    service_instructor,
+)
 from tests.races import RaceWindow, at_the_same_moment
 
 pytestmark = pytest.mark.django_db
@@ -66,7 +74,7 @@ def at(moment: datetime):
 def decide(request, *, moment, accept=(), refuse=(), message="", by=None):
     with at(moment):
         return planning_services.booking_request_decide(
-            request=request, by=by, accept=accept, refuse=refuse, message=message
+            request=request, by=by or service_instructor(), accept=accept, refuse=refuse, message=message
         )
 
 
@@ -101,7 +109,7 @@ def home(activity):
 
 @pytest.fixture
 def instructor():
-    return UserFactory(email="instructeur@example.org", is_staff=True)
+    return service_instructor(email="instructeur@example.org", is_staff=True)
 
 
 # Slots --------------------------------------------------------------------------------------------------------
