@@ -146,12 +146,11 @@ def family_parent(family: Family) -> User:
     return subscription.user if subscription else parent_of(family, email=f"parent-{family.pk}@example.org")
 
 
-def instructor(email: str = "instructeur@example.org") -> User:
-    """A member of the «Instructeurs» group (made on first use): the staff actor of family-file services."""
+def service_instructor(**kwargs) -> User:
+    """An instructor of the service (the «Instructeurs» group, made on first use), staff by default: allowed to
+    decide every kind of request and to write the family files."""
     from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 
-    user = User.objects.filter(email=email).first()
-    if user is None:
-        user = UserFactory(email=email, is_staff=True)
-        user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
-    return user
+    user = UserFactory(**{"is_staff": True, **kwargs})
+    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    return User.objects.get(pk=user.pk)  # a fresh object: permissions are cached per instance

@@ -16,7 +16,7 @@ from espace_famille.demandes.models import EventKind, Request, RequestEvent, Req
 from espace_famille.dossier.models import Family
 from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
 from tests.espace_famille.creche.factories import creche, submitted_application
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, parent_of
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, parent_of, service_instructor
 
 pytestmark = pytest.mark.django_db
 
@@ -54,7 +54,9 @@ def decided(name: str, *, decision: str, days_ago: int) -> CrecheApplication:
     application = submitted_application(family_name=name, child=f"Enfant {name}", choices=[creche(f"Crèche {name}")])
     request = application.request
     if decision != RequestState.PENDING:
-        creche_services.decide(request=request, by=UserFactory(is_staff=True), decision=decision, message="Réponse")
+        creche_services.decide(
+            request=request, by=service_instructor(is_staff=True), decision=decision, message="Réponse"
+        )
     Request.objects.filter(pk=request.pk).update(decided_at=NOW - timedelta(days=days_ago))
     return application
 
@@ -122,7 +124,7 @@ def family_with_everything(name: str, *, created_days_ago: int) -> Family:
     application = submitted_application(family_name=name, child="Léo", choices=[creche(f"Crèche {name}")])
     family = application.request.family
     creche_services.decide(
-        request=application.request, by=UserFactory(is_staff=True), decision="waiting", message="Place en vue"
+        request=application.request, by=service_instructor(is_staff=True), decision="waiting", message="Place en vue"
     )
     creche_services.draft_save(family=family, values={"child_first_name": "Zoé"}, by=family.subscriptions.get().user)
     child = ChildFactory(family=family, first_name="Léo")

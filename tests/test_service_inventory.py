@@ -73,16 +73,15 @@ NO_ACTOR_CHECK = {
     "espace_facturation.credits:credit_use": "inside the invoicing issue",
     "espace_famille.planning.cancellation:withdraw": "inside booking_request_submit",
     "espace_famille.planning.waiting_list:waiting_list_refill": "inside activity_save",
-    # Decisions on requests: demandes.request_decide checks the actor before it runs the kind's handler, which
-    # calls these (their own check belongs to the decision work on the handlers).
+    # Decisions on requests: demandes.request_decide / requests_decide check the actor, then run the kind's handler,
+    # which calls these, and write what they return (request_decide refuses a decision with no audit entry).
     "espace_famille.demandes.services:decision_record": "inside request_decide",
-    "espace_famille.planning.services:booking_request_decide": "the planning handler of request_decide",
-    "espace_famille.planning.services:booking_requests_bulk_decide": "the planning handler of requests_decide",
-    "espace_famille.creche.services:decide": "the crèche handler of request_decide",
-    "espace_famille.justificatifs.services:documents_decide": "the documents handler of request_decide",
+    "espace_famille.demandes.services:records_write": "inside request_decide and requests_decide",
+    "espace_famille.demandes.services:requests_decide_by_rules": "inside booking_request_submit: the rules decide",
+    "espace_famille.planning.services:booking_days_decide": "the planning handler of request_decide",
+    "espace_famille.planning.services:booking_requests_batch_decide": "the planning handler of requests_decide",
+    "espace_famille.justificatifs.services:documents_apply": "the documents handler of request_decide",
     "espace_famille.modifications.services:file_apply": "the family-file handler of request_decide",
-    "espace_famille.modifications.services:request_accept": "the family-file handler of request_decide",
-    "espace_famille.modifications.services:request_refuse": "the family-file handler of request_decide",
 }
 
 

@@ -12,7 +12,8 @@ WAITING = "waiting"
 
 
 class CrecheHandler(kinds.KindHandler):
-    """creche.services.decide records the decision (its own audit actions, «Sur liste d'attente» notice)."""
+    """Its own audit actions («portail.creche.accepted»); the framework records the decision, with the notice
+    «Sur liste d'attente» for a waiting application."""
 
     kinds = (RequestKind.CRECHE.value,)
     permission = "creche.decide_crecheapplication"
@@ -21,8 +22,7 @@ class CrecheHandler(kinds.KindHandler):
     family_template = "creche/includes/request_part.html"
 
     def _decide(self, request, *, by, decision, message):
-        services.decide(request=request, by=by, decision=decision, message=message)
-        return kinds.Outcome(recorded=True)
+        return services.decision_outcome(request=request, decision=decision)
 
     def accept(self, request, *, by, message, lines=None, values=None):
         return self._decide(request, by=by, decision=RequestState.ACCEPTED, message=message)

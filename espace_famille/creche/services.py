@@ -6,14 +6,13 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from espace_famille.creche.models import CrecheApplication, CrecheDraft
-from espace_famille.demandes import acknowledgements, digests
+from espace_famille.demandes import acknowledgements, kinds
+from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.exceptions import InvalidTransition
-from espace_famille.demandes.models import DecisionNotice, EventKind, Request, RequestEvent, RequestKind, RequestState
+from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
 from espace_famille.dossier.models import Family
 from espace_famille.dossier.permissions import check_family_member
 from espace_famille.planning.models import Facility, FacilityKind
-
-WAITING_STATUS = RequestState.WAITING.label  # «Sur liste d'attente», the digest's «Statut»
 
 
 class IncompleteApplication(InvalidTransition):
@@ -66,46 +65,23 @@ def application_submit(*, family: Family, by: AbstractUser, steps_done: int = 3)
     return request
 
 
-def _locked(request: Request) -> Request:
-    request = Request.objects.select_for_update(of=("self",)).get(pk=request.pk, kind=RequestKind.CRECHE)
-    return request
-
-
-def _set_state(request: Request, *, state: str, event: str, by: AbstractUser, message: str) -> None:
-    request.state = state
-    request.decided_at = timezone.now()
-    request.decided_by = by
-    request.save(update_fields=["state", "decided_at", "decided_by"])
-    RequestEvent.objects.create(request=request, kind=event, author=by, message=message.strip())
+# The crèche's decisions, as the decision framework names them.
+DECISIONS = {RequestState.ACCEPTED: kinds.ACCEPT, RequestState.REFUSED: kinds.REFUSE, RequestState.WAITING: "waiting"}
 
 
 def decide(*, request: Request, by: AbstractUser, decision: str, message: str = "") -> Request:
-    """Accept, refuse or put on the waiting list a pending application; a waiting one is then accepted or refused."""
-    with transaction.atomic():
-        request = _locked(request)
-        allowed = {RequestState.PENDING} | ({RequestState.WAITING} if decision != RequestState.WAITING else set())
-        if request.state not in allowed:
-            raise InvalidTransition("Cette demande a déjà été traitée.")
-        if decision == RequestState.ACCEPTED:
-            _set_state(request, state=RequestState.ACCEPTED, event=EventKind.ACCEPTED, by=by, message=message)
-            digests.notice_for_request(request, accept=True, message=message)
-        elif decision == RequestState.REFUSED:
-            _set_state(request, state=RequestState.REFUSED, event=EventKind.REFUSED, by=by, message=message)
-            digests.notice_for_request(request, accept=False, message=message)
-        elif decision == RequestState.WAITING:
-            _set_state(request, state=RequestState.WAITING, event=EventKind.WAITING, by=by, message=message)
-            digests.notices_record(
-                [
-                    DecisionNotice(
-                        family_id=request.family_id,
-                        request=request,
-                        decided_at=request.decided_at,
-                        state=WAITING_STATUS,
-                        message=message.strip(),
-                    )
-                ]
-            )
-        else:
-            raise InvalidTransition("Décision inconnue.")
-        log(instance=request, action=f"portail.creche.{decision}", user=by, data={"message": message})
-    return request
+    """Accept, refuse or put on the waiting list a pending application; a waiting one is then accepted or refused.
+    Through the decision framework (demandes.services.request_decide): the actor's permission, the lock, the
+    request's state and event, its audit entry («portail.creche.<decision>») and the family's notice."""
+    if decision not in DECISIONS:
+        raise InvalidTransition("Décision inconnue.")
+    return demandes_services.request_decide(request=request, by=by, decision=DECISIONS[decision], message=message)
+
+
+def decision_outcome(*, request: Request, decision: str) -> kinds.Outcome:
+    """What the framework records of a crèche decision on the locked request (its handler): the state, the audit
+    action. A waiting application can be accepted or refused, not put on the waiting list again."""
+    allowed = {RequestState.PENDING} | ({RequestState.WAITING} if decision != RequestState.WAITING else set())
+    if request.kind != RequestKind.CRECHE or request.state not in allowed:
+        raise InvalidTransition("Cette demande a déjà été traitée.")
+    return kinds.Outcome(state=decision, action=f"portail.creche.{decision}")

@@ -5,42 +5,77 @@ kinds: each app registers a `KindHandler` from its `AppConfig.ready()` (family-f
 bookings, absences and cancellations from planning, documents from justificatifs, crèche from creche)."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AbstractUser
+from django.db.models import Model
 
-from espace_famille.demandes.models import Request, RequestState
+from espace_famille.demandes.models import DecisionNotice, Request, RequestState
 
 ACCEPT, REFUSE, PARTIAL = "accept", "refuse", "partial"
 # The request permission decides every kind; a kind may name its own (a document checker's) as well.
 CHANGE_REQUEST = "espace_famille.change_request"
 
 
+# An audit entry a decision asks the framework to write: (instance, action, data).
+AuditEntry = tuple[Model, str, dict]
+
+
 @dataclass
 class Outcome:
-    """What a handler did. Unless `recorded`, request_decide records the decision: the request's state, its event
-    with the message, the audit entry (`action`, `data`) and the family's notice for the next processing digest.
+    """What a handler decided, for request_decide to record in its transaction: the handler changes what its kind
+    owns (the file, the days, the documents) and writes nothing of the decision's record.
 
-    A kind whose internals record the decision themselves (per day for bookings, per document for documents) says
-    `recorded=True`: its records are written in the same transaction, under the same lock."""
+    state: the request's new state; request_decide writes it with its event (the message). None for a line-based
+    kind, whose request's state follows its lines: the kind wrote it with its event.
+    notices: the family's notices for the next processing digest (unsaved DecisionNotice rows); None: one notice
+    for the request, from its state. audit: the audit entries; None: one on the request, with `action` (by default
+    the state's) and `data` beside the message. A decided request without a notice or an audit entry is refused
+    (ImproperlyConfigured): no kind can decide silently."""
 
-    state: str = RequestState.ACCEPTED
-    recorded: bool = False
+    state: str | None = RequestState.ACCEPTED
     action: str = ""
     data: dict = field(default_factory=dict)
+    notices: list[DecisionNotice] | None = None
+    audit: list[AuditEntry] | None = None
+
+
+@dataclass
+class Batch:
+    """What a kind's batch decision (`KindHandler.bulk`) did, for requests_decide to record: counts, and the
+    notices and audit entries to write (in bulk)."""
+
+    requests: int  # requests decided
+    lines: int  # lines (days) decided
+    notices: list[DecisionNotice] = field(default_factory=list)
+    audit: list[AuditEntry] = field(default_factory=list)
+    decided: set[int] = field(default_factory=set)  # the pks of the requests decided
 
 
 @dataclass
 class Row:
-    """One line of what the family (and the admin) reads of a request: «Activité : 1/Péri MATIN»."""
+    """One line of what the family (and the admin) reads of a request: «Activité : 1/Péri MATIN».
+
+    value: text, or a value shown by «espace_famille/includes/shown.html» (a family-file value, a list of
+    vaccinations); before and headers: a family-file change's value when asked, the columns of a list value."""
 
     label: str
-    value: str
+    value: Any
+    before: Any = None
+    headers: list | None = None
 
 
 @dataclass
 class Description:
+    """What «Détail de ma demande» shows of a request, beside the data every request has.
+
+    rows: what it is about («Structure», «Activité»); days: each day asked and its decision («Jours demandés»);
+    changes: the values asked beside those of the file when asked («Modifications demandées»)."""
+
     subject: str
     rows: list[Row] = field(default_factory=list)
+    days: list[Row] = field(default_factory=list)
+    changes: list[Row] = field(default_factory=list)
 
 
 class KindHandler:
@@ -71,9 +106,9 @@ class KindHandler:
         """Decide some lines of a line-based request; the others stay pending."""
         raise NotImplementedError(f"{type(self).__name__} decides whole requests only.")
 
-    def bulk(self, requests: list[Request], *, by: AbstractUser, decision: str, message: str):
-        """Decide many pending requests at once, when the kind can do better than one by one: returns
-        (requests decided, lines decided), or None to let the framework decide them one by one."""
+    def bulk(self, requests: list[Request], *, by: AbstractUser | None, decision: str, message: str) -> Batch | None:
+        """Decide many pending requests at once, when the kind can do better than one by one: returns a Batch, or
+        None to let the framework decide them one by one."""
         return None
 
     def describe(self, request: Request) -> Description:

@@ -8,14 +8,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractUser
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from espace_famille.demandes import digests, kinds
+from espace_famille.demandes import audit, digests, kinds
 from espace_famille.demandes.exceptions import InvalidTransition, StaleRequest
-from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestState
+from espace_famille.demandes.models import DecisionNotice, EventKind, LineState, Request, RequestEvent, RequestState
 
 EVENTS = {
     RequestState.ACCEPTED: (EventKind.ACCEPTED, "portail.request.accept"),
@@ -23,15 +23,21 @@ EVENTS = {
     RequestState.PARTIAL: (EventKind.PARTIAL, "portail.request.partial"),
     RequestState.WAITING: (EventKind.WAITING, "portail.request.waiting"),
 }
+# What a request decided as a whole shows in the processing digest («Statut»).
+STATUS = {
+    RequestState.ACCEPTED: LineState.ACCEPTED.label,
+    RequestState.REFUSED: LineState.REFUSED.label,
+    RequestState.WAITING: RequestState.WAITING.label,
+}
 
 
-def decision_record(request: Request, *, state: str, by: AbstractUser, message: str, event: str) -> Request:
+def decision_record(request: Request, *, state: str, by: AbstractUser | None, message: str, event: str) -> Request:
+    """The request's new state and its event (the message the family reads)."""
     request.state = state
     request.decided_at = timezone.now()
     request.decided_by = by
     request.save(update_fields=["state", "decided_at", "decided_by"])
     RequestEvent.objects.create(request=request, kind=event, author=by, message=message.strip())
-    digests.notice_for_request(request, accept=state == RequestState.ACCEPTED, message=message)
     return request
 
 
@@ -57,6 +63,50 @@ def _run(handler: kinds.KindHandler, request: Request, *, by, decision, message,
     raise ValueError(f"Unknown decision {decision!r} for a {request.kind} request.")
 
 
+def _silent(kind: str) -> ImproperlyConfigured:
+    return ImproperlyConfigured(f"A {kind} request was decided without a notice for the family or an audit entry.")
+
+
+def _record(request: Request, outcome: kinds.Outcome, *, by, message: str) -> None:
+    """Write what the handler decided: the request's state and event, the family's notices, the audit entries."""
+    pending = request.state
+    if outcome.state is not None:
+        event, action = EVENTS[outcome.state]
+        decision_record(request, state=outcome.state, by=by, message=message, event=event)
+    else:
+        request.refresh_from_db(fields=["state", "decided_at"])
+        action = ""
+    notices = outcome.notices
+    if notices is None:
+        notices = [
+            DecisionNotice(
+                family_id=request.family_id,
+                request=request,
+                decided_at=request.decided_at,
+                state=STATUS[request.state],
+                message=message.strip(),
+            )
+        ]
+    audit = outcome.audit
+    if audit is None:
+        audit = [(request, outcome.action or action, {"message": message, **outcome.data})]
+    if request.state != pending and not (notices and audit):
+        raise _silent(request.kind)
+    digests.notices_record(notices)
+    for instance, entry_action, data in audit:
+        log(instance=instance, action=entry_action, user=by, data=data)
+
+
+def records_write(batch: kinds.Batch, *, by: AbstractUser | None) -> None:
+    """Write what a kind's batch decision asks: its notices and its audit entries, each in a few INSERTs."""
+    noticed = {notice.request_id for notice in batch.notices}
+    audited = {instance.pk for instance, _, _ in batch.audit if isinstance(instance, Request)}
+    if not batch.decided <= noticed & audited:
+        raise _silent("batch")
+    digests.notices_record(batch.notices)
+    audit.entries_write(batch.audit, by=by)
+
+
 def request_decide(
     *,
     request: Request,
@@ -70,8 +120,10 @@ def request_decide(
 
     decision: "accept", "refuse", "partial" (line-based kinds; lines = {"accept": [...], "refuse": [...]}, dates or
     line ids) or a kind's own decision («waiting» for crèche). lines with accept / refuse: the lines decided (None:
-    every pending line). values: the values an instructor checked for a family-file change asked on a file changed
-    since. Raises PermissionDenied, InvalidTransition (no longer to decide), or the kind's ValidationError."""
+    every pending line). values: what the instructor checked, for the kind: the values of a family-file change asked
+    on a file changed since; the day a document is validated on. Raises PermissionDenied, InvalidTransition (no
+    longer to decide), or the kind's ValidationError. The handler changes what its kind owns; the decision's record
+    (state and event, the family's notices, the audit entries) is written here, in the same transaction."""
     handler = kinds.handler_for(request.kind)
     _check_permission(handler, by)
     message = message or ""
@@ -80,16 +132,8 @@ def request_decide(
         if locked.state not in handler.decidable_states:
             raise InvalidTransition()
         outcome = _run(handler, locked, by=by, decision=decision, message=message, lines=lines, values=values)
-        if not outcome.recorded:
-            locked.refresh_from_db(fields=["state", "child"])
-            event, action = EVENTS[outcome.state]
-            decision_record(locked, state=outcome.state, by=by, message=message, event=event)
-            log(
-                instance=locked,
-                action=outcome.action or action,
-                user=by,
-                data={"message": message, **outcome.data},
-            )
+        locked.refresh_from_db(fields=["child"])
+        _record(locked, outcome, by=by, message=message)
     locked.refresh_from_db()
     return locked
 
@@ -120,19 +164,20 @@ def requests_decide(*, requests, by: AbstractUser, decision: str, message: str =
     for handler in handlers.values():
         _check_permission(handler, by)
     result = BulkOutcome()
-    for kind, batch in by_kind.items():
+    for kind, group in by_kind.items():
         handler = handlers[kind]
-        to_decide = [r for r in batch if r.state in handler.decidable_states]
-        result.already_decided += [r for r in batch if r.state not in handler.decidable_states]
+        to_decide = [r for r in group if r.state in handler.decidable_states]
+        result.already_decided += [r for r in group if r.state not in handler.decidable_states]
         if not to_decide:
             continue
         with transaction.atomic():
-            done = handler.bulk(to_decide, by=by, decision=decision, message=message)
-        if done is not None:
-            decided, lines = done
-            result.requests += decided
-            result.lines += lines
-            result.skipped += len(to_decide) - decided
+            batch = handler.bulk(to_decide, by=by, decision=decision, message=message)
+            if batch is not None:
+                records_write(batch, by=by)
+        if batch is not None:
+            result.requests += batch.requests
+            result.lines += batch.lines
+            result.skipped += len(to_decide) - batch.requests
             continue
         for request in to_decide:
             try:
@@ -146,6 +191,23 @@ def requests_decide(*, requests, by: AbstractUser, decision: str, message: str =
             else:
                 result.requests += 1
     return result
+
+
+def requests_decide_by_rules(*, requests, decision: str) -> kinds.Batch:
+    """The portal's rules decide these requests, in the caller's transaction (an activity that accepts
+    automatically): no one acts, so no permission to check. Their kind's batch decides them (one handler that
+    decides in batches) and the framework writes their notices and audit entries."""
+    requests = list(requests)
+    if not requests:
+        return kinds.Batch(requests=0, lines=0)
+    handlers = {id(handler): handler for handler in (kinds.handler_for(request.kind) for request in requests)}
+    if len(handlers) != 1:
+        raise ValueError("The rules decide requests of one kind's handler at a time.")
+    batch = next(iter(handlers.values())).bulk(requests, by=None, decision=decision, message="")
+    if batch is None:
+        raise ValueError("Only a kind deciding in batches can be decided by the rules.")
+    records_write(batch, by=None)
+    return batch
 
 
 def request_mark_read(*, request: Request) -> None:

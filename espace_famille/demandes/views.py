@@ -8,8 +8,6 @@ from commun.listing import filtered_page
 from commun.menus import crumb
 from espace_famille.demandes import kinds, selectors, services
 from espace_famille.demandes.filters import RequestFilter
-from espace_famille.demandes.models import FAMILY_FILE_KINDS
-from espace_famille.dossier import changes
 
 PER_PAGE = 10
 MES_DEMANDES = ("Mes demandes", "espace_famille:requests")
@@ -33,27 +31,15 @@ def request_list(request):
 def request_detail(request, pk):
     """«Détail de ma demande»: its data and «Historique de la demande». Opening it reads its messages."""
     family_request = selectors.request_for(user=request.user, pk=pk)
-    model = changes.KIND_FIELDS[family_request.kind][0] if family_request.kind in FAMILY_FILE_KINDS else None
-    rows = []
-    if model is not None:
-        for name, change in family_request.changes.items():
-            rows.append(
-                {
-                    "label": changes.field_label(model, name),
-                    "before": changes.show(model, name, change["before"]),
-                    "after": changes.show(model, name, change["after"]),
-                    "headers": changes.list_headers(name) if name in changes.LIST_MODELS else None,
-                }
-            )
     handler = kinds.handler_for(family_request.kind)
-    # A request of days (booking, absence, cancellation): its activity and structure, and each day's decision.
+    # A request of days (booking, absence, cancellation): its child, its reason, the link to the planning.
     activity = family_request.activity if handler.line_based else None
     services.request_mark_read(request=family_request)
     context = {
         "item": family_request,
-        "rows": rows,
+        # What the kind shows of it: its activity and days, the values asked of the file.
+        "description": handler.describe(family_request),
         "activity": activity,
-        "days": list(family_request.lines.all()) if activity else [],
         "events": family_request.family_events,
         # Documents and crèche applications show their own part, from their app's template.
         "kind_template": handler.family_template or None,

@@ -3,31 +3,29 @@
 from django.urls import reverse
 
 from espace_famille.demandes import kinds
-from espace_famille.demandes.models import RequestKind
+from espace_famille.demandes.models import RequestKind, RequestState
 from espace_famille.justificatifs import services
-from espace_famille.justificatifs.models import Document
 
 DECIDE = "justificatifs.change_document"
 
 
 class DocumentHandler(kinds.KindHandler):
-    """justificatifs.services.documents_decide records the decision (the document's state and validity, its own
-    audit actions, the family's notice)."""
+    """justificatifs.services.documents_apply decides the documents (their state and validity) and returns their
+    audit entries («portail.document.validate»); the framework records the decision and the family's notice."""
 
     kinds = (RequestKind.DOCUMENT.value,)
     permission = DECIDE
     family_template = "justificatifs/includes/request_part.html"
 
-    def _decide(self, request, *, by, accept, message):
-        documents = list(Document.objects.filter(request=request).values_list("pk", flat=True))
-        services.documents_decide(documents=documents, accept=accept, by=by, message=message)
-        return kinds.Outcome(recorded=True)
-
     def accept(self, request, *, by, message, lines=None, values=None):
-        return self._decide(request, by=by, accept=True, message=message)
+        # values: {"validated_on": day} when the validity runs from another day than today (the demo's).
+        today = (values or {}).get("validated_on")
+        audit = services.documents_apply(request=request, accept=True, message=message, today=today)
+        return kinds.Outcome(state=RequestState.ACCEPTED, audit=audit)
 
     def refuse(self, request, *, by, message, lines=None):
-        return self._decide(request, by=by, accept=False, message=message)
+        audit = services.documents_apply(request=request, accept=False, message=message)
+        return kinds.Outcome(state=RequestState.REFUSED, audit=audit)
 
     def admin_url(self, request):
         return reverse("justificatifs_queue")

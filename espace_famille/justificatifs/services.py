@@ -9,9 +9,10 @@ from wagtail.log_actions import log
 
 from commun import formats
 from commun.uploads import DOCUMENT, upload_clean
-from espace_famille.demandes import acknowledgements, digests
+from espace_famille.demandes import acknowledgements, kinds
+from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.exceptions import InvalidTransition
-from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
+from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind
 from espace_famille.dossier.models import Child, Family
 from espace_famille.dossier.permissions import check_family_member
 from espace_famille.justificatifs import rules
@@ -60,47 +61,51 @@ def document_upload(
 def documents_decide(
     *, documents: list[int], accept: bool, by: AbstractUser, message: str = "", today: date | None = None
 ) -> int:
-    """Validate or refuse pending documents (one or many), each with the message for the family."""
-    today = today or timezone.localdate()
-    decided = 0
+    """Validate or refuse pending documents (one or many), each with the message for the family: all or none. Each
+    document's request goes through the decision framework (demandes.services.request_decide): the actor's
+    permission, the lock, the request's state and event, the audit entry and the family's notice."""
+    requests = list(Request.objects.filter(document__pk__in=documents).order_by("pk"))
     with transaction.atomic():
-        rows = (
-            Document.objects.select_for_update(of=("self",))
-            .select_related("document_type", "request")
-            .filter(pk__in=documents)
-            .order_by("pk")
-        )
-        for document in rows:
-            if document.state != DocumentState.PENDING:
-                raise InvalidTransition()
-            kind = document.document_type
-            document.state = DocumentState.VALIDATED if accept else DocumentState.REFUSED
-            document.decided_at = timezone.now()
-            document.valid_until = (
-                rules.valid_until(validity=kind.validity, fixed=kind.valid_until, validated_on=today)
-                if accept
-                else None
-            )
-            document.save(update_fields=["state", "decided_at", "valid_until"])
-            request = Request.objects.select_for_update().get(pk=document.request_id)
-            request.state = RequestState.ACCEPTED if accept else RequestState.REFUSED
-            request.decided_at, request.decided_by = document.decided_at, by
-            request.save(update_fields=["state", "decided_at", "decided_by"])
-            RequestEvent.objects.create(
+        for request in requests:
+            demandes_services.request_decide(
                 request=request,
-                kind=EventKind.ACCEPTED if accept else EventKind.REFUSED,
-                author=by,
-                message=message.strip(),
+                by=by,
+                decision=kinds.ACCEPT if accept else kinds.REFUSE,
+                message=message,
+                values={"validated_on": today} if today else None,
             )
-            digests.notice_for_request(request, accept=accept, message=message)
-            log(
-                instance=document,
-                action="portail.document.validate" if accept else "portail.document.refuse",
-                user=by,
-                data={"message": message.strip()},
+    return len(requests)
+
+
+def documents_apply(*, request: Request, accept: bool, message: str = "", today: date | None = None) -> list:
+    """The documents of a request validated (with their validity) or refused, for the decision framework (the
+    documents' handler), in its transaction. Returns their audit entries, which the framework writes."""
+    today = today or timezone.localdate()
+    entries = []
+    rows = (
+        Document.objects.select_for_update(of=("self",))
+        .select_related("document_type")
+        .filter(request=request)
+        .order_by("pk")
+    )
+    for document in rows:
+        if document.state != DocumentState.PENDING:
+            raise InvalidTransition()
+        kind = document.document_type
+        document.state = DocumentState.VALIDATED if accept else DocumentState.REFUSED
+        document.decided_at = timezone.now()
+        document.valid_until = (
+            rules.valid_until(validity=kind.validity, fixed=kind.valid_until, validated_on=today) if accept else None
+        )
+        document.save(update_fields=["state", "decided_at", "valid_until"])
+        entries.append(
+            (
+                document,
+                "portail.document.validate" if accept else "portail.document.refuse",
+                {"message": message.strip()},
             )
-            decided += 1
-    return decided
+        )
+    return entries
 
 
 def expiry_reminders_send(*, today: date | None = None, days_before: int) -> int:

@@ -27,10 +27,15 @@ class FamilyFileHandler(kinds.KindHandler):
     def describe(self, request):
         model = changes.KIND_FIELDS[request.kind][0]
         rows = [
-            kinds.Row(label=changes.field_label(model, name), value=changes.show(model, name, change["after"]).text)
+            kinds.Row(
+                label=changes.field_label(model, name),
+                value=changes.show(model, name, change["after"]),
+                before=changes.show(model, name, change["before"]),
+                headers=changes.list_headers(name) if name in changes.LIST_MODELS else None,
+            )
             for name, change in request.changes.items()
         ]
-        return kinds.Description(subject=request.subject or request.get_kind_display(), rows=rows)
+        return kinds.Description(subject=request.subject or request.get_kind_display(), changes=rows)
 
     def admin_url(self, request):
         return reverse(Request.snippet_viewset.get_url_name("inspect"), args=[quote(request.pk)])

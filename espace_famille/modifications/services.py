@@ -6,10 +6,10 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from commun.uploads import PHOTO, upload_clean
-from espace_famille.demandes import acknowledgements
-from espace_famille.demandes.exceptions import InvalidTransition, StaleRequest
+from espace_famille.demandes import acknowledgements, kinds
+from espace_famille.demandes import services as demandes_services
+from espace_famille.demandes.exceptions import StaleRequest
 from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
-from espace_famille.demandes.services import decision_record
 from espace_famille.dossier import changes as file_changes
 from espace_famille.dossier import rules
 from espace_famille.dossier.models import Child, Family, Guardian
@@ -170,28 +170,13 @@ def file_apply(*, request: Request, by: AbstractUser, values: dict | None = None
 
 
 def request_accept(*, request: Request, by: AbstractUser, message: str = "", values: dict | None = None) -> Request:
-    """Accept a family-file request without the framework's permission check (the handler's internals, the demo
-    and tests): apply the values asked, atomically. Admin views decide through demandes.services.request_decide."""
-    with transaction.atomic():
-        request = (
-            Request.objects.select_for_update(of=("self",))
-            .select_related("family", "guardian", "child")
-            .get(pk=request.pk)
-        )
-        if not request.is_pending:
-            raise InvalidTransition()
-        file_apply(request=request, by=by, values=values)
-        decision_record(request, state=RequestState.ACCEPTED, by=by, message=message, event=EventKind.ACCEPTED)
-        log(instance=request, action="portail.request.accept", user=by, data={"message": message})
-    return request
+    """Accept a family-file request: the values asked applied atomically, through the decision framework
+    (demandes.services.request_decide: the actor's permission, the lock, the record of the decision)."""
+    return demandes_services.request_decide(
+        request=request, by=by, decision=kinds.ACCEPT, message=message, values=values
+    )
 
 
 def request_refuse(*, request: Request, by: AbstractUser, message: str = "") -> Request:
     """Refuse a request: the file keeps its values, the family reads the message in «Mes demandes»."""
-    with transaction.atomic():
-        request = Request.objects.select_for_update().get(pk=request.pk)
-        if not request.is_pending:
-            raise InvalidTransition()
-        decision_record(request, state=RequestState.REFUSED, by=by, message=message, event=EventKind.REFUSED)
-        log(instance=request, action="portail.request.refuse", user=by, data={"message": message})
-    return request
+    return demandes_services.request_decide(request=request, by=by, decision=kinds.REFUSE, message=message)

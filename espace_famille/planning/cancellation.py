@@ -142,6 +142,6 @@ def booking_cancel(*, booking: Booking, by: AbstractUser | None, reason: str = "
         save_states(moved, now)
         BookingHistory.objects.bulk_create(history)
         log_requests([(request, "portail.request.accept", {"message": reason, "accepted": [str(booking.day)]})], by=by)
-        announce(activity=activity, promoted=promoted)
+        digests.notices_record(announce(activity=activity, promoted=promoted))
     booking.refresh_from_db()
     return booking

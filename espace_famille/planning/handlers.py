@@ -14,8 +14,9 @@ REQUESTS_URL_NAMESPACE = "espace_famille_booking_requests"
 
 
 class PlanningHandler(kinds.KindHandler):
-    """The days are decided by planning.services (waiting list, billed absences, one notice per day): it records
-    the decision itself, under the activity's lock, taken before the request's (the planning's lock order)."""
+    """The days are decided by planning.services (waiting list, billed absences), under the activity's lock, taken
+    before the request's (the planning's lock order); it sets the request's state from its lines and returns a
+    notice per day and the request's audit entry, which the framework writes."""
 
     kinds = BOOKING_KINDS
     line_based = True
@@ -48,16 +49,14 @@ class PlanningHandler(kinds.KindHandler):
 
     def partial(self, request, *, by, message, accept=(), refuse=()):
         self._check_decided(request)
-        services.booking_request_decide(request=request, by=by, accept=accept, refuse=refuse, message=message)
-        return kinds.Outcome(recorded=True)
+        return services.booking_days_decide(request=request, by=by, accept=accept, refuse=refuse, message=message)
 
     def bulk(self, requests, *, by, decision, message):
         if decision not in (kinds.ACCEPT, kinds.REFUSE):
             return None
-        result = services.booking_requests_bulk_decide(
-            requests=[request.pk for request in requests], by=by, accept=decision == kinds.ACCEPT, message=message
+        return services.booking_requests_batch_decide(
+            requests=requests, by=by, accept=decision == kinds.ACCEPT, message=message
         )
-        return result.requests, result.days
 
     def describe(self, request):
         rows = []
@@ -66,11 +65,12 @@ class PlanningHandler(kinds.KindHandler):
                 kinds.Row("Structure", request.activity.facility.name),
                 kinds.Row("Activité", request.activity.name),
             ]
-        rows += [
-            kinds.Row(formats.date_numeric(line.day), line.get_state_display())
-            for line in request.lines.order_by("day", "pk")
-        ]
-        return kinds.Description(subject=request.subject or request.get_kind_display(), rows=rows)
+        # Sorted here rather than by the database: the lines are often prefetched.
+        days = []
+        for line in sorted(request.lines.all(), key=lambda line: (line.day, line.pk)):
+            decided = f" le {formats.datetime_numeric(line.decided_at)}" if line.decided_at else ""
+            days.append(kinds.Row(formats.day_month_year(line.day), line.get_state_display() + decided))
+        return kinds.Description(subject=request.subject or request.get_kind_display(), rows=rows, days=days)
 
     def admin_url(self, request):
         return reverse(f"{REQUESTS_URL_NAMESPACE}:inspect", args=[request.pk])

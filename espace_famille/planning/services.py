@@ -15,7 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from commun.uploads import DOCUMENT, upload_clean
-from espace_famille.demandes import acknowledgements, digests
+from espace_famille.demandes import acknowledgements, kinds
+from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import (
     DecisionNotice,
@@ -171,7 +172,7 @@ def booking_request_submit(
                 requests=result.requests, asked=result.requested, activity=activity, kind=kind, by=by, now=now
             )
             if activity.auto_accept:
-                _decide_pending(activity=activity, request_ids=[r.pk for r in result.requests], by=None, accept=True)
+                demandes_services.requests_decide_by_rules(requests=result.requests, decision=kinds.ACCEPT)
                 for request in result.requests:
                     request.refresh_from_db(fields=["state", "decided_at", "decided_by"])
     return result
@@ -231,84 +232,91 @@ def _request(*, family, by, activity, kind, asked, justification, now) -> list[R
 # Decisions ---------------------------------------------------------------------------------------------------
 
 
-def booking_request_decide(
-    *, request: Request, by: AbstractUser | None, accept=(), refuse=(), message: str = ""
-) -> Request:
-    """Decide some days of a pending booking or absence request; the others stay pending.
+def booking_request_decide(*, request: Request, by: AbstractUser, accept=(), refuse=(), message: str = "") -> Request:
+    """Decide some days of a pending booking or absence request; the others stay pending. Through the decision
+    framework (demandes.services.request_decide): the actor's permission, the locks, the days decided here
+    (booking_days_decide), the request's record written by the framework.
 
     accept / refuse: dates (or RequestLine pks). A day already decided raises InvalidTransition."""
-    accept, refuse = list(accept), list(refuse)
-    with transaction.atomic():
-        activity_id, kind = Request.objects.values_list("activity_id", "kind").get(pk=request.pk)
-        if kind not in DECIDED_KINDS:
-            raise ValueError("Only booking and absence requests are decided per day.")
-        activity = lock_activity(activity_id)
-        request = Request.objects.select_for_update().get(pk=request.pk)
-        lines = list(RequestLine.objects.select_for_update().filter(request=request))
-        by_key = {}
-        for line in lines:
-            by_key[line.day] = line
-            by_key[line.pk] = line
-        chosen = {}
-        for keys, verdict in ((accept, True), (refuse, False)):
-            for key in keys:
-                line = by_key.get(key)
-                if line is None:
-                    raise ValueError(f"No day {key!r} in this request.")
-                if line.pk in chosen and chosen[line.pk][1] != verdict:
-                    raise ValueError(f"Day {line.day} both accepted and refused.")
-                chosen[line.pk] = (line, verdict)
-        if not chosen:
-            if not request.is_pending:
-                raise InvalidTransition()
-            return request
-        if any(line.state != LineState.PENDING for line, _ in chosen.values()) or not request.is_pending:
-            raise InvalidTransition()
-        decisions = [
-            _Decision(
-                line_id=line.pk,
-                request_id=request.pk,
-                kind=kind,
-                booking_id=line.booking_id,
-                accept=verdict,
-            )
-            for line, verdict in chosen.values()
-        ]
-        _decide(activity=activity, decisions=decisions, by=by, message=message)
-        request.refresh_from_db()
-    return request
-
-
-def booking_requests_bulk_decide(*, requests, by: AbstractUser | None, accept: bool, message: str = "") -> BulkResult:
-    """Accept or refuse every pending day of many requests, with a handful of queries per activity."""
-    if isinstance(requests, QuerySet):
-        ids = list(requests.values_list("pk", flat=True))
-    else:
-        ids = [getattr(r, "pk", r) for r in requests]
-    ids = sorted(set(ids))
-    with transaction.atomic():
-        decided, days = _decide_pending(activity=None, request_ids=ids, by=by, accept=accept, message=message)
-    return BulkResult(requests=decided, days=days, skipped=len(ids) - decided)
-
-
-def _decide_pending(*, activity, request_ids, by, accept: bool, message: str = "") -> tuple[int, int]:
-    """Decide all pending lines of these requests; returns (requests decided, days decided)."""
-    activity_ids = sorted(
-        set(
-            Request.objects.filter(pk__in=request_ids, state=RequestState.PENDING, kind__in=DECIDED_KINDS).values_list(
-                "activity_id", flat=True
-            )
-        )
+    return demandes_services.request_decide(
+        request=request,
+        by=by,
+        decision=kinds.PARTIAL,
+        message=message,
+        lines={kinds.ACCEPT: list(accept), kinds.REFUSE: list(refuse)},
     )
-    activities = {activity.pk: activity} if activity is not None else {}
-    for activity_id in activity_ids:
-        if activity_id not in activities:
-            activities[activity_id] = lock_activity(activity_id)
+
+
+def booking_requests_bulk_decide(*, requests, by: AbstractUser, accept: bool, message: str = "") -> BulkResult:
+    """Accept or refuse every pending day of many requests, with a handful of queries per activity, through the
+    decision framework (demandes.services.requests_decide), which checks that `by` may decide them."""
+    fields = ("pk", "kind", "state", "activity_id")
+    if isinstance(requests, QuerySet):
+        loaded = list(requests.only(*fields))
+    else:
+        loaded = list(Request.objects.filter(pk__in={getattr(r, "pk", r) for r in requests}).only(*fields))
+    ids = {request.pk for request in loaded}
+    outcome = demandes_services.requests_decide(
+        requests=loaded,
+        by=by,
+        decision=kinds.ACCEPT if accept else kinds.REFUSE,
+        message=message,
+    )
+    return BulkResult(requests=outcome.requests, days=outcome.lines, skipped=len(ids) - outcome.requests)
+
+
+def booking_days_decide(*, request: Request, by: AbstractUser | None, accept=(), refuse=(), message: str = ""):
+    """The days of one request decided, for the decision framework (the planning's handler), in its transaction:
+    bookings, waiting list, lines, the request's state and event. Returns the kinds.Outcome to record (a notice per
+    day, the request's audit entry once it is decided)."""
+    accept, refuse = list(accept), list(refuse)
+    activity_id, kind = Request.objects.values_list("activity_id", "kind").get(pk=request.pk)
+    if kind not in DECIDED_KINDS:
+        raise ValueError("Only booking and absence requests are decided per day.")
+    activity = lock_activity(activity_id)
+    request = Request.objects.select_for_update().get(pk=request.pk)
+    lines = list(RequestLine.objects.select_for_update().filter(request=request))
+    by_key = {}
+    for line in lines:
+        by_key[line.day] = line
+        by_key[line.pk] = line
+    chosen = {}
+    for keys, verdict in ((accept, True), (refuse, False)):
+        for key in keys:
+            line = by_key.get(key)
+            if line is None:
+                raise ValueError(f"No day {key!r} in this request.")
+            if line.pk in chosen and chosen[line.pk][1] != verdict:
+                raise ValueError(f"Day {line.day} both accepted and refused.")
+            chosen[line.pk] = (line, verdict)
+    if not chosen:
+        if not request.is_pending:
+            raise InvalidTransition()
+        return kinds.Outcome(state=None, notices=[], audit=[])
+    if any(line.state != LineState.PENDING for line, _ in chosen.values()) or not request.is_pending:
+        raise InvalidTransition()
+    decisions = [
+        _Decision(line_id=line.pk, request_id=request.pk, kind=kind, booking_id=line.booking_id, accept=verdict)
+        for line, verdict in chosen.values()
+    ]
+    notices, audit = _decide(
+        activity=activity, decisions=decisions, requests={request.pk: request}, by=by, message=message
+    )
+    return kinds.Outcome(state=None, notices=notices, audit=audit)
+
+
+def booking_requests_batch_decide(*, requests, by: AbstractUser | None, accept: bool, message: str = "") -> kinds.Batch:
+    """Every pending day of many requests decided, for the decision framework (the planning's batch), in its
+    transaction. Returns the kinds.Batch to record (a notice per day, an audit entry per request)."""
+    request_ids = sorted({r.pk for r in requests})
+    # A request's activity never changes: read before the locks, the pending state is checked under them.
+    activity_ids = sorted({r.activity_id for r in requests if r.kind in DECIDED_KINDS and r.activity_id})
+    activities = {activity_id: lock_activity(activity_id) for activity_id in activity_ids}
     requests = {
-        r["pk"]: r
-        for r in Request.objects.select_for_update()
-        .filter(pk__in=request_ids, state=RequestState.PENDING, kind__in=DECIDED_KINDS)
-        .values("pk", "kind", "activity_id")
+        r.pk: r
+        for r in Request.objects.select_for_update().filter(
+            pk__in=request_ids, state=RequestState.PENDING, kind__in=DECIDED_KINDS
+        )
     }
     lines = list(
         RequestLine.objects.select_for_update()
@@ -318,22 +326,35 @@ def _decide_pending(*, activity, request_ids, by, accept: bool, message: str = "
     per_activity = defaultdict(list)
     for line_id, request_id, booking_id in lines:
         request = requests[request_id]
-        per_activity[request["activity_id"]].append(
+        per_activity[request.activity_id].append(
             _Decision(
                 line_id=line_id,
                 request_id=request_id,
-                kind=request["kind"],
+                kind=request.kind,
                 booking_id=booking_id,
                 accept=accept,
             )
         )
+    batch = kinds.Batch(requests=0, lines=len(lines))
     for activity_id in sorted(per_activity):
-        _decide(activity=activities[activity_id], decisions=per_activity[activity_id], by=by, message=message)
-    return len({d.request_id for ds in per_activity.values() for d in ds}), len(lines)
+        notices, audit = _decide(
+            activity=activities[activity_id],
+            decisions=per_activity[activity_id],
+            requests=requests,
+            by=by,
+            message=message,
+        )
+        batch.notices += notices
+        batch.audit += audit
+    batch.decided = {d.request_id for ds in per_activity.values() for d in ds}
+    batch.requests = len(batch.decided)
+    return batch
 
 
-def _decide(*, activity: Activity, decisions: list[_Decision], by, message: str) -> None:
-    """Apply decisions on one activity (locked by the caller): bookings, waiting list, lines, requests."""
+def _decide(*, activity: Activity, decisions: list[_Decision], requests: dict, by, message: str):
+    """Apply decisions on one activity (locked by the caller, with the requests: {pk: Request}): bookings, waiting
+    list, lines, requests' states.
+    Returns what the framework records: (the notices, the audit entries of the requests decided)."""
     now = timezone.now()
     bookings = {b.pk: b for b in locked_bookings().filter(pk__in=[d.booking_id for d in decisions])}
     holidays = holidays_around(b.day for b in bookings.values())
@@ -372,25 +393,25 @@ def _decide(*, activity: Activity, decisions: list[_Decision], by, message: str)
         RequestLine.objects.filter(pk__in=accepted_lines).update(state=LineState.ACCEPTED, decided_at=now)
     if refused_lines:
         RequestLine.objects.filter(pk__in=refused_lines).update(state=LineState.REFUSED, decided_at=now)
-    families = settle_requests({d.request_id for d in decisions}, by=by, now=now, message=message)
-    _record_notices(decisions, families=families, bookings=bookings, now=now, message=message)
-    announce(activity=activity, promoted=promoted)
+    families, audit = settle_requests(
+        {d.request_id for d in decisions}, by=by, now=now, message=message, locked=requests
+    )
+    notices = _notices(decisions, families=families, bookings=bookings, now=now, message=message)
+    return notices + announce(activity=activity, promoted=promoted), audit
 
 
-def _record_notices(decisions: list[_Decision], *, families: dict, bookings: dict, now: datetime, message: str) -> None:
+def _notices(decisions: list[_Decision], *, families: dict, bookings: dict, now: datetime, message: str):
     """One notice per day decided, with the state its booking reached, for the next processing digest.
 
     families: {request id: family id}."""
-    digests.notices_record(
-        [
-            DecisionNotice(
-                family_id=families[d.request_id],
-                request_id=d.request_id,
-                line_id=d.line_id,
-                decided_at=now,
-                state=decided_day_status(accept=d.accept, booking_state=bookings[d.booking_id].state),
-                message=message.strip(),
-            )
-            for d in decisions
-        ]
-    )
+    return [
+        DecisionNotice(
+            family_id=families[d.request_id],
+            request_id=d.request_id,
+            line_id=d.line_id,
+            decided_at=now,
+            state=decided_day_status(accept=d.accept, booking_state=bookings[d.booking_id].state),
+            message=message.strip(),
+        )
+        for d in decisions
+    ]

@@ -71,10 +71,11 @@ def allocate(*, activity, days, takers, by, history, moved) -> list[Booking]:
     return promoted
 
 
-def announce(*, activity: Activity, promoted: list[Booking]) -> None:
-    """Tell the family of each promoted day: a message on its booking request and an email."""
+def announce(*, activity: Activity, promoted: list[Booking]) -> list[DecisionNotice]:
+    """Tell the family of each promoted day: a message on its booking request and an email. Returns the notices of
+    the promotions for the next processing digest, unsaved: the caller records them with its own."""
     if not promoted:
-        return
+        return []
     lines = {}
     for line in (
         RequestLine.objects.filter(booking__in=promoted, request__kind=RequestKind.BOOKING, state=LineState.ACCEPTED)
@@ -120,7 +121,7 @@ def announce(*, activity: Activity, promoted: list[Booking]) -> None:
                 },
             )
     RequestEvent.objects.bulk_create(events)
-    digests.notices_record(notices)
+    return notices
 
 
 def waiting_list_refill(*, activity: Activity, by: AbstractUser | None, today: date | None = None) -> list[Booking]:
@@ -138,5 +139,5 @@ def waiting_list_refill(*, activity: Activity, by: AbstractUser | None, today: d
         promoted = allocate(activity=activity, days=days, takers={}, by=by, history=history, moved=moved)
         save_states(moved, timezone.now())
         BookingHistory.objects.bulk_create(history)
-        announce(activity=activity, promoted=promoted)
+        digests.notices_record(announce(activity=activity, promoted=promoted))
     return promoted

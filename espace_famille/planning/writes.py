@@ -4,12 +4,9 @@ and each request's state drawn from its lines."""
 from collections import defaultdict
 from datetime import date, datetime
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
-from django.utils import timezone
-from wagtail.log_actions import get_active_log_context
-from wagtail.log_actions import registry as log_registry
 
+from espace_famille.demandes import audit
 from espace_famille.demandes import rules as demandes_rules
 from espace_famille.demandes.models import (
     EventKind,
@@ -117,28 +114,8 @@ def save_states(bookings, now: datetime) -> None:
 
 
 def log_requests(entries: list[tuple[Request, str, dict]], *, by) -> None:
-    """One wagtail log entry per request submitted or decided, written in one INSERT."""
-    if not entries:
-        return
-    model = log_registry.get_log_model_for_instance(entries[0][0])
-    if model is None:
-        return
-    content_type = ContentType.objects.get_for_model(Request, for_concrete_model=False)
-    context = get_active_log_context()
-    now = timezone.now()
-    model.objects.bulk_create(
-        model(
-            content_type=content_type,
-            object_id=str(request.pk),
-            label=str(request),
-            action=action,
-            data=data,
-            timestamp=now,
-            user=by or context.user,
-            uuid=context.uuid,
-        )
-        for request, action, data in entries
-    )
+    """One wagtail log entry per request submitted or withdrawn, written in one INSERT."""
+    audit.entries_write(entries, by=by)
 
 
 def new_request(*, family, by, activity, kind, child, days, now, state=RequestState.PENDING) -> Request:
@@ -163,12 +140,13 @@ def per_child(asked):
     return grouped
 
 
-def settle_requests(request_ids, *, by, now, message: str = "", withdrawal: bool = False) -> dict[int, int]:
-    """Each request's state from its lines; a decided request gets its event (the message) and its log entry.
+def settle_requests(request_ids, *, by, now, message: str = "", withdrawal: bool = False, locked: dict | None = None):
+    """Each request's state from its lines; a decided request gets its event (the message). locked: the requests
+    already read under their lock by the caller ({pk: Request}), not read again.
 
-    Returns {request id: family id}."""
+    Returns ({request id: family id}, the audit entries of the requests decided, for the decision framework)."""
     if not request_ids:
-        return {}
+        return {}, []
     states = defaultdict(list)
     days = defaultdict(list)
     for request_id, state, day in RequestLine.objects.filter(request__in=request_ids).values_list(
@@ -177,7 +155,10 @@ def settle_requests(request_ids, *, by, now, message: str = "", withdrawal: bool
         states[request_id].append(state)
         if state != LineState.PENDING:
             days[request_id].append((day, state))
-    requests = {r.pk: r for r in Request.objects.filter(pk__in=request_ids)}
+    if locked is not None:
+        requests = {pk: locked[pk] for pk in request_ids}
+    else:
+        requests = {r.pk: r for r in Request.objects.filter(pk__in=request_ids)}
     changed, events, entries = [], [], []
     message = message.strip()
     for request_id in sorted(request_ids):
@@ -216,5 +197,4 @@ def settle_requests(request_ids, *, by, now, message: str = "", withdrawal: bool
     for (state, decided_at, decided_by_id), pks in groups.items():
         Request.objects.filter(pk__in=pks).update(state=state, decided_at=decided_at, decided_by_id=decided_by_id)
     RequestEvent.objects.bulk_create(events)
-    log_requests(entries, by=by)
-    return {pk: request.family_id for pk, request in requests.items()}
+    return {pk: request.family_id for pk, request in requests.items()}, entries

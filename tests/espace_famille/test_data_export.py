@@ -14,7 +14,7 @@ from espace_famille.demandes.models import EventKind, RequestEvent, RequestKind
 from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.models import AuthorizedContact, Relationship, Vaccination
 from espace_famille.modifications import services as modifications_services
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, instructor
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, service_instructor
 
 pytestmark = pytest.mark.django_db
 IBAN = "FR7630006000011234567890189"
@@ -45,7 +45,7 @@ def family():
 @pytest.fixture
 def parent(client, site, family):
     user = UserFactory(email="jean.durant@example.org")
-    dossier_services.subscription_create(user=user, family=family, by=instructor())
+    dossier_services.subscription_create(user=user, family=family, by=service_instructor())
     client.force_login(user)
     return user
 
@@ -86,7 +86,7 @@ def test_downloads_are_attachments_named_after_the_family_and_the_day(client, pa
 
 
 def test_the_pdf_shows_the_family_data_with_french_labels(family, parent):
-    other = UserFactory()
+    other = service_instructor()
     guardian = family.guardians.get()
     request = modifications_services.family_file_submit(
         family=family,
@@ -121,7 +121,7 @@ def test_requests_come_with_the_history_the_family_sees_and_not_the_internal_not
     RequestEvent.objects.create(
         request=request, kind=EventKind.MESSAGE, message="Note interne", visible_to_family=False
     )
-    modifications_services.request_accept(request=request, by=UserFactory(), message="Votre numéro est à jour.")
+    modifications_services.request_accept(request=request, by=service_instructor(), message="Votre numéro est à jour.")
     data = json.loads(download(client, "my_data_json", family).content)
     (exported,) = data["requests"]
     assert exported["kind"] == "guardian" and exported["state"] == "accepted"
@@ -159,7 +159,7 @@ def test_each_download_is_written_in_the_audit_log(client, parent, family):
 
 def test_the_page_offers_both_files_for_each_family_of_the_user(client, parent, family):
     second = FamilyFactory(name="MARTIN")
-    dossier_services.subscription_create(user=parent, family=second, by=instructor())
+    dossier_services.subscription_create(user=parent, family=second, by=service_instructor())
     page = unescape(client.get(reverse("espace_famille:my_data")).content.decode())
     assert "Télécharger mes données" in page
     for each in (family, second):
@@ -192,7 +192,7 @@ def _family_with(children: int):
     family = FamilyFactory()
     GuardianFactory(family=family)
     user = UserFactory()
-    dossier_services.subscription_create(user=user, family=family, by=instructor())
+    dossier_services.subscription_create(user=user, family=family, by=service_instructor())
     for index in range(children):
         child = ChildFactory(family=family, first_name=f"Enfant{index}")
         Vaccination.objects.create(child=child, name="DTP", date=date(2016, 4, 5))
@@ -260,7 +260,7 @@ def test_the_export_says_which_accounts_open_with_franceconnect(family, parent):
     data = family_export(family=family)
     assert data["subscriptions"][0]["franceconnect_linked_at"] is not None
     other = UserFactory(email="claire.durant@example.org")
-    dossier_services.subscription_create(user=other, family=family, by=instructor())
+    dossier_services.subscription_create(user=other, family=family, by=service_instructor())
     rows = {row["email"]: row["franceconnect_linked_at"] for row in family_export(family=family)["subscriptions"]}
     assert rows["claire.durant@example.org"] is None
 
@@ -285,7 +285,7 @@ def test_the_export_holds_the_familys_crèche_applications_messages_and_justific
         request.justification.save(file_name, ContentFile(b"%PDF-1.4"), save=True)
         RequestEvent.objects.create(request=request, kind=EventKind.MESSAGE, message=f"Message de {owner.name}")
 
-    staff = UserFactory(is_staff=True)
+    staff = service_instructor(is_staff=True)
     values = {"child_first_name": "Noé", "child_last_name": "DURANT", "entry_date": "2027-09-01"}
     creche_services.draft_save(family=family, values={**values, "choice1": creche("Les Lutins").pk}, by=parent)
     request = creche_services.application_submit(family=family, by=parent)

@@ -16,7 +16,7 @@ from espace_famille.demandes.models import DecisionNotice, RequestEvent, Request
 from espace_famille.dossier.models import Subscription
 from espace_famille.planning.models import FacilityKind
 from notifications.models import OutboxMessage
-from tests.factories import FacilityFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import FacilityFactory, FamilyFactory, GuardianFactory, UserFactory, service_instructor
 from tests.intents import intent_in, submit
 from tests.races import at_the_same_moment
 
@@ -241,7 +241,7 @@ def test_two_review_pages_sent_at_the_same_moment_make_one_application_and_no_se
 
 
 def test_an_instructor_puts_on_the_waiting_list_then_accepts(submitted):
-    instructor = UserFactory(is_staff=True)
+    instructor = service_instructor(is_staff=True)
     services.decide(request=submitted, by=instructor, decision=RequestState.WAITING, message="Pas de place")
     submitted.refresh_from_db()
     assert submitted.state == RequestState.WAITING
@@ -261,7 +261,9 @@ def test_an_instructor_puts_on_the_waiting_list_then_accepts(submitted):
 
 
 def test_a_refusal_is_told_to_the_family(client, submitted):
-    services.decide(request=submitted, by=UserFactory(is_staff=True), decision=RequestState.REFUSED, message="Complet")
+    services.decide(
+        request=submitted, by=service_instructor(is_staff=True), decision=RequestState.REFUSED, message="Complet"
+    )
     assert DecisionNotice.objects.get(request=submitted).state == "Refusé"
     assert "Complet" in text(client.get(reverse("espace_famille:request_detail", args=[submitted.pk])))
 

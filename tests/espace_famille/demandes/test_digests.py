@@ -10,7 +10,6 @@ from django.db import connection
 from django_q.models import Schedule
 
 from commun.clock import PARIS
-from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes import digests, tasks
 from espace_famille.demandes.models import DecisionNotice, Request, RequestKind
 from espace_famille.dossier.models import Subscription, SubscriptionMethod
@@ -21,7 +20,15 @@ from espace_famille.planning.models import Booking, HolidayRule
 from notifications import schedules
 from notifications import services as outbox
 from notifications.models import OutboxMessage, OutboxStatus
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    ChildFactory,
+    EnrolmentFactory,
+    FamilyFactory,
+    GuardianFactory,
+    UserFactory,
+    service_instructor,
+)
 from tests.races import RaceWindow, at_the_same_moment
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +74,7 @@ def at(moment: datetime):
 def decide(request, *, moment, accept=(), refuse=(), message="", by=None):
     with at(moment):
         return planning_services.booking_request_decide(
-            request=request, by=by, accept=accept, refuse=refuse, message=message
+            request=request, by=by or service_instructor(), accept=accept, refuse=refuse, message=message
         )
 
 
@@ -102,10 +109,7 @@ def home(activity):
 
 @pytest.fixture
 def instructor():
-    user = UserFactory(email="instructeur@example.org", is_staff=True)
-    # Of the «Instructeurs» group: cancelling a booked day is theirs (cancellation.booking_cancel checks it).
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
-    return user
+    return service_instructor(email="instructeur@example.org", is_staff=True)
 
 
 # Slots --------------------------------------------------------------------------------------------------------

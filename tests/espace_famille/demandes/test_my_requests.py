@@ -12,7 +12,7 @@ from django.urls import reverse
 from espace_famille.demandes.models import RequestKind
 from espace_famille.dossier.models import Subscription
 from espace_famille.modifications import services as modifications_services
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, parent_of
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, parent_of, service_instructor
 
 pytestmark = pytest.mark.django_db
 LIST = reverse("espace_famille:requests")
@@ -40,7 +40,7 @@ def parent(client, family):
 
 @pytest.fixture
 def instructor():
-    return UserFactory(email="instructeur@example.org", is_staff=True)
+    return service_instructor(email="instructeur@example.org", is_staff=True)
 
 
 def ask_phone(family, parent, number: str):

@@ -15,7 +15,7 @@ from espace_famille.demandes.models import Request, RequestKind, RequestState
 from espace_famille.dossier.models import Guardian, Subscription, Vaccination
 from espace_famille.modifications import services as modifications_services
 from tests.espace_famille.modifications.page_form import edit_and_submit, edited
-from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory, service_instructor
 
 pytestmark = pytest.mark.django_db
 VALID_IBAN = "FR7630006000011234567890189"
@@ -52,7 +52,7 @@ def parent(client, family):
 
 @pytest.fixture
 def instructor():
-    return UserFactory(email="instructeur@example.org", is_staff=True)
+    return service_instructor(email="instructeur@example.org", is_staff=True)
 
 
 def add_row(client, url: str, prefix: str, row: dict):

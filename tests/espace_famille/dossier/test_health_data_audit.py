@@ -12,7 +12,7 @@ from espace_famille.dossier.models import Child, Vaccination
 from espace_famille.modifications import services as modifications_services
 from espace_famille.planning import services as planning_services
 from tests.espace_famille.planning.test_booking_admin import SHEET, ask, household, staff
-from tests.factories import ActivityFactory, ChildFactory, GuardianFactory, parent_of
+from tests.factories import ActivityFactory, ChildFactory, GuardianFactory, parent_of, service_instructor
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_the_day_sheet_records_a_read_for_each_child_it_shows(client, instructor
     activity = ActivityFactory(code="4", label="Péri SOIR")
     child = household(activity, "DURANT", "Léo")
     planning_services.booking_requests_bulk_decide(
-        requests=[ask(child, activity, "booking", date(2026, 11, 16)).pk], by=None, accept=True
+        requests=[ask(child, activity, "booking", date(2026, 11, 16)).pk], by=service_instructor(), accept=True
     )
     assert not reads(child)
     client.get(SHEET, {"activity": activity.pk, "day": "2026-11-16"})

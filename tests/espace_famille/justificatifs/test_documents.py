@@ -22,7 +22,7 @@ from espace_famille.justificatifs.models import Document, DocumentState, Documen
 from notifications.models import OutboxMessage
 from tests.commun import hostile
 from tests.espace_facturation.factories import text
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, service_instructor
 from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
@@ -376,7 +376,7 @@ def test_an_expired_document_counts_as_missing_and_the_family_is_reminded_once(c
     document = services.document_upload(
         family=family, document_type=insurance, child=leo, upload=upload("a.pdf", pdf_bytes()), by=parent
     )
-    services.documents_decide(documents=[document.pk], accept=True, by=None, today=date(2025, 12, 1))
+    services.documents_decide(documents=[document.pk], accept=True, by=service_instructor(), today=date(2025, 12, 1))
     document.refresh_from_db()
     assert document.valid_until == date(2026, 12, 1)
     assert services.expiry_reminders_send(today=date(2026, 11, 24), days_before=30) == 1

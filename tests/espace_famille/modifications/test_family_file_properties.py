@@ -26,7 +26,7 @@ from espace_famille.dossier.models import (
 from espace_famille.modifications import services as modifications_services
 from tests.conftest import examples
 from tests.espace_famille.modifications.page_form import page_form
-from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory, service_instructor
 
 pytestmark = pytest.mark.django_db
 # Each example opens up to a dozen pages and asks (about half a second): 10 of them keep each property under
@@ -155,7 +155,7 @@ def shown_rows(data: dict, prefix: str) -> list[dict]:
 @pytest.fixture
 def people(client, site):
     parent = UserFactory()
-    instructor = UserFactory(email="instructeur@example.org", is_staff=True)
+    instructor = service_instructor(email="instructeur@example.org", is_staff=True)
     family = FamilyFactory(name="DURANT")
     family.subscriptions.create(user=parent, method="code")
     client.force_login(parent)

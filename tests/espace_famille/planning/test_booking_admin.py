@@ -39,6 +39,7 @@ from tests.factories import (
     GuardianFactory,
     UserFactory,
     family_parent,
+    service_instructor,
 )
 from tests.intents import intent_in, submit
 
@@ -360,7 +361,7 @@ def queue(evening, morning):
     durant = ask(lea, evening, "booking", MONDAY, TUESDAY)
     martin = ask(tom, morning, "booking", THURSDAY)
     booked = ask(ugo, evening, "booking", MONDAY)
-    planning_services.booking_requests_bulk_decide(requests=[booked.pk], by=None, accept=True)
+    planning_services.booking_requests_bulk_decide(requests=[booked.pk], by=service_instructor(), accept=True)
     absence = ask(ugo, evening, "absence", MONDAY)
     guardian = GuardianFactory(family=lea.family, first_name="Jean", phone="0102030405")
     file_request = modifications_services.family_file_submit(
@@ -551,7 +552,7 @@ def test_the_decision_page_shows_each_day_its_state_places_and_waiting_rank(clie
     third = household(small, "TROISIEME", "Cid")
     planning_services.booking_requests_bulk_decide(
         requests=[ask(first, small, "booking", MONDAY).pk, ask(second, small, "booking", MONDAY).pk],
-        by=None,
+        by=service_instructor(),
         accept=True,
     )
     assert state(second, small, MONDAY) == "waiting"
@@ -615,7 +616,7 @@ def test_accept_every_pending_day_of_one_request(client, instructor, queue, even
 def test_the_certificate_of_an_absence_is_downloaded_by_staff_only(client, instructor, evening):
     ugo = household(evening, "PETIT", "Ugo")
     planning_services.booking_requests_bulk_decide(
-        requests=[ask(ugo, evening, "booking", MONDAY).pk], by=None, accept=True
+        requests=[ask(ugo, evening, "booking", MONDAY).pk], by=service_instructor(), accept=True
     )
     planning_services.booking_request_submit(
         family=ugo.family,
@@ -709,7 +710,7 @@ def sheet_data(evening, count=3):
         )
         children.append(child)
     planning_services.booking_requests_bulk_decide(
-        requests=[ask(child, evening, "booking", MONDAY).pk for child in children], by=None, accept=True
+        requests=[ask(child, evening, "booking", MONDAY).pk for child in children], by=service_instructor(), accept=True
     )
     return children
 
@@ -719,14 +720,14 @@ def test_the_day_sheet_lists_booked_waiting_and_absent_children(client, instruct
     ana, bob = sheet_data(small, count=2)
     waiting = [household(small, name, first) for name, first in (("ATTENTE", "Wil"), ("SECONDE", "Zia"))]
     planning_services.booking_requests_bulk_decide(
-        requests=[ask(child, small, "booking", MONDAY).pk for child in waiting], by=None, accept=True
+        requests=[ask(child, small, "booking", MONDAY).pk for child in waiting], by=service_instructor(), accept=True
     )
     absent = household(small, "ABSENT", "Max")
     planning_services.booking_requests_bulk_decide(
-        requests=[ask(absent, small, "booking", TUESDAY).pk], by=None, accept=True
+        requests=[ask(absent, small, "booking", TUESDAY).pk], by=service_instructor(), accept=True
     )
     planning_services.booking_requests_bulk_decide(
-        requests=[ask(absent, small, "absence", TUESDAY).pk], by=None, accept=True
+        requests=[ask(absent, small, "absence", TUESDAY).pk], by=service_instructor(), accept=True
     )
 
     form = client.get(SHEET)
@@ -754,7 +755,7 @@ def test_the_day_sheet_reads_with_a_fixed_number_of_queries(client, instructor, 
     sheet_data(ActivityFactory(code="9"), count=0)
     more = [household(evening, f"AUTRE{i}", f"Kid{i}") for i in range(6)]
     planning_services.booking_requests_bulk_decide(
-        requests=[ask(child, evening, "booking", MONDAY).pk for child in more], by=None, accept=True
+        requests=[ask(child, evening, "booking", MONDAY).pk for child in more], by=service_instructor(), accept=True
     )
     with CaptureQueriesContext(connection) as many:
         response = client.get(SHEET, params)

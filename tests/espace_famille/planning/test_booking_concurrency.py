@@ -9,7 +9,13 @@ from commun.clock import PARIS
 from espace_famille.demandes.models import Request
 from espace_famille.planning import rules, services
 from espace_famille.planning.models import Booking, BookingHistory
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory, family_parent
+from tests.factories import (
+    ActivityFactory,
+    ChildFactory,
+    EnrolmentFactory,
+    family_parent,
+    service_instructor,
+)
 from tests.races import RaceWindow, at_the_same_moment
 
 pytestmark = [
@@ -59,9 +65,9 @@ def test_two_instructors_accepting_the_last_place_book_one_child_and_queue_the_o
     activity = ActivityFactory(capacity=2)
     day = FIRST_MONDAY + timedelta(weeks=round_)
     already = asked(activity, day)
-    services.booking_request_decide(request=already, by=UserFactory(), accept=[day])
+    services.booking_request_decide(request=already, by=service_instructor(), accept=[day])
     one, other = asked(activity, day), asked(activity, day)
-    first, second = UserFactory(), UserFactory()
+    first, second = service_instructor(), service_instructor()
 
     at_the_same_moment(
         lambda: services.booking_request_decide(request=one, by=first, accept=[day]),

@@ -9,7 +9,6 @@ from django.db import connection
 from wagtail.models import ModelLogEntry
 
 from commun.clock import PARIS
-from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import (
     DecisionNotice,
@@ -27,7 +26,14 @@ from espace_famille.planning.exceptions import BookingNotAllowed
 from espace_famille.planning.models import Booking, BookingHistory, Closure, DeadlineKind, HolidayRule
 from notifications.models import OutboxMessage
 from tests.commun import hostile
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, UserFactory, parent_of
+from tests.factories import (
+    ActivityFactory,
+    ChildFactory,
+    EnrolmentFactory,
+    FamilyFactory,
+    parent_of,
+    service_instructor,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -77,10 +83,7 @@ def home(activity):
 
 @pytest.fixture
 def instructor():
-    user = UserFactory(email="instructeur@example.org", first_name="Inès", last_name="Structrice")
-    # Of the «Instructeurs» group: cancelling a booked day is theirs (cancellation.booking_cancel checks it).
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
-    return user
+    return service_instructor(email="instructeur@example.org", first_name="Inès", last_name="Structrice")
 
 
 def booked(household, *days, by):
@@ -405,7 +408,7 @@ def test_a_late_absence_with_a_justification_is_not_billed(home, instructor):
 
 def test_a_late_absence_is_not_billed_when_the_activity_does_not_bill_them():
     household = Household(ActivityFactory(late_absence_billed=False))
-    instructor = UserFactory()
+    instructor = service_instructor()
     booked(household, MONDAY, by=instructor)
     household.ask("absence", MONDAY, now=datetime(2026, 11, 16, 8, 0, tzinfo=PARIS))
 

@@ -22,7 +22,7 @@ from tests.espace_famille.planning.planning_setup import (  # noqa: F401 (fixtur
     stranger,
     text,
 )
-from tests.factories import UserFactory
+from tests.factories import service_instructor
 from tests.intents import submit
 
 pytestmark = pytest.mark.django_db
@@ -223,7 +223,7 @@ def test_the_detail_of_a_booking_request_shows_each_day_s_decision(
     result = _ask(family, parent, [leo], evening, [MONDAY, date(2018, 11, 20)])
     request = result.requests[0]
     services.booking_request_decide(
-        request=request, by=UserFactory(is_staff=True), accept=[MONDAY], refuse=[date(2018, 11, 20)]
+        request=request, by=service_instructor(is_staff=True), accept=[MONDAY], refuse=[date(2018, 11, 20)]
     )
     page = text(client.get(reverse("espace_famille:request_detail", args=[request.pk])))
     for label in (
