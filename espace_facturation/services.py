@@ -92,15 +92,22 @@ def _personal_code() -> str:
 # Invoices --------------------------------------------------------------------------------------------------------
 
 
-def _space_url(name: str, *args) -> str:
-    base = (SiteIdentity.current().public_url or settings.PUBLIC_URL).rstrip("/")
+def _public_base() -> str:
+    """The portal's public address (the site's identity, else the PUBLIC_URL setting), without its final «/»."""
+    return (SiteIdentity.current().public_url or settings.PUBLIC_URL).rstrip("/")
+
+
+def _space_url(name: str, *args, base: str | None = None) -> str:
+    """The address of a billing page in an e-mail; `base` is the public address, when the caller looked it up once
+    for many e-mails (a run tells thousands of families)."""
+    base = _public_base() if base is None else base
     try:
         return base + reverse(name, args=args)
     except NoReverseMatch:
         return base + "/espace-facturation/"
 
 
-def _email_context(invoice: Invoice, user: User) -> dict:
+def _email_context(invoice: Invoice, user: User, *, base: str | None = None) -> dict:
     return {
         "civilite": user.civility,
         "prenom": user.first_name,
@@ -111,7 +118,7 @@ def _email_context(invoice: Invoice, user: User) -> dict:
         "montant": formats.money(invoice.amount),
         "echeance": formats.date_numeric(invoice.due_on),
         "periode": formats.month_year(invoice.period_start),
-        "lien": _space_url("espace_facturation:invoice_detail", invoice.pk),
+        "lien": _space_url("espace_facturation:invoice_detail", invoice.pk, base=base),
     }
 
 
@@ -298,10 +305,11 @@ def _tell_families(invoices: list[Invoice]) -> None:
         family_id__in=[invoice.family_id for invoice in invoices]
     ).select_related("user"):
         users[subscription.family_id].append(subscription.user)
+    base = _public_base()
     notifications.queue_many(
         kind=ISSUED_EMAIL,
         messages=[
-            (user.email, f"{ISSUED_EMAIL}:{invoice.pk}:{user.pk}", _email_context(invoice, user))
+            (user.email, f"{ISSUED_EMAIL}:{invoice.pk}:{user.pk}", _email_context(invoice, user, base=base))
             for invoice in invoices
             for user in users.get(invoice.family_id, [])
         ],

@@ -28,7 +28,7 @@ def test_the_invoicing_run_and_the_pdfs_run(demo, capsys):
     from bench import billing
 
     billing.bench_invoicing_run(families=2)
-    assert "Facturation d'un mois pour 2 familles" in capsys.readouterr().out
+    assert "Facturation d'un mois pour 2 familles : émission" in capsys.readouterr().out
     billing.bench_pdfs(count=2)
     assert "2 PDF de facture" in capsys.readouterr().out
     assert Invoice.objects.filter(family__name__startswith="FACT").count() == 2

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from espace_facturation import services
 from espace_facturation.exceptions import DraftStale
@@ -257,3 +259,26 @@ def test_only_a_regisseur_previews_and_issues(the_regie, evening, cashier):
             with pytest.raises(PermissionDenied):
                 act()
     assert InvoicingDraft.objects.count() == 1 and not Invoice.objects.exists() and not InvoicingRun.objects.exists()
+
+
+def _issue_queries(the_regie, evening, cashier, names) -> int:
+    families = []
+    for name in names:
+        family, child, _ = household(name)
+        book(child, evening, MONDAYS)
+        families.append(family.pk)
+    draft = services.invoicing_preview(regie=the_regie, month=NOVEMBER, family_ids=families, by=cashier)
+    run = services.invoicing_run_start(draft=draft, by=cashier, issued_on=ISSUED_ON)  # its worker not started
+    with CaptureQueriesContext(connection) as issued:
+        run = services.invoicing_run_execute(run=run)
+    assert run.invoice_count == len(names)
+    return len(issued)
+
+
+def test_issuing_takes_the_same_queries_for_two_families_or_five(the_regie, evening, cashier):
+    """Each family's invoice and e-mail are written without a query of their own (the portal's address, for the
+    e-mails' links, looked up once): a run of 5,000 families takes a few queries per batch, not per family."""
+    _issue_queries(the_regie, evening, cashier, ["AA"])  # the year's sequence made, the content types known
+    two = _issue_queries(the_regie, evening, cashier, ["BB", "CC"])
+    five = _issue_queries(the_regie, evening, cashier, ["DD", "EE", "FF", "GG", "HH"])
+    assert five == two
