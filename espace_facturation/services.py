@@ -12,7 +12,6 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -92,15 +91,10 @@ def _personal_code() -> str:
 # Invoices --------------------------------------------------------------------------------------------------------
 
 
-def _public_base() -> str:
-    """The portal's public address (the site's identity, else the PUBLIC_URL setting), without its final «/»."""
-    return (SiteIdentity.current().public_url or settings.PUBLIC_URL).rstrip("/")
-
-
 def _space_url(name: str, *args, base: str | None = None) -> str:
     """The address of a billing page in an e-mail; `base` is the public address, when the caller looked it up once
     for many e-mails (a run tells thousands of families)."""
-    base = _public_base() if base is None else base
+    base = SiteIdentity.public_address() if base is None else base
     try:
         return base + reverse(name, args=args)
     except NoReverseMatch:
@@ -305,7 +299,7 @@ def _tell_families(invoices: list[Invoice]) -> None:
         family_id__in=[invoice.family_id for invoice in invoices]
     ).select_related("user"):
         users[subscription.family_id].append(subscription.user)
-    base = _public_base()
+    base = SiteIdentity.public_address()
     notifications.queue_many(
         kind=ISSUED_EMAIL,
         messages=[

@@ -2,6 +2,7 @@
 
 from http import HTTPMethod
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -103,6 +104,12 @@ class SiteIdentity(BaseSiteSetting):
         if site is None:
             return cls()
         return cls.for_site(site)
+
+    @classmethod
+    def public_address(cls, path: str = "") -> str:
+        """The portal's public address (this identity's, else the PUBLIC_URL setting) followed by `path`: the links
+        of e-mails. Two queries: a caller writing many e-mails asks once and reuses it."""
+        return (cls.current().public_url or settings.PUBLIC_URL).rstrip("/") + path
 
     def signature(self) -> dict:
         sender = ""

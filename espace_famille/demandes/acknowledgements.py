@@ -4,7 +4,6 @@ The services call these inside their transaction, so the email is queued with th
 
 from datetime import datetime
 
-from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.urls import reverse
 
@@ -57,8 +56,7 @@ def _recipient(by: AbstractUser | None) -> str:
 def _space_url() -> str:
     from home.models import SiteIdentity
 
-    base = (SiteIdentity.current().public_url or settings.PUBLIC_URL).rstrip("/")
-    return base + reverse("espace_famille:mon_espace")
+    return SiteIdentity.public_address(reverse("espace_famille:mon_espace"))
 
 
 def _queue(*, to: str, by: AbstractUser, key: str, sentence: str, rows: Rich) -> None:

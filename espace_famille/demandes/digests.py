@@ -11,7 +11,6 @@ from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -98,8 +97,7 @@ def announcement(count: int) -> str:
 def requests_url() -> str:
     from home.models import SiteIdentity
 
-    base = (SiteIdentity.current().public_url or settings.PUBLIC_URL).rstrip("/")
-    return base + reverse("espace_famille:requests")
+    return SiteIdentity.public_address(reverse("espace_famille:requests"))
 
 
 @dataclass(frozen=True, order=True)

@@ -4,6 +4,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
@@ -18,6 +19,7 @@ from espace_famille.dossier.permissions import check_family_member
 from espace_famille.justificatifs import rules
 from espace_famille.justificatifs.exceptions import InvalidDocument
 from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
+from home.models import SiteIdentity
 from notifications import services as notifications
 
 EXPIRY_EMAIL = "document_expiry"
@@ -125,6 +127,7 @@ def expiry_reminders_send(*, today: date | None = None, days_before: int) -> int
         .filter(family_id__in={key[0] for key in latest})
         .values_list("family_id", "document_type_id", "child_id", "pk")
     )
+    link = SiteIdentity.public_address(reverse("justificatifs:list"))
     for key, document in latest.items():
         # A newer document of the same kind already replaces it: nothing to remind.
         if any(row[:3] == key and row[3] > document.pk for row in newer):
@@ -142,9 +145,7 @@ def expiry_reminders_send(*, today: date | None = None, days_before: int) -> int
                     "nom_complet": user.display_name,
                     "document": str(document),
                     "date": formats.date_numeric(document.valid_until),
-                    "lien": acknowledgements._space_url().replace(
-                        "/mon-espace/", "/espace-famille/pieces-justificatives/"
-                    ),
+                    "lien": link,
                 },
             )
             sent += 1
