@@ -12,16 +12,14 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry
 
-from commun import formats
+from commun import audit, formats
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Family, Subscription
 from espace_famille.planning.models import Booking
@@ -272,24 +270,21 @@ def draft_out_of_date(*, draft: InvoicingDraft, rows: list[InvoicingDraftFamily]
 
 def _audit(invoices: list[Invoice], *, draft: InvoicingDraft, run: InvoicingRun | None, by: User | None) -> None:
     """The «Facture émise» entry of each invoice, in one insert (a run issues thousands)."""
-    content_type = ContentType.objects.get_for_model(Invoice)
-    now = timezone.now()
-    ModelLogEntry.objects.bulk_create(
-        ModelLogEntry(
-            content_type=content_type,
-            object_id=str(invoice.pk),
-            label=str(invoice),
-            action="portail.invoice.issue",
-            user=by,
-            timestamp=now,
-            data={
-                "number": invoice.number,
-                "amount": str(invoice.amount),
-                "draft": draft.pk,
-                "run": run.pk if run else None,
-            },
-        )
-        for invoice in invoices
+    audit.entries_write(
+        [
+            (
+                invoice,
+                "portail.invoice.issue",
+                {
+                    "number": invoice.number,
+                    "amount": str(invoice.amount),
+                    "draft": draft.pk,
+                    "run": run.pk if run else None,
+                },
+            )
+            for invoice in invoices
+        ],
+        by=by,
     )
 
 

@@ -13,7 +13,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from espace_famille.demandes import audit, digests, kinds
+from commun import audit
+from espace_famille.demandes import digests, kinds
 from espace_famille.demandes.exceptions import InvalidTransition, StaleRequest
 from espace_famille.demandes.models import DecisionNotice, EventKind, LineState, Request, RequestEvent, RequestState
 

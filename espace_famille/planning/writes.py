@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from django.db.models import QuerySet
 
-from espace_famille.demandes import audit
+from commun import audit
 from espace_famille.demandes import rules as demandes_rules
 from espace_famille.demandes.models import (
     EventKind,

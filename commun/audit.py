@@ -1,4 +1,5 @@
-"""Audit entries written in bulk: the decisions and submissions of many requests (thousands of days) at once."""
+"""Audit entries written in bulk: the decisions of many requests (thousands of days), the invoices of a run, the
+children whose health data a screen showed. The same rows as `wagtail.log_actions.log` writes one by one."""
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
@@ -7,11 +8,10 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.log_actions import registry as log_registry
 
 
-def entries_write(entries: list[tuple[Model, str, dict]], *, by) -> None:
-    """One wagtail log entry per (instance, action, data), in one INSERT per model; the same rows as
-    `wagtail.log_actions.log` writes one by one."""
+def entries_write(entries: list[tuple[Model, str, dict]], *, by) -> int:
+    """One wagtail log entry per (instance, action, data), in one INSERT per model. Returns how many."""
     if not entries:
-        return
+        return 0
     context = get_active_log_context()
     now = timezone.now()
     per_model = {}
@@ -35,3 +35,4 @@ def entries_write(entries: list[tuple[Model, str, dict]], *, by) -> None:
             )
             for instance, action, data in rows
         )
+    return len(entries)
