@@ -159,6 +159,7 @@ class ApplicationBulkDecision(DecisionBulkAction):
 
     intent_prefix = "creche"
     models = [CrecheApplication]
+    subtitle = "Pré-inscriptions en crèche"
     already_decided_texts = (
         "{count} pré-inscription(s) déjà traitée(s) : non modifiée(s).",
         "{count} pré-inscription(s) déjà traitée(s) : non modifiée(s).",

@@ -95,6 +95,10 @@ class DecisionBulkAction(IntentBulkActionMixin, SnippetBulkAction):
     decision = ""
     form_class = BulkMessageForm
     template_name = "espace_famille/admin/bulk_decision.html"
+    # The page's subtitle and icon, and how many of the selected requests it lists (the others are counted).
+    subtitle = "Demandes du dossier famille"
+    header_icon = ""
+    shown_items = 200
     question = ""
     button_label = ""
     button_class = ""
@@ -131,6 +135,10 @@ class DecisionBulkAction(IntentBulkActionMixin, SnippetBulkAction):
             pending_count=len(open_items),
             question=self.question % self.question_values(open_items),
             action_button_text=self.button_label or f"Oui, {self.display_name.lower()}",
+            subtitle=self.subtitle,
+            header_icon=self.header_icon,
+            shown_items=context["items"][: self.shown_items],
+            more_items=max(0, len(context["items"]) - self.shown_items),
             action_button_class=self.button_class,
             no_action_button_text="Annuler",
         )

@@ -34,7 +34,8 @@ class BookingBulkDecision(DecisionBulkAction):
     models = [Request]
     form_class = BookingBulkMessageForm
     template_name = "espace_famille/admin/booking_bulk_decision.html"
-    shown_items = 200
+    subtitle = "Demandes de réservation et d'absence"
+    header_icon = "calendar-check"
     already_decided_texts = (
         "1 demande n'était plus en instruction : elle n'a pas été modifiée.",
         "{count} demandes n'étaient plus en instruction : elles n'ont pas été modifiées.",
@@ -58,14 +59,6 @@ class BookingBulkDecision(DecisionBulkAction):
     def question_values(self, open_items):
         days = sum(item.days_count for item in open_items)
         return {**super().question_values(open_items), "days": days, "ds": plural(days, "", "s")}
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            shown_items=context["items"][: self.shown_items],
-            more_items=max(0, len(context["items"]) - self.shown_items),
-        )
-        return context
 
 
 class BookingAcceptBulkAction(BookingBulkDecision):

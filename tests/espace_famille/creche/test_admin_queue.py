@@ -82,6 +82,8 @@ def test_an_instructor_decides_one_application_with_a_message(client, instructor
 def test_bulk_decisions_go_through_the_service(client, instructor, applications):
     confirm = text(client.get(bulk_url("waiting", *applications)))
     assert "Mettre 2 pré-inscriptions sur liste d'attente ?" in confirm
+    # The page names what is decided (it said «Demandes du dossier famille», the family-file queue's subtitle).
+    assert "Pré-inscriptions en crèche" in confirm and "Demandes du dossier famille" not in confirm
     submit(client, bulk_url("waiting", *applications), {"message": "Complet"})
     assert {a.request.__class__.objects.get(pk=a.request.pk).state for a in applications} == {RequestState.WAITING}
     submit(client, bulk_url("refuse", *applications), {"message": "Désolés"})
