@@ -63,6 +63,16 @@ TABLES_BEFORE_THE_SPLIT = {
 
 PORTAL_LABELS = {"espace_famille", "justificatifs", "creche", "espace_facturation", "notifications", "commun"}
 
+# The data migration of the staff roles (espace_famille 0009) adds the groups, their permissions and an audit
+# entry per group: in these tables every row that was there must still be, and new rows may appear.
+TABLES_THE_ROLES_ADD_TO = {
+    "auth_group",
+    "auth_group_permissions",
+    "wagtailcore_grouppagepermission",
+    "wagtailcore_groupcollectionpermission",
+    "wagtailcore_modellogentry",
+}
+
 
 def _value(field: models.Field, number: int):
     if field.choices:
@@ -177,6 +187,9 @@ def test_a_database_filled_before_the_split_migrates_with_every_row_unchanged():
         columns = {name for row in rows for name, _ in row}
         # Columns a later migration adds are not compared; every value that was there must be.
         kept = sorted((tuple(pair for pair in row if pair[0] in columns) for row in after[table]), key=repr)
+        if table in TABLES_THE_ROLES_ADD_TO:
+            assert all(row in kept for row in rows), f"rows of {table} changed"
+            continue
         assert kept == rows, f"rows of {table} changed"
 
 
