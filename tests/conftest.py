@@ -14,9 +14,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import Client, TestCase
-from wagtail.models import Site
+from wagtail.models import ModelLogEntry, Site
 
 from cms.staff_auth import SECOND_FACTOR
+from espace_famille.comptes.permissions import roles_sync
 from home import demo as home_demo
 from notifications import demo as notifications_demo
 
@@ -71,9 +72,13 @@ def _fresh_cache():
 
 
 def reference_data_build():
-    """The demo municipality's pages, settings and email templates (no families): what every test finds."""
+    """The demo municipality's pages, settings and email templates (no families), and the staff roles as `migrate`
+    makes them (the flush above removed them): what every test finds. The roles' creation entries are not kept in
+    the audit log, whose entries tests look up by object id."""
     home_demo.load()
     notifications_demo.load()
+    roles_sync()
+    ModelLogEntry.objects.filter(content_type__app_label="auth", content_type__model="group").delete()
 
 
 @pytest.fixture(scope="session")

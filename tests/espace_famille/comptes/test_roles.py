@@ -37,17 +37,12 @@ def expected(role) -> set[str]:
     return explicit | {f"{p.content_type.app_label}.{p.codename}" for p in whole_apps.select_related("content_type")}
 
 
-@pytest.fixture
-def migrated(db):
-    """The roles as `migrate` leaves them (the suite's reference database is flushed after migrating)."""
-    roles_sync()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_migrate_creates_the_roles_and_moves_the_members_of_wagtails_english_groups():
     executor = MigrationExecutor(connection)
     latest = executor.loader.graph.leaf_nodes()
     executor.migrate([("espace_famille", "0008_franceconnect_identity")])
+    Group.objects.all().delete()  # a database that never had the roles
     editor = UserFactory(is_staff=True)
     editor.groups.add(Group.objects.create(name="Editors"))
     Group.objects.create(name="Moderators")
@@ -102,7 +97,8 @@ def test_sync_roles_replaces_wagtails_moderation_workflow_group_and_names():
     assert task.name == Workflow.objects.get().name == "Validation par les Administrateurs"
 
 
-def test_sync_roles_is_idempotent(migrated):
+@pytest.mark.django_db
+def test_sync_roles_is_idempotent():
     entries = ModelLogEntry.objects.count()
     assert roles_sync() == []
     output = StringIO()
@@ -111,7 +107,8 @@ def test_sync_roles_is_idempotent(migrated):
     assert ModelLogEntry.objects.count() == entries
 
 
-def test_a_permission_changed_by_hand_is_put_back_and_audited(migrated):
+@pytest.mark.django_db
+def test_a_permission_changed_by_hand_is_put_back_and_audited():
     instructors = Group.objects.get(name=INSTRUCTORS)
     decide = Permission.objects.get(content_type__app_label="espace_famille", codename="change_request")
     delete_family = Permission.objects.get(content_type__app_label="espace_famille", codename="delete_family")
@@ -134,7 +131,8 @@ def test_a_permission_changed_by_hand_is_put_back_and_audited(migrated):
     assert entry.data["permissions_removed"] == ["espace_famille.delete_family"]
 
 
-def test_the_members_of_wagtails_english_groups_join_the_french_roles(migrated):
+@pytest.mark.django_db
+def test_the_members_of_wagtails_english_groups_join_the_french_roles():
     editor, moderator = UserFactory(is_staff=True), UserFactory(is_staff=True)
     editors, moderators = Group.objects.create(name="Editors"), Group.objects.create(name="Moderators")
     editor.groups.add(editors)
@@ -152,7 +150,8 @@ def test_the_members_of_wagtails_english_groups_join_the_french_roles(migrated):
     assert ModelLogEntry.objects.filter(label="Moderators", action="wagtail.delete", object_id=moderators.pk).exists()
 
 
-def test_a_staff_member_who_is_not_a_superuser_cannot_reset_the_roles(migrated):
+@pytest.mark.django_db
+def test_a_staff_member_who_is_not_a_superuser_cannot_reset_the_roles():
     instructor = UserFactory(is_staff=True)
     instructor.groups.add(Group.objects.get(name=ADMINISTRATORS))
     with pytest.raises(PermissionDenied):
