@@ -146,11 +146,22 @@ def family_parent(family: Family) -> User:
     return subscription.user if subscription else parent_of(family, email=f"parent-{family.pk}@example.org")
 
 
+def role(name: str):
+    """The staff role (group) `name`, as `migrate` makes it: the test reference data holds the roles, so this reads
+    it; a test database without them (a flushed one) gets them from roles_sync."""
+    from django.contrib.auth.models import Group
+
+    from espace_famille.comptes.permissions import ensure_staff_groups
+
+    group = Group.objects.filter(name=name).first()
+    return group or next(group for group in ensure_staff_groups() if group.name == name)
+
+
 def service_instructor(**kwargs) -> User:
     """An instructor of the service (the «Instructeurs» group, made on first use), staff by default: allowed to
     decide every kind of request and to write the family files."""
-    from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+    from espace_famille.comptes.permissions import INSTRUCTORS
 
     user = UserFactory(**{"is_staff": True, **kwargs})
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    user.groups.add(role(INSTRUCTORS))
     return User.objects.get(pk=user.pk)  # a fresh object: permissions are cached per instance

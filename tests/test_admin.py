@@ -10,7 +10,7 @@ from wagtail.models import ModelLogEntry
 from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
 from espace_famille.dossier.models import Family, Subscription, SubscriptionMethod
 from notifications.models import EmailTemplate, OutboxMessage, OutboxStatus
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory, role
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +26,7 @@ def text(response):
 def staff(group_name=None, **kwargs):
     user = UserFactory(**kwargs)
     if group_name:
-        user.groups.add(next(g for g in ensure_staff_groups() if g.name == group_name))
+        user.groups.add(role(group_name))
     return user
 
 

@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from commun.admin_services import RecordProtected, record_delete, record_save
 from espace_facturation.models import Regie
-from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, REGISSEURS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, REGISSEURS
 from espace_famille.creche.models import CrecheApplication
 from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.models import Family, Subscription, Vaccination
@@ -28,6 +28,7 @@ from tests.factories import (
     RegieFactory,
     UserFactory,
     parent_of,
+    role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def text(response) -> str:
 def staff(group_name=None, **kwargs):
     user = UserFactory(is_staff=True, **kwargs)
     if group_name:
-        user.groups.add(next(group for group in ensure_staff_groups() if group.name == group_name))
+        user.groups.add(role(group_name))
     return user
 
 

@@ -6,17 +6,17 @@ from html import unescape
 
 import pytest
 
-from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS
 from espace_famille.demandes.models import Request, RequestKind, RequestState
 from tests.espace_famille.creche.factories import creche, submitted_application
-from tests.factories import FamilyFactory, UserFactory
+from tests.factories import FamilyFactory, UserFactory, role
 
 pytestmark = pytest.mark.django_db
 
 
 def staff(group_name):
     user = UserFactory()
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == group_name))
+    user.groups.add(role(group_name))
     return user
 
 

@@ -12,7 +12,7 @@ from wagtail.models import ModelLogEntry
 from commun.clock import PARIS
 from espace_facturation import payments
 from espace_facturation.models import OnlinePayment, PaymentBackend
-from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS
 from espace_famille.creche import services as creche_services
 from espace_famille.creche.models import CrecheDraft
 from espace_famille.demandes.models import Request, RequestKind
@@ -35,6 +35,7 @@ from tests.factories import (
     RegieFactory,
     UserFactory,
     parent_of,
+    role,
 )
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +58,7 @@ def stranger():
 
 def instructor():
     user = UserFactory(email="instructeur@example.org")
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    user.groups.add(role(INSTRUCTORS))
     return user
 
 
@@ -270,7 +271,7 @@ def test_an_administrator_saves_an_activity_with_its_week_and_tariffs():
 def test_a_staff_member_without_the_permission_cannot_correct_a_family_file(family):
     guardian = GuardianFactory(family=family, phone="0102030405")
     communication = UserFactory(email="communication@example.org", is_staff=True)
-    communication.groups.add(next(group for group in ensure_staff_groups() if group.name == COMMUNICATION))
+    communication.groups.add(role(COMMUNICATION))
 
     with pytest.raises(PermissionDenied):
         dossier_services.file_record_save(model=Guardian, instance=guardian, values={"phone": "0611"}, by=communication)
@@ -357,7 +358,7 @@ def test_an_invoicing_run_whose_author_lost_the_permission_issues_nothing():
 
 def test_only_staff_with_the_permission_open_a_family_file(stranger):
     communication = UserFactory(email="communication@example.org", is_staff=True)
-    communication.groups.add(next(group for group in ensure_staff_groups() if group.name == COMMUNICATION))
+    communication.groups.add(role(COMMUNICATION))
 
     for by in (None, stranger, communication):
         with pytest.raises(PermissionDenied):

@@ -9,9 +9,9 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 
-from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS
 from tests.conftest import CommittingClient
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, UserFactory, role
 from tests.second_factor import has_totp, totp_code
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def text(response) -> str:
 
 def instructor(email="ines.truchon@example.org"):
     user = UserFactory(email=email, is_staff=True)
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    user.groups.add(role(INSTRUCTORS))
     return user
 
 

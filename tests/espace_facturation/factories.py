@@ -10,10 +10,9 @@ from django.utils import timezone
 from espace_facturation import services
 from espace_facturation.models import PaymentBackend, Regie
 from espace_famille.comptes.models import User
-from espace_famille.comptes.permissions import ensure_staff_groups
 from espace_famille.dossier.models import Subscription
 from espace_famille.planning.models import Booking, BookingState
-from tests.factories import ActivityFactory, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ActivityFactory, ChildFactory, FamilyFactory, GuardianFactory, UserFactory, role
 
 NOVEMBER = date(2026, 11, 1)
 MONDAYS = [date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16), date(2026, 11, 23)]
@@ -91,5 +90,5 @@ def issue_month(the_regie, month, issued_on):
 def staff(group_name):
     """A staff member of one of the groups (Régisseurs, Instructeurs…), with its permissions."""
     user = UserFactory(email=f"{group_name.lower()}@example.org")
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == group_name))
+    user.groups.add(role(group_name))
     return user

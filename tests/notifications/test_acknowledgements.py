@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from commun import menus
 from commun.clock import PARIS
-from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS
 from espace_famille.demandes import acknowledgements
 from espace_famille.demandes.models import RequestKind
 from espace_famille.dossier.models import Subscription
@@ -22,7 +22,15 @@ from espace_famille.planning import services as planning_services
 from espace_famille.planning.models import Booking
 from home.models import SiteIdentity
 from notifications.models import OutboxMessage
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import (
+    ActivityFactory,
+    ChildFactory,
+    EnrolmentFactory,
+    FamilyFactory,
+    GuardianFactory,
+    UserFactory,
+    role,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +82,7 @@ def child(family, activity):
 @pytest.fixture
 def instructor():
     user = UserFactory(email="instructeur@example.org", is_staff=True)
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    user.groups.add(role(INSTRUCTORS))
     return user
 
 

@@ -6,10 +6,10 @@ from html import unescape
 import pytest
 from django.utils import timezone
 
-from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS
 from espace_famille.demandes.models import DecisionNotice, RequestEvent, RequestState
 from tests.espace_famille.creche.factories import creche, submitted_application
-from tests.factories import UserFactory
+from tests.factories import UserFactory, role
 from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def text(response) -> str:
 @pytest.fixture
 def instructor(client, site):
     user = UserFactory(email="instructeur@example.org")
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    user.groups.add(role(INSTRUCTORS))
     client.force_login(user)
     return user
 

@@ -8,11 +8,11 @@ import pytest
 from django.contrib.messages import get_messages
 from wagtail.models import ModelLogEntry
 
-from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS
 from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
 from espace_famille.dossier.models import Family, Guardian, Subscription, Vaccination
 from espace_famille.modifications import services as modifications_services
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, role
 from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def bulk_url(action: str, *requests: Request) -> str:
 
 def staff(group_name, **kwargs):
     user = UserFactory(**kwargs)
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == group_name))
+    user.groups.add(role(group_name))
     return user
 
 

@@ -14,7 +14,6 @@ from PIL import Image
 from pypdf import PdfWriter
 from reportlab.pdfgen import canvas
 
-from espace_famille.comptes.permissions import ensure_staff_groups
 from espace_famille.demandes.models import Request, RequestKind, RequestState
 from espace_famille.dossier.models import Subscription
 from espace_famille.justificatifs import rules, services
@@ -22,7 +21,7 @@ from espace_famille.justificatifs.models import Document, DocumentState, Documen
 from notifications.models import OutboxMessage
 from tests.commun import hostile
 from tests.espace_facturation.factories import text
-from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, service_instructor
+from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, UserFactory, role, service_instructor
 from tests.intents import intent_in, submit
 
 pytestmark = pytest.mark.django_db
@@ -329,7 +328,7 @@ def test_a_document_decision_sent_twice_is_taken_once(client, family, leo, insur
 
 def instructor(client):
     user = UserFactory(email="instructeur@example.org")
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == "Instructeurs"))
+    user.groups.add(role("Instructeurs"))
     client.force_login(user)
     return user
 

@@ -7,12 +7,12 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
-from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS
 from espace_famille.demandes.models import Request, RequestKind, RequestState
 from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Vaccination
 from tests.conftest import CommittingClient
 from tests.espace_famille.modifications.page_form import edit_and_submit, edited
-from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory
+from tests.factories import PASSWORD, ChildFactory, FamilyFactory, GuardianFactory, UserFactory, role
 
 pytestmark = pytest.mark.django_db
 IBAN = "FR7630006000011234567890189"
@@ -76,7 +76,7 @@ def parent(client, family):
 @pytest.fixture
 def instructor():
     user = UserFactory(email="instructeur@example.org")
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    user.groups.add(role(INSTRUCTORS))
     return user
 
 

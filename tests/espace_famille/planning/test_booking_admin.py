@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry
 
 from commun.clock import PARIS
-from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import COMMUNICATION, INSTRUCTORS
 from espace_famille.demandes.models import EventKind, LineState, Request, RequestEvent, RequestKind, RequestState
 from espace_famille.dossier.models import AuthorizedContact, Diet
 from espace_famille.modifications import services as modifications_services
@@ -39,6 +39,7 @@ from tests.factories import (
     GuardianFactory,
     UserFactory,
     family_parent,
+    role,
     service_instructor,
 )
 from tests.intents import intent_in, submit
@@ -67,7 +68,7 @@ def page_messages(response) -> list[str]:
 def staff(group_name=None, **kwargs):
     user = UserFactory(**kwargs)
     if group_name:
-        user.groups.add(next(group for group in ensure_staff_groups() if group.name == group_name))
+        user.groups.add(role(group_name))
     return user
 
 

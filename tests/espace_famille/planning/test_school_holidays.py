@@ -8,11 +8,11 @@ from html import unescape
 import pytest
 
 from commun.clock import PARIS
-from espace_famille.comptes.permissions import INSTRUCTORS, ensure_staff_groups
+from espace_famille.comptes.permissions import INSTRUCTORS
 from espace_famille.planning import services
 from espace_famille.planning.calendar import Calendar
 from espace_famille.planning.models import Closure, HolidayRule
-from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory, family_parent
+from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, UserFactory, family_parent, role
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +102,7 @@ def dashboard(client, user) -> str:
 @pytest.fixture
 def instructor():
     user = UserFactory(email="instructeur@example.org")
-    user.groups.add(next(group for group in ensure_staff_groups() if group.name == INSTRUCTORS))
+    user.groups.add(role(INSTRUCTORS))
     return user
 
 
