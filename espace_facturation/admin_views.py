@@ -36,7 +36,8 @@ from .models import (
     Regie,
     RunState,
 )
-from .permissions import CREDIT_NOTE, INVOICING, RECORD_PAYMENT, REFUND
+from .permissions import CREDIT_NOTE, INVOICING, RECORD_PAYMENT, REFUND, VIEW_INVOICE
+from .views import invoice_pdf_response
 
 RUN = INVOICING
 CREDIT = CREDIT_NOTE
@@ -472,8 +473,17 @@ class PermissionMenuItem(MenuItem):
         return request.user.has_perm(self.permission)
 
 
+@never_cache
+def invoice_pdf(request, pk):
+    """The invoice's PDF for staff who may read invoices (régisseurs, instructors), whatever the family."""
+    if not request.user.has_perm(VIEW_INVOICE):
+        raise PermissionDenied
+    return invoice_pdf_response(get_object_or_404(Invoice.objects.select_related("regie", "family"), pk=pk))
+
+
 def admin_urls() -> list:
     return [
+        path("facturation/factures/<int:pk>/pdf/", invoice_pdf, name="espace_facturation_invoice_pdf"),
         path("facturation/mois/", InvoicingRunView.as_view(), name="espace_facturation_run_new"),
         path("facturation/mois/apercu/<int:pk>/", InvoicingDraftView.as_view(), name="espace_facturation_draft"),
         path("facturation/mois/<int:pk>/", InvoicingRunProgressView.as_view(), name="espace_facturation_run"),

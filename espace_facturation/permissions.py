@@ -8,6 +8,8 @@ RECORD_PAYMENT = "espace_facturation.add_payment"
 CREDIT_NOTE = "espace_facturation.add_invoice"
 # Give a family back its credit («Rembourser le trop-perçu»).
 REFUND = "espace_facturation.refund_familycredit"
+# Read issued invoices, their PDF included (régisseurs and instructors).
+VIEW_INVOICE = "espace_facturation.view_invoice"
 
 GROUP_PERMISSIONS = {
     "Régisseurs": [

@@ -98,7 +98,11 @@ def invoice_detail(request, pk):
 @never_cache
 @login_required
 def invoice_pdf(request, pk):
-    invoice = selectors.invoice_for(user=request.user, pk=pk)
+    return invoice_pdf_response(selectors.invoice_for(user=request.user, pk=pk))
+
+
+def invoice_pdf_response(invoice) -> HttpResponse:
+    """The invoice (or credit note) as the family receives it, a PDF to download («facture-2026-0001.pdf»)."""
     name = "avoir" if invoice.nature == InvoiceNature.CREDIT_NOTE else "facture"
     response = HttpResponse(pdf.render_invoice(invoice), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}-{invoice.number}.pdf"'

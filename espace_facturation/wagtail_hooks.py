@@ -80,6 +80,7 @@ class InvoiceAdmin(RecordsAdmin):
         "amount",
         "amount_paid",
         "state",
+        "pdf",
         "credit",
     )
     list_filter = ("regie", "nature", "state")
@@ -104,6 +105,15 @@ class InvoiceAdmin(RecordsAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("family", "regie")
+
+    def pdf(self, invoice):
+        return format_html(
+            '<a href="{}">PDF<span class="visually-hidden"> de la {}</span></a>',
+            reverse("espace_facturation_invoice_pdf", args=[invoice.pk]),
+            str(invoice).lower(),
+        )
+
+    pdf.short_description = "PDF"
 
     def credit(self, invoice):
         if invoice.nature != "invoice":

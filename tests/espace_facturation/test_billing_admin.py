@@ -171,3 +171,24 @@ def test_nobody_creates_edits_or_deletes_money_records_in_the_admin(client, the_
     # The next number follows without a gap.
     note = services.credit_note_issue(invoice=invoice, amount=D("1.00"), reason="erreur", by=user)
     assert note.number == "2026-0002"
+
+
+def test_staff_who_read_invoices_open_their_pdf_from_the_admin(client, regisseur, the_regie):
+    """The invoice list of the admin links each invoice's PDF (the family's own address gave staff a 404)."""
+    invoice, parent = billed_household(the_regie)
+    url = f"/admin/facturation/factures/{invoice.pk}/pdf/"
+    assert url in text(client.get("/admin/espace_facturation/invoice/"))
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    assert f'filename="facture-{invoice.number}.pdf"' in response["Content-Disposition"]
+    assert client.get("/admin/facturation/factures/999999/pdf/").status_code == 404
+    client.force_login(staff("Instructeurs"))
+    assert client.get(url).status_code == 200
+    client.force_login(staff("Chargés de communication"))
+    response = client.get(url)
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    client.force_login(parent)
+    assert client.get(url).status_code == 403
+    client.logout()
+    assert client.get(url)["Location"].startswith("/admin/login/")
