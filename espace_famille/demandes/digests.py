@@ -110,9 +110,11 @@ class _Row:
     kind: str
     activity: str
     status: str
+    child: str = ""
 
-    def cells(self) -> list[str]:
-        return [formats.date_numeric(self.day), self.hour, self.kind, self.activity, self.status]
+    def cells(self, *, child: bool = False) -> list[str]:
+        cells = [formats.date_numeric(self.day), self.hour, self.kind, self.activity, self.status]
+        return cells + [self.child] if child else cells
 
 
 def _row(notice: dict, starts: dict) -> _Row:
@@ -122,39 +124,49 @@ def _row(notice: dict, starts: dict) -> _Row:
         day = notice["line__day"]
         start = starts.get((notice["request__activity_id"], day.weekday()))
         activity = f"{notice['request__activity__code']}/{notice['request__activity__label']}"
-        return _Row(day, formats.time_short(start), notice["pk"], kind_label, activity, notice["state"])
+        child = notice["request__child__first_name"] or ""
+        return _Row(day, formats.time_short(start), notice["pk"], kind_label, activity, notice["state"], child)
     # A request without days (a family-file change): the day and time it was made, as «Mes demandes» shows it.
     asked = timezone.localtime(notice["request__created_at"], PARIS)
-    return _Row(asked.date(), formats.time_short(asked), notice["pk"], kind_label, NO_ACTIVITY, notice["state"])
+    child = notice["request__child__first_name"] or ""
+    return _Row(asked.date(), formats.time_short(asked), notice["pk"], kind_label, NO_ACTIVITY, notice["state"], child)
 
 
-_HEAD = "".join(f'<th scope="col" style="{CELL}">{escape(header)}</th>' for header in HEADERS)
+def _head(headers: list[str]) -> str:
+    return "".join(f'<th scope="col" style="{CELL}">{escape(header)}</th>' for header in headers)
 
 
-def _table(rows: list[list[str]]) -> Rich:
-    """The same table as emails.email_table, built with one escape per cell: a digest run renders thousands."""
+_HEADS = {False: (HEADERS, _head(HEADERS)), True: (HEADERS + ["Enfant"], _head(HEADERS + ["Enfant"]))}
+
+
+def _table(rows: list[list[str]], *, child: bool = False) -> Rich:
+    """The same table as emails.email_table, built with one escape per cell: a digest run renders thousands. With
+    `child`, a last column «Enfant» (a family whose decisions concern several children)."""
+    headers, head = _HEADS[child]
     body = "".join(
         "<tr>" + "".join(f'<td style="{CELL}">{escape(cell)}</td>' for cell in cells) + "</tr>" for cells in rows
     )
     html = (
         '<table style="border-collapse:collapse;margin:12px 0;font-size:14px;"><thead><tr>'
-        f"{_HEAD}</tr></thead><tbody>{body}</tbody></table>"
+        f"{head}</tr></thead><tbody>{body}</tbody></table>"
     )
-    text = "\n".join("\t".join(cells) for cells in [HEADERS, *rows])
+    text = "\n".join("\t".join(cells) for cells in [headers, *rows])
     return Rich(text=text, html=mark_safe(html))  # every cell is escaped above
 
 
 def _messages(notices: list[dict]) -> str:
-    """The service's messages on the requests decided, once each: «Réservation 4/Péri SOIR (Léa) : …»."""
-    seen, parts = set(), []
+    """The service's messages on the requests decided, each text once, after the requests it answers: a bulk
+    decision's message on eight requests reads once («Réservation 4/Péri SOIR (Léa), Absence … : …»)."""
+    answered: dict[str, list[str]] = {}
     for notice in notices:
         text = (notice["message"] or "").strip()
-        key = (notice["request_id"], text)
-        if not text or key in seen:
+        if not text:
             continue
-        seen.add(key)
-        parts.append(f"{notice['request__subject'] or RequestKind(notice['request__kind']).label} : {text}")
-    return "\n\n".join(parts)
+        subject = notice["request__subject"] or RequestKind(notice["request__kind"]).label
+        subjects = answered.setdefault(text, [])
+        if subject not in subjects:
+            subjects.append(subject)
+    return "\n\n".join(f"{', '.join(subjects)} : {text}" for text, subjects in answered.items())
 
 
 # The job ----------------------------------------------------------------------------------------------------------
@@ -181,6 +193,8 @@ NOTICE_FIELDS = (
     "request__activity_id",
     "request__activity__code",
     "request__activity__label",
+    "request__child_id",
+    "request__child__first_name",
 )
 
 
@@ -265,10 +279,11 @@ def _send_batch(batch: list[int], *, slot_end, key: str, starts: dict, link: str
         if not users:
             continue
         rows = sorted(_row(notice, starts) for notice in family_notices)
+        several = len({notice["request__child_id"] for notice in family_notices} - {None}) > 1
         context = {
             "annonce": announcement(len(rows)),
             "nombre": str(len(rows)),
-            "tableau": _table([row.cells() for row in rows]),
+            "tableau": _table([row.cells(child=several) for row in rows], child=several),
             "message_instructeur": _messages(family_notices),
             "lien": link,
         }

@@ -469,3 +469,42 @@ def test_two_workers_running_the_same_slot_send_it_once(site, activity, instruct
     assert sorted(r.emails for r in results) == [0, 30]
     assert OutboxMessage.objects.filter(kind="requests_processed").count() == 30
     assert not DecisionNotice.objects.filter(digest_key__isnull=True).exists()
+
+
+def test_a_family_with_two_children_reads_whose_day_each_row_is_and_a_bulk_message_once(
+    site, home, activity, instructor, django_capture_on_commit_callbacks
+):
+    tom = ChildFactory(family=home.family, first_name="Tom")
+    EnrolmentFactory(child=tom, activity=activity, weekdays=list(range(7)))
+    with at(ASKED):
+        planning_services.booking_request_submit(
+            family=home.family,
+            by=home.parent,
+            children=[home.child, tom],
+            activity=activity,
+            kind="booking",
+            days=[MONDAY, TUESDAY],
+            now=ASKED,
+        )
+    requests = Request.objects.filter(family=home.family)
+    assert requests.count() == 2
+    with at(paris(2027, 1, 15, 9)):
+        planning_services.booking_requests_bulk_decide(
+            requests=requests, by=instructor, accept=True, message="Bonnes vacances."
+        )
+    mail.outbox.clear()
+
+    run(paris(2027, 1, 15, 13), django_capture_on_commit_callbacks)
+
+    [email] = sent_to(home.parent.email)
+    lines = email.body.splitlines()
+    start = lines.index(HEADER + "\tEnfant") + 1
+    assert lines[start : start + 4] == [
+        "18/01/2027\t16:30\tRéservation\t4/Péri SOIR\tAccepté\tLéa",
+        "18/01/2027\t16:30\tRéservation\t4/Péri SOIR\tAccepté\tTom",
+        "19/01/2027\t16:30\tRéservation\t4/Péri SOIR\tAccepté\tLéa",
+        "19/01/2027\t16:30\tRéservation\t4/Péri SOIR\tAccepté\tTom",
+    ]
+    # The bulk decision's message was written once per request: the family reads it once.
+    assert email.body.count("Bonnes vacances.") == 1
+    assert '<th scope="col"' in email.alternatives[0][0] and ">Enfant</th>" in email.alternatives[0][0]
