@@ -72,6 +72,21 @@ def test_an_instructor_removes_a_vaccine_in_the_admin_and_the_deletion_is_logged
     assert deleted_by(vaccine) == [instructor.pk]
 
 
+def test_a_deletion_sent_twice_deletes_once_and_is_logged_once(client, site):
+    """«Oui, supprimer» clicked twice (or resent by the browser): the second finds nothing left to delete."""
+    child = ChildFactory()
+    vaccine = Vaccination.objects.create(child=child, name="DTPolio", date=date(2024, 1, 5))
+    kept = Vaccination.objects.create(child=child, name="ROR", date=date(2024, 2, 5))
+    client.force_login(staff(INSTRUCTORS, email="instructeur@example.org"))
+    url = f"/admin/espace_famille/vaccination/delete/{vaccine.pk}/"
+
+    first, second = client.post(url), client.post(url)
+
+    assert first.status_code == 302 and second.status_code == 404
+    assert list(Vaccination.objects.all()) == [kept]
+    assert len(deleted_by(vaccine)) == 1
+
+
 def test_an_instructor_ends_an_enrolment_in_the_admin(client, site):
     enrolment = EnrolmentFactory()
     instructor = staff(INSTRUCTORS, email="instructeur@example.org")
