@@ -1,7 +1,9 @@
 """Admin of billing (régisseurs): régies (written through commun.admin_services), invoices, payments, online
 payments, the invoicing run."""
 
+from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
@@ -9,8 +11,9 @@ from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
 from commun.admin_services import RecordAdminMixin
+from commun.dashboard import ALERTS_HOOK
 
-from . import admin_views
+from . import admin_views, dashboard
 from .models import FamilyCredit, Invoice, InvoicingRun, OnlinePayment, Payment, Regie
 
 
@@ -66,6 +69,21 @@ class RegieAdmin(RecordAdminMixin, ModelAdmin):
     ]
 
 
+class PastDueFilter(admin.SimpleListFilter):
+    """«Échéance dépassée»: invoices still to pay after their due date (the dashboard's alert opens it)."""
+
+    title = "échéance"
+    parameter_name = dashboard.PAST_DUE
+
+    def lookups(self, request, model_admin):
+        return [("oui", "Dépassée, non réglée")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "oui":
+            return queryset.filter(pk__in=dashboard.unpaid_past_due(timezone.localdate()).values("pk"))
+        return queryset
+
+
 class InvoiceAdmin(RecordsAdmin):
     model = Invoice
     menu_label = "Factures"
@@ -83,7 +101,7 @@ class InvoiceAdmin(RecordsAdmin):
         "pdf",
         "credit",
     )
-    list_filter = ("regie", "nature", "state")
+    list_filter = ("regie", "nature", "state", PastDueFilter)
     search_fields = ("number", "family__name", "emission_code")
     # Issued invoices never change: régisseurs look at them and correct them with a credit note.
     inspect_view_fields = (
@@ -245,3 +263,6 @@ def register_billing_log_actions(actions):
         ("portail.credit.refund", "Trop-perçu remboursé"),
     ):
         actions.register_action(action, label, label)
+
+
+hooks.register(ALERTS_HOOK, dashboard.alerts)

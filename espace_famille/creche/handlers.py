@@ -33,6 +33,11 @@ class CrecheHandler(kinds.KindHandler):
     def wait(self, request, *, by, message):
         return self._decide(request, by=by, decision=RequestState.WAITING, message=message)
 
+    def queue_url(self):
+        from espace_famille.creche.models import CrecheApplication
+
+        return reverse(CrecheApplication.snippet_viewset.get_url_name("list"))
+
     def admin_url(self, request):
         from espace_famille.creche.models import CrecheApplication
 

@@ -119,6 +119,10 @@ class KindHandler:
         """The admin page where the request is decided ('' when the kind has none)."""
         return ""
 
+    def queue_url(self) -> str:
+        """The admin list of this kind's requests waiting for a decision ('' when the kind has none)."""
+        return ""
+
     # Its own part of «Détail de ma demande» (a template of its app), included after the common data.
     family_template: str = ""
     # Its place in the «Demandes» menu group.

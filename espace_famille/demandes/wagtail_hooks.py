@@ -9,7 +9,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from espace_famille.demandes import kinds
+from espace_famille.demandes import dashboard, kinds
 from espace_famille.demandes.admin_views import DECIDE
 from espace_famille.demandes.models import Request
 
@@ -80,3 +80,4 @@ class RequestsGroup(SnippetViewSetGroup):
 
 register_permission_policy(Request, RequestPolicy(Request))
 register_snippet(RequestsGroup)
+hooks.register("construct_homepage_panels", dashboard.add_panel)

@@ -29,3 +29,6 @@ class DocumentHandler(kinds.KindHandler):
 
     def admin_url(self, request):
         return reverse("justificatifs_queue")
+
+    def queue_url(self):
+        return reverse("justificatifs_queue")

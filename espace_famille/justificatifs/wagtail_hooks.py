@@ -6,7 +6,8 @@ from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from commun.admin_services import RecordAdminMixin
-from espace_famille.justificatifs import admin_views
+from commun.dashboard import ALERTS_HOOK
+from espace_famille.justificatifs import admin_views, dashboard
 from espace_famille.justificatifs.models import DocumentType
 
 
@@ -28,6 +29,7 @@ class QueueMenuItem(MenuItem):
 
 
 hooks.register("register_admin_urls", admin_views.admin_urls)
+hooks.register(ALERTS_HOOK, dashboard.alerts)
 
 
 @hooks.register("register_admin_menu_item")

@@ -40,6 +40,9 @@ class FamilyFileHandler(kinds.KindHandler):
     def admin_url(self, request):
         return reverse(Request.snippet_viewset.get_url_name("inspect"), args=[quote(request.pk)])
 
+    def queue_url(self):
+        return reverse(Request.snippet_viewset.get_url_name("list"))
+
     def admin_viewset(self):
         from espace_famille.modifications.admin_views import RequestViewSet
 

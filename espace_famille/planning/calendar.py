@@ -137,14 +137,14 @@ class Calendar:
         if activity.holiday_rule == HolidayRule.SCHOOL_TIME and holiday:
             return holiday
         if activity.holiday_rule == HolidayRule.HOLIDAYS and not holiday:
-            return "hors vacances scolaires"
+            return OUT_OF_HOLIDAYS
         # The weekday's slot may run only in school time or only in the holidays (uses prefetched slots).
         for slot in activity.slots.all():
             if slot.weekday == day.weekday():
                 if slot.period == SlotPeriod.SCHOOL and holiday:
                     return holiday
                 if slot.period == SlotPeriod.HOLIDAYS and not holiday:
-                    return "hors vacances scolaires"
+                    return OUT_OF_HOLIDAYS
         for start, end, facility_id, activity_id, label in self.closures:
             if start <= day <= end and (
                 (facility_id is None and activity_id is None)
@@ -160,3 +160,7 @@ class Calendar:
         if activity.holiday_rule != HolidayRule.ALWAYS:
             return True
         return any(slot.weekday == day.weekday() and slot.period != SlotPeriod.ALL for slot in activity.slots.all())
+
+
+# Why an activity of the holidays does not run on a school day.
+OUT_OF_HOLIDAYS = "hors vacances scolaires"

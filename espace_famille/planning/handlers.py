@@ -75,6 +75,9 @@ class PlanningHandler(kinds.KindHandler):
     def admin_url(self, request):
         return reverse(f"{REQUESTS_URL_NAMESPACE}:inspect", args=[request.pk])
 
+    def queue_url(self):
+        return reverse(f"{REQUESTS_URL_NAMESPACE}:list")
+
     def admin_viewset(self):
         from espace_famille.planning.admin.requests import BookingRequestViewSet
 

@@ -1,6 +1,7 @@
 """Pure rules of the family space (accounts, family file, bookings): no database, testable alone."""
 
 from datetime import date, datetime, time, timedelta
+from fractions import Fraction
 
 from commun import formats
 from commun.clock import PARIS
@@ -190,6 +191,21 @@ def absence_event(*, now_or_declared_at: datetime, limit: datetime, justified: b
 def place_outcome(*, holding: int, capacity: int | None) -> str:
     """Accepting a booking: booked when a place is free, otherwise the waiting list."""
     return Event.ACCEPT if capacity is None or holding < capacity else Event.ACCEPT_FULL
+
+
+# How full a day is, on the dashboard's occupancy grid: «complet» from capacity, «presque complet» from 80 %.
+FREE, NEARLY_FULL, FULL = "free", "nearly_full", "full"
+NEARLY_FULL_RATIO = Fraction(4, 5)
+
+
+def occupancy_level(*, holding: int, capacity: int | None, waiting: int = 0) -> str:
+    """FULL when no place is left (or children wait for one), NEARLY_FULL from 80 % of the capacity, FREE otherwise
+    (always FREE without a capacity)."""
+    if capacity is None:
+        return FREE
+    if holding >= capacity or waiting:
+        return FULL
+    return NEARLY_FULL if holding >= capacity * NEARLY_FULL_RATIO else FREE
 
 
 def days_between(start: date, end: date, weekdays=None):

@@ -5,7 +5,7 @@ the warning of school holidays not yet known."""
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
-from espace_famille.planning import calendar_admin
+from espace_famille.planning import calendar_admin, dashboard
 from espace_famille.planning.admin import bulk, day_sheet
 
 modeladmin_register(day_sheet.PlanningGroup)
@@ -18,3 +18,6 @@ hooks.register("register_bulk_action", bulk.BookingRefuseBulkAction)
 def warn_of_unknown_school_holidays(request, panels):
     if warning := calendar_admin.school_holidays_warning(request.user):
         panels.insert(0, warning)
+
+
+hooks.register("construct_homepage_panels", dashboard.add_panels)
