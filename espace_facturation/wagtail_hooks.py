@@ -12,8 +12,9 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 
 from commun.admin_services import RecordAdminMixin
 from commun.dashboard import ALERTS_HOOK
+from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK, FamilyColumnMixin
 
-from . import admin_views, dashboard
+from . import admin_views, dashboard, family_page
 from .models import FamilyCredit, Invoice, InvoicingRun, OnlinePayment, Payment, Regie
 
 
@@ -32,7 +33,7 @@ class RecordsPermissionHelper(PermissionHelper):
         return False
 
 
-class RecordsAdmin(ModelAdmin):
+class RecordsAdmin(FamilyColumnMixin, ModelAdmin):
     permission_helper_class = RecordsPermissionHelper
     inspect_view_enabled = True
 
@@ -91,7 +92,7 @@ class InvoiceAdmin(RecordsAdmin):
     list_display = (
         "number",
         "nature",
-        "family",
+        "family_column",
         "regie",
         "issued_on",
         "due_on",
@@ -148,7 +149,7 @@ class PaymentAdmin(RecordsAdmin):
     model = Payment
     menu_label = "Règlements"
     menu_icon = "tick"
-    list_display = ("operation_number", "paid_on", "kind", "reference", "family", "regie", "amount")
+    list_display = ("operation_number", "paid_on", "kind", "reference", "family_column", "regie", "amount")
     list_filter = ("regie", "kind")
     search_fields = ("operation_number", "reference", "family__name")
 
@@ -192,7 +193,7 @@ class FamilyCreditAdmin(RecordsAdmin):
     model = FamilyCredit
     menu_label = "Trop-perçus"
     menu_icon = "tick-inverse"
-    list_display = ("family", "regie", "balance", "refund")
+    list_display = ("family_column", "regie", "balance", "refund")
     list_filter = ("regie",)
     search_fields = ("family__name", "family__subscriber_code")
 
@@ -266,3 +267,5 @@ def register_billing_log_actions(actions):
 
 
 hooks.register(ALERTS_HOOK, dashboard.alerts)
+hooks.register(SECTIONS_HOOK, family_page.section)
+hooks.register(AUDIT_OBJECTS_HOOK, family_page.audit_objects)

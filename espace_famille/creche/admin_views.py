@@ -21,6 +21,7 @@ from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.admin_views import DecisionBulkAction, DecisionForm
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import RequestState
+from espace_famille.dossier.family_page import family_link
 from espace_famille.planning.models import Facility, FacilityKind
 
 DECIDE = "decide"
@@ -71,7 +72,12 @@ class ApplicationIndexView(IndexView):
                 accessor=lambda a: formats.datetime_numeric(a.request.created_at),
                 sort_key="request__created_at",
             ),
-            Column("family", label="Famille", accessor=lambda a: a.request.family, sort_key="request__family__name"),
+            Column(
+                "family",
+                label="Famille",
+                accessor=lambda a: family_link(a.request.family),
+                sort_key="request__family__name",
+            ),
             self._get_title_column("child_first_name"),
             Column("first_choice", label="Choix 1", accessor="first_choice"),
             Column(

@@ -38,6 +38,13 @@ class CrecheHandler(kinds.KindHandler):
 
         return reverse(CrecheApplication.snippet_viewset.get_url_name("list"))
 
+    def admin_urls(self, requests):
+        from espace_famille.creche.models import CrecheApplication
+
+        applications = CrecheApplication.objects.filter(request__in=requests).values_list("request_id", "pk")
+        name = CrecheApplication.snippet_viewset.get_url_name("inspect")
+        return {request_id: reverse(name, args=[quote(pk)]) for request_id, pk in applications}
+
     def admin_url(self, request):
         from espace_famille.creche.models import CrecheApplication
 

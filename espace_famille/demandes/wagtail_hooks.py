@@ -9,9 +9,10 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
-from espace_famille.demandes import dashboard, kinds
+from espace_famille.demandes import dashboard, family_page, kinds
 from espace_famille.demandes.admin_views import DECIDE
 from espace_famille.demandes.models import Request
+from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK
 
 
 class DecisionLogFormatter(LogFormatter):
@@ -81,3 +82,5 @@ class RequestsGroup(SnippetViewSetGroup):
 register_permission_policy(Request, RequestPolicy(Request))
 register_snippet(RequestsGroup)
 hooks.register("construct_homepage_panels", dashboard.add_panel)
+hooks.register(SECTIONS_HOOK, family_page.section)
+hooks.register(AUDIT_OBJECTS_HOOK, family_page.audit_objects)

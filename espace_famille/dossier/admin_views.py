@@ -17,6 +17,7 @@ from wagtail_modeladmin.views import IndexView
 from commun import admin_services
 from espace_famille.dossier import audit
 from espace_famille.dossier import services as dossier_services
+from espace_famille.dossier.family_page import FamilyColumnMixin, family_link
 from espace_famille.dossier.models import (
     AuthorizedContact,
     Child,
@@ -88,7 +89,7 @@ class FamilyForm(WagtailAdminModelForm):
     bic = BICFormField(label="BIC", required=False)
 
 
-class FileRecordAdmin(admin_services.RecordAdminMixin, ModelAdmin):
+class FileRecordAdmin(FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
     """A record of the family files whose create, edit and delete screens write through dossier.services (the form
     only validates; the service checks the permission and writes the audit entry)."""
 
@@ -111,7 +112,7 @@ class FamilyAdmin(FileRecordAdmin):
     menu_label = "Familles"
     menu_icon = "group"
     create_view_class = FamilyCreateView
-    list_display = ("name", "subscriber_code", "guardians_count", "children_count", "created_at")
+    list_display = ("family_page", "subscriber_code", "guardians_count", "children_count", "created_at")
     search_fields = ("name", "subscriber_code")
     inspect_view_enabled = True
     # The IBAN is read in full only on the edit form, by staff who may correct it.
@@ -150,6 +151,10 @@ class FamilyAdmin(FileRecordAdmin):
             )
         )
 
+    @display(description="nom de la famille", ordering="name")
+    def family_page(self, family):
+        return family_link(family)
+
     @display(description="responsables", ordering="guardians_total")
     def guardians_count(self, family):
         return _members_link(family, "guardian", family.guardians_total)
@@ -167,7 +172,7 @@ class GuardianAdmin(FileRecordAdmin):
     model = Guardian
     menu_label = "Responsables"
     menu_icon = "user"
-    list_display = ("last_name", "first_name", "family", "quality", "email", "phone", "mobile")
+    list_display = ("last_name", "first_name", "family_column", "quality", "email", "phone", "mobile")
     list_filter = ("civility", "quality")
     search_fields = ("last_name", "first_name", "email", "family__name", "family__subscriber_code")
     panels = [
@@ -223,7 +228,7 @@ class ChildAdmin(FileRecordAdmin):
     edit_view_class = HealthReadEditView
     menu_label = "Enfants"
     menu_icon = "user"
-    list_display = ("last_name", "first_name", "birth_date", "family", "vaccinations_count", "contacts_count")
+    list_display = ("last_name", "first_name", "birth_date", "family_column", "vaccinations_count", "contacts_count")
     list_filter = ("sex",)
     search_fields = ("last_name", "first_name", "family__name", "family__subscriber_code")
     panels = [
@@ -326,13 +331,13 @@ class SubscriptionPermissionHelper(PermissionHelper):
         return False
 
 
-class SubscriptionAdmin(admin_services.RecordAdminMixin, ModelAdmin):
+class SubscriptionAdmin(FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
     model = Subscription
     menu_label = "Abonnements"
     menu_icon = "link"
     create_view_class = SubscriptionCreateView
     permission_helper_class = SubscriptionPermissionHelper
-    list_display = ("user_email", "family", "method", "created_at")
+    list_display = ("user_email", "family_column", "method", "created_at")
     list_filter = ("method",)
     search_fields = ("user__email", "family__name", "family__subscriber_code")
     inspect_view_enabled = True

@@ -6,7 +6,7 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.options import modeladmin_register
 
-from espace_famille.dossier import admin_views, audit
+from espace_famille.dossier import admin_views, audit, family_page
 
 
 @hooks.register("insert_global_admin_js")
@@ -43,3 +43,4 @@ def register_family_log_actions(actions):
 
 
 modeladmin_register(admin_views.FamilyGroup)
+hooks.register("register_admin_urls", family_page.admin_urls)

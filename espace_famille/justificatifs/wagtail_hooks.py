@@ -7,7 +7,8 @@ from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
 from commun.admin_services import RecordAdminMixin
 from commun.dashboard import ALERTS_HOOK
-from espace_famille.justificatifs import admin_views, dashboard
+from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK
+from espace_famille.justificatifs import admin_views, dashboard, family_page
 from espace_famille.justificatifs.models import DocumentType
 
 
@@ -30,6 +31,8 @@ class QueueMenuItem(MenuItem):
 
 hooks.register("register_admin_urls", admin_views.admin_urls)
 hooks.register(ALERTS_HOOK, dashboard.alerts)
+hooks.register(SECTIONS_HOOK, family_page.section)
+hooks.register(AUDIT_OBJECTS_HOOK, family_page.audit_objects)
 
 
 @hooks.register("register_admin_menu_item")

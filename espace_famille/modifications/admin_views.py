@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
 from localflavor.generic.forms import BICFormField, IBANFormField
@@ -38,6 +39,7 @@ from espace_famille.demandes.admin_views import (
 from espace_famille.demandes.exceptions import InvalidTransition, StaleRequest
 from espace_famille.demandes.models import FAMILY_FILE_KINDS, EventKind, Request, RequestKind, RequestState
 from espace_famille.dossier import audit, changes, rules
+from espace_famille.dossier.family_page import family_link
 from espace_famille.modifications.services import request_target
 
 
@@ -65,7 +67,7 @@ class RequestIndexView(DecisionQueueMixin, IndexView):
                 sort_key="created_at",
             ),
             Column("kind", label="Type", accessor="get_kind_display", sort_key="kind"),
-            Column("family", label="Famille", accessor="family", sort_key="family__name"),
+            Column("family", label="Famille", accessor=lambda r: family_link(r.family), sort_key="family__name"),
             self._get_title_column("subject"),
             StatusTagColumn(
                 "state", label="État", accessor="get_state_display", sort_key="state", primary=lambda r: r.is_pending
@@ -165,7 +167,8 @@ class RequestDecisionView(IntentDecisionMixin, InspectView):
         return formats.datetime_numeric(self.object.created_at)
 
     def get_family_display_value(self):
-        return f"{self.object.family} (code abonné {self.object.family.subscriber_code})"
+        family = self.object.family
+        return format_html("{} (code abonné {})", family_link(family), family.subscriber_code)
 
     @cached_property
     def can_decide(self) -> bool:

@@ -5,7 +5,8 @@ the warning of school holidays not yet known."""
 from wagtail import hooks
 from wagtail_modeladmin.options import modeladmin_register
 
-from espace_famille.planning import calendar_admin, dashboard
+from espace_famille.dossier.family_page import SECTIONS_HOOK
+from espace_famille.planning import calendar_admin, dashboard, family_page
 from espace_famille.planning.admin import bulk, day_sheet
 
 modeladmin_register(day_sheet.PlanningGroup)
@@ -21,3 +22,4 @@ def warn_of_unknown_school_holidays(request, panels):
 
 
 hooks.register("construct_homepage_panels", dashboard.add_panels)
+hooks.register(SECTIONS_HOOK, family_page.section)

@@ -17,6 +17,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from commun import formats
 from commun.admin_services import RecordAdminMixin, model_values
+from espace_famille.dossier.family_page import family_link
 from espace_famille.dossier.models import Child
 from espace_famille.planning import registers
 from espace_famille.planning.admin.labels import period_label, weekdays_label
@@ -381,7 +382,7 @@ class EnrolmentAdmin(RegisterAdmin):
 
     @display(description="famille", ordering="child__family__name")
     def family(self, enrolment):
-        return enrolment.child.family.name
+        return family_link(enrolment.child.family)
 
     @display(description="période", ordering="start_date")
     def period(self, enrolment):

@@ -43,7 +43,7 @@ def _sheet_child(booking: Booking) -> dict:
     return {
         "booking": booking,
         "name": str(child),
-        "family": child.family.name,
+        "family": child.family,
         "allergies": child.allergies,
         "diet": child.get_diet_display() if child.diet else "",
         "leaves_alone": child.allows_leave_alone,

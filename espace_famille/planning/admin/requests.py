@@ -26,6 +26,7 @@ from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.admin_views import DECIDE, DecisionForm, DecisionQueueMixin, RequestHistoryView, plural
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import LineState, Request, RequestKind
+from espace_famille.dossier.family_page import family_link
 from espace_famille.planning import rules
 from espace_famille.planning.admin.filters import BookingRequestFilterSet
 from espace_famille.planning.admin.labels import period_label
@@ -72,7 +73,7 @@ class BookingRequestIndexView(DecisionQueueMixin, IndexView):
     def columns(self):
         return [
             BulkActionsCheckboxColumn("bulk_actions", obj_type="snippet"),
-            Column("family", label="Famille", accessor=lambda r: r.family.name, sort_key="family__name"),
+            Column("family", label="Famille", accessor=lambda r: family_link(r.family), sort_key="family__name"),
             Column("child", label="Enfant", accessor=lambda r: r.child or "—", sort_key="child__first_name"),
             self._get_title_column("kind", accessor="get_kind_display"),
             Column("activity", label="Activité", accessor=lambda r: r.activity or "—", sort_key="activity__code"),
