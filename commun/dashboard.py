@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 ALERTS_HOOK = "portail_dashboard_alerts"
 CRITICAL, WARNING = "critical", "warning"
@@ -48,6 +49,20 @@ def alerts_for(request) -> list[Alert]:
 def add_alerts_panel(request, panels) -> None:
     if alerts := alerts_for(request):
         panels.append(AlertsPanel(alerts))
+
+
+# Wagtail's own panels about pages (moderation, recent edits, locked pages): each reads the pages' workflows.
+PAGE_PANELS = frozenset(
+    {"workflow_objects_to_moderate", "user_objects_in_workflow_moderation", "recent_edits", "locked_pages"}
+)
+PAGE_ACTIONS = ("add", "change", "publish", "lock", "unlock")
+
+
+def drop_page_panels(request, panels) -> None:
+    """Staff who edit no page (instructors, régisseurs) do not pay for Wagtail's page panels, always empty for
+    them: their dashboard holds their own work."""
+    if not PagePermissionPolicy().user_has_any_permission(request.user, PAGE_ACTIONS):
+        panels[:] = [panel for panel in panels if getattr(panel, "name", "") not in PAGE_PANELS]
 
 
 def age(days: int) -> str:

@@ -7,6 +7,7 @@ from wagtail import hooks
 from commun import dashboard
 
 hooks.register("construct_homepage_panels", dashboard.add_alerts_panel)
+hooks.register("construct_homepage_panels", dashboard.drop_page_panels)
 
 
 @hooks.register("insert_global_admin_css")

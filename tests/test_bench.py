@@ -32,3 +32,13 @@ def test_the_invoicing_run_and_the_pdfs_run(demo, capsys):
     billing.bench_pdfs(count=2)
     assert "2 PDF de facture" in capsys.readouterr().out
     assert Invoice.objects.filter(family__name__startswith="FACT").count() == 2
+
+
+def test_the_staff_screens_run(demo, capsys, client):
+    from bench import staff
+
+    staff.staff_screens(families=3)
+    session, family = capsys.readouterr().out.split()[-2:]
+    client.cookies["sessionid"] = session
+    assert client.get("/admin/").status_code == 200
+    assert "PERSONNEL1" in client.get(f"/admin/familles/{family}/").content.decode()

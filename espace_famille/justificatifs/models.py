@@ -77,7 +77,11 @@ class Document(models.Model):
         verbose_name = "pièce justificative"
         verbose_name_plural = "pièces justificatives"
         ordering = ["-uploaded_at", "-pk"]
-        indexes = [models.Index(fields=["family", "document_type", "child"])]
+        indexes = [
+            models.Index(fields=["family", "document_type", "child"]),
+            # The dashboard's documents about to expire.
+            models.Index(fields=["state", "valid_until"], name="document_state_valid_until"),
+        ]
 
     def __str__(self):
         who = f" — {self.child.first_name}" if self.child_id else ""

@@ -5,6 +5,7 @@ whatever the number of activities, children and days."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import Count
 from django.urls import reverse
@@ -33,17 +34,17 @@ class Cell:
     capacity: int | None = None
     url: str = ""
 
-    @property
+    @cached_property
     def level(self) -> str:
         return rules.occupancy_level(holding=self.holding, capacity=self.capacity, waiting=self.waiting)
 
-    @property
+    @cached_property
     def label(self) -> str:
         """What the cell reads: «12/20», «12» without a capacity, «+3» children waiting."""
         text = f"{self.holding}/{self.capacity}" if self.capacity is not None else str(self.holding)
         return f"{text} +{self.waiting}" if self.waiting else text
 
-    @property
+    @cached_property
     def description(self) -> str:
         """The cell in words, for screen readers and the tooltip."""
         places = f"{self.holding} place{'s' if self.holding > 1 else ''} prise{'s' if self.holding > 1 else ''}" + (
