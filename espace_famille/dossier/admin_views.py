@@ -3,7 +3,8 @@ subscriptions; every create, edit and delete goes through dossier.services, a ch
 audited."""
 
 from django.contrib.admin import display
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
 from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
@@ -78,6 +79,11 @@ class SubscriptionCreateView(PanelsServiceCreateView):
         return subscription
 
 
+def _count(model):
+    rows = model.objects.filter(family=OuterRef("pk")).order_by().values("family").annotate(total=Count("pk"))
+    return Coalesce(Subquery(rows.values("total")), 0)
+
+
 def _members_link(owner, admin_name, count, lookup="family"):
     """A count that opens the list of guardians (or children, vaccines...) filtered on this family (or child)."""
     url = reverse(f"espace_famille_{admin_name}_modeladmin_index")
@@ -145,10 +151,8 @@ class FamilyAdmin(FileRecordAdmin):
         return (
             super()
             .get_queryset(request)
-            .annotate(
-                guardians_total=Count("guardians", distinct=True),
-                children_total=Count("children", distinct=True),
-            )
+            # Counted per row shown (correlated subqueries), not by grouping every family before the page is cut.
+            .annotate(guardians_total=_count(Guardian), children_total=_count(Child))
         )
 
     @display(description="nom de la famille", ordering="name")
