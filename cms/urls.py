@@ -1,7 +1,9 @@
 """Root URLs: the portal's apps, accounts, the Wagtail admin, then the CMS page tree."""
 
 from django.conf import settings
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -11,7 +13,18 @@ from cms.staff_auth import StaffLoginView
 from espace_famille.comptes.views import account as famille_views
 from espace_famille.comptes.views import franceconnect as franceconnect_views
 
+
+class FaviconView(RedirectView):
+    """Browsers and feed readers ask for /favicon.ico whatever the page says: the portal's icon."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args, **kwargs):
+        return static_url("img/favicon.svg")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view()),
     # Before the admin's own login: staff sign in through allauth (rate limits, second factor).
     path("admin/login/", StaffLoginView.as_view(), name="staff_login"),
     path("admin/", include(wagtailadmin_urls)),

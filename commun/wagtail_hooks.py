@@ -12,4 +12,8 @@ hooks.register("construct_homepage_panels", dashboard.drop_page_panels)
 
 @hooks.register("insert_global_admin_css")
 def admin_css():
-    return format_html('<link rel="stylesheet" href="{}">', static("css/admin.css"))
+    return format_html(
+        '<link rel="icon" href="{}" type="image/svg+xml"><link rel="stylesheet" href="{}">',
+        static("img/favicon.svg"),
+        static("css/admin.css"),
+    )

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
@@ -150,6 +151,10 @@ class BookingRequestDecisionView(IntentDecisionMixin, InspectView):
 
     def get_created_at_display_value(self):
         return formats.datetime_numeric(self.object.created_at)
+
+    def get_family_display_value(self):
+        family = self.object.family
+        return format_html("{} (code abonné {})", family_link(family), family.subscriber_code)
 
     def get_child_display_value(self):
         return str(self.object.child) if self.object.child else "—"
