@@ -155,6 +155,7 @@ def activity_form(facility, **overrides) -> dict:
         "cancel_deadline_time": "18:00",
         "late_absence_billed": "on",
         "price": "3.50",
+        "billing_basis": "bookings",
         "slot_0_open": "on",
         "slot_0_start": "07:35",
         "slot_0_end": "08:20",
