@@ -58,3 +58,10 @@ class EspaceFacturationConfig(AppConfig):
         from . import personal_data
 
         personal_data.register_all()
+
+        from espace_famille.planning import invoiced
+
+        from .selectors import invoiced_days
+
+        # The day sheet locks the attendance of a day an invoice bills.
+        invoiced.register(invoiced_days)

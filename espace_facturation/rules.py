@@ -27,6 +27,12 @@ def invoice_state(*, amount: Decimal, settled: Decimal, cancelled: bool = False)
     return InvoiceState.TO_PAY
 
 
+def locks_attendance(*, invoice_state: str) -> bool:
+    """Whether an invoice billing a day locks that day's attendance: any invoice but a cancelled one, which bills
+    nothing any more."""
+    return invoice_state != InvoiceState.CANCELLED
+
+
 def unit_price(*, base: Decimal, bands: list[tuple[int | None, Decimal]], quotient: int | None) -> Decimal:
     """The day's price for a family: the first band (ordered by ceiling, the open band last) whose ceiling
     the quotient familial does not exceed; the activity's own price when the quotient is unknown or no band

@@ -11,8 +11,10 @@ from django.utils import timezone
 from commun import formats
 from espace_famille.dossier.models import Family
 
+from . import rules
 from .models import (
     ZERO,
+    BilledDay,
     CreditMovement,
     CreditMovementKind,
     FamilyCredit,
@@ -185,3 +187,21 @@ def draft_families(*, draft: InvoicingDraft) -> list[InvoicingDraftFamily]:
         .prefetch_related("lines")
         .order_by("family__name", "pk")
     )
+
+
+def invoiced_days(*, activity_id: int, days: list[date], child_ids: list[int] | None = None) -> set[tuple[int, date]]:
+    """The (child id, day) of an activity's days that a line of an invoice still standing bills, in one query: the
+    planning locks their attendance (registered in espace_famille.planning.invoiced)."""
+    rows = BilledDay.objects.filter(
+        Q(booking__activity_id=activity_id, booking__day__in=days)
+        | Q(attendance__activity_id=activity_id, attendance__day__in=days)
+    )
+    if child_ids is not None:
+        rows = rows.filter(Q(booking__child_id__in=child_ids) | Q(attendance__child_id__in=child_ids))
+    found = set()
+    for booked_child, booked_day, marked_child, marked_day, state in rows.values_list(
+        "booking__child_id", "booking__day", "attendance__child_id", "attendance__day", "line__invoice__state"
+    ):
+        if rules.locks_attendance(invoice_state=state):
+            found.add((booked_child, booked_day) if booked_child is not None else (marked_child, marked_day))
+    return found

@@ -4,7 +4,8 @@ Every write is atomic and logged. A number is taken under a lock on the régie's
 transaction as its invoice: a transaction that fails gives its number back, so numbers have no gap.
 Invoices are issued in one way only, from the rows of a stored draft (the preview the régisseur reviewed): a single
 family's invoice and the run over a month both call `_issue_from_draft`. A planning day is billed at most once
-(BilledDay's unique booking), and a draft's family at most once (its row keeps the invoice issued from it)."""
+(BilledDay's unique booking and unique attendance mark), and a draft's family at most once (its row keeps the
+invoice issued from it)."""
 
 import hashlib
 import secrets
@@ -22,7 +23,7 @@ from wagtail.log_actions import log
 from commun import audit, formats
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Family, Subscription
-from espace_famille.planning.models import Booking
+from espace_famille.planning.models import Attendance, Booking
 from home.models import SiteIdentity
 from notifications import services as notifications
 
@@ -232,9 +233,15 @@ def invoicing_preview(*, regie: Regie, month: date, by: User, family_ids: list[i
         )
         InvoicingDraftDay.objects.bulk_create(
             (
-                InvoicingDraftDay(line=stored, booking_id=pk, day=day, state=state)
+                InvoicingDraftDay(
+                    line=stored,
+                    booking_id=source.booking_id,
+                    attendance_id=source.attendance_id,
+                    day=day,
+                    state=source.state,
+                )
                 for stored, (_, line) in zip(lines, pairs, strict=True)
-                for day, (pk, state) in zip(line.days, line.bookings, strict=True)
+                for day, source in zip(line.days, line.sources, strict=True)
             ),
             batch_size=5_000,
         )
@@ -326,6 +333,8 @@ def _issue_from_draft(
             return [earlier[row.invoice_id] for row in rows]
         days = InvoicingDraftDay.objects.filter(line__draft_family__in=todo)
         list(Booking.objects.select_for_update().filter(pk__in=days.values("booking_id")).order_by("pk").values("pk"))
+        attendances = Attendance.objects.select_for_update().filter(pk__in=days.values("attendance_id"))
+        list(attendances.order_by("pk").values("pk"))
         if draft_out_of_date(draft=draft, rows=todo):
             raise DraftStale
         lines = list(InvoicingDraftLine.objects.filter(draft_family__in=todo).prefetch_related("days").order_by("pk"))
@@ -371,7 +380,7 @@ def _issue_from_draft(
         )
         BilledDay.objects.bulk_create(
             (
-                BilledDay(booking_id=day.booking_id, line=row, state=day.state)
+                BilledDay(booking_id=day.booking_id, attendance_id=day.attendance_id, line=row, state=day.state)
                 for line, row in zip(lines, written, strict=True)
                 for day in line.days.all()
             ),

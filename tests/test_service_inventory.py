@@ -18,6 +18,7 @@ WRITER_MODULES = (
     "commun.admin_services",
     "commun.retention",
     "espace_famille.planning.registers",
+    "espace_famille.planning.attendance",
     "espace_famille.planning.cancellation",
     "espace_famille.planning.waiting_list",
     "espace_famille.planning.calendar_feed",

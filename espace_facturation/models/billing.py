@@ -8,7 +8,7 @@ from django.db import models
 
 from commun import formats
 from espace_famille.dossier.models import Child, Family
-from espace_famille.planning.models import Activity, Booking
+from espace_famille.planning.models import Activity, Attendance, Booking
 
 ZERO = Decimal("0.00")
 
@@ -224,19 +224,31 @@ class InvoiceLine(models.Model):
 
 
 class BilledDay(models.Model):
-    """A day of the planning billed by a line: one booking is billed at most once (the unique key
-    makes a second run, or two runs racing, bill nothing twice)."""
+    """A day of the planning billed by a line: its booking, its attendance mark, or both (an activity billed by
+    attendance). Each is billed at most once (the unique keys make a second run, or two runs racing, bill nothing
+    twice). `state` is the booking's state or the mark that billed the day."""
 
-    booking = models.OneToOneField(Booking, on_delete=models.PROTECT, related_name="billed", verbose_name="jour")
+    booking = models.OneToOneField(
+        Booking, on_delete=models.PROTECT, null=True, blank=True, related_name="billed", verbose_name="jour"
+    )
+    attendance = models.OneToOneField(
+        Attendance, on_delete=models.PROTECT, null=True, blank=True, related_name="billed", verbose_name="présence"
+    )
     line = models.ForeignKey(InvoiceLine, on_delete=models.CASCADE, related_name="days", verbose_name="ligne")
     state = models.CharField("état facturé", max_length=12)
 
     class Meta:
         verbose_name = "jour facturé"
         verbose_name_plural = "jours facturés"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(booking__isnull=False) | models.Q(attendance__isnull=False),
+                name="billed_day_has_a_booking_or_attendance",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.booking_id} → {self.line_id}"
+        return f"{self.booking_id or self.attendance_id} → {self.line_id}"
 
 
 class PaymentKind(models.TextChoices):

@@ -5,7 +5,7 @@ from django.db import models
 
 from espace_facturation.models.billing import ZERO, Regie
 from espace_famille.dossier.models import Child, Family
-from espace_famille.planning.models import Activity, Booking
+from espace_famille.planning.models import Activity, Attendance, Booking
 
 
 class InvoicingDraft(models.Model):
@@ -81,10 +81,16 @@ class InvoicingDraftLine(models.Model):
 
 
 class InvoicingDraftDay(models.Model):
-    """A planning day a draft line bills, in the state it had when the draft was made."""
+    """A planning day a draft line bills (its booking, its attendance mark, or both), in the state it had when the
+    draft was made."""
 
     line = models.ForeignKey(InvoicingDraftLine, on_delete=models.CASCADE, related_name="days", verbose_name="ligne")
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="+", verbose_name="jour")
+    booking = models.ForeignKey(
+        Booking, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="jour"
+    )
+    attendance = models.ForeignKey(
+        Attendance, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="présence"
+    )
     day = models.DateField("date")
     state = models.CharField("état facturé", max_length=12)
 
@@ -94,4 +100,4 @@ class InvoicingDraftDay(models.Model):
         ordering = ["day", "pk"]
 
     def __str__(self):
-        return f"{self.booking_id} → {self.line_id}"
+        return f"{self.booking_id or self.attendance_id} → {self.line_id}"

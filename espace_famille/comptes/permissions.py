@@ -167,6 +167,30 @@ def roles_sync_in(apps, *, by=None, strict: bool = True) -> list[RoleChange]:
     return changes
 
 
+def roles_grant_model_in(apps, *, app_label: str, model: str) -> list[RoleChange]:
+    """Give each role's existing group what the table grants it on one new model, removing nothing: the data
+    migration that adds a model with its own permissions calls this on its historical registry, after the roles'
+    migration ran without them. Groups that do not exist are left to `sync_roles`."""
+    sync = _Sync(apps, by=None, strict=False)
+    group_model = apps.get_model("auth", "Group")
+    changes = []
+    for role in ROLES:
+        group = group_model.objects.filter(name=role.name).first()
+        if group is None:
+            continue
+        wanted = {
+            pk: permission
+            for pk, permission in sync._wanted(role).items()
+            if (permission.content_type.app_label, permission.content_type.model) == (app_label, model)
+        }
+        missing = wanted.keys() - set(group.permissions.values_list("pk", flat=True))
+        if missing:
+            group.permissions.add(*[wanted[pk] for pk in missing])
+            changes.append(RoleChange(role.name, added=sorted(_label(wanted[pk]) for pk in missing), pk=group.pk))
+    sync.audit(changes)
+    return changes
+
+
 def roles_sync(*, by: AbstractUser | None = None) -> list[RoleChange]:
     """The live roles made exactly the table (see `roles_sync_in`). `by` is None for the system (the command, the
     demo); a person must be a superuser."""

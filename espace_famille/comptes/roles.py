@@ -68,6 +68,9 @@ _INSTRUCTORS = (
     # bookings are read (the day sheet) and change through the decisions on requests.
     *[("espace_famille", f"view_{model}") for model in ("facility", "activity", "closure", "booking")],
     *_crud("espace_famille", "enrolment", ("view", "add", "change", "delete")),
+    # The attendance register: instructors mark who came on the day sheet.
+    ("espace_famille", "view_attendance"),
+    ("espace_famille", "mark_attendance"),
     # Requests are viewed and decided (the change permission), never created or deleted by staff.
     ("espace_famille", "view_request"),
     ("espace_famille", "change_request"),

@@ -8,3 +8,10 @@ class BookingNotAllowed(ValidationError):
 
     def __init__(self, message="Cette demande n'est pas possible."):
         super().__init__(message, code="booking_not_allowed")
+
+
+class AttendanceNotAllowed(ValidationError):
+    """A mark of the day sheet that cannot be set: a day invoiced, to come or closed, a child without a place."""
+
+    def __init__(self, message="Ce pointage n'est pas possible."):
+        super().__init__(message, code="attendance_not_allowed")

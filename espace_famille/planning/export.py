@@ -1,14 +1,15 @@
-"""The planning in «Télécharger mes données»: the children's enrolments and the state of each day asked for."""
+"""The planning in «Télécharger mes données»: the children's enrolments, the state of each day asked for and the
+attendance the service marked."""
 
 from xml.sax.saxutils import escape
 
 from commun.data_export import Builder, json_value, when
 from espace_famille.dossier.models import Family
-from espace_famille.planning.models import Booking, BookingState, Enrolment, Weekday
+from espace_famille.planning.models import Attendance, AttendanceStatus, Booking, BookingState, Enrolment, Weekday
 
 
 def collect_planning(family: Family) -> dict:
-    """The children's enrolments and the state of each day asked for."""
+    """The children's enrolments, the state of each day asked for and the attendance the service marked."""
     enrolments = Enrolment.objects.filter(child__family=family).select_related("child", "activity")
     bookings = (
         Booking.objects.filter(child__family=family)
@@ -16,7 +17,22 @@ def collect_planning(family: Family) -> dict:
         .select_related("child", "activity")
         .order_by("day", "child", "activity__code")
     )
+    marks = (
+        Attendance.objects.filter(child__family=family)
+        .select_related("child", "activity")
+        .order_by("day", "child", "activity__code")
+    )
     return {
+        "attendance": [
+            {
+                "child": str(mark.child),
+                "activity": mark.activity.name,
+                "day": json_value(mark.day),
+                "status": mark.status,
+                "note": mark.note,
+            }
+            for mark in marks
+        ],
         "enrolments": [
             {
                 "child": str(enrolment.child),
@@ -66,3 +82,16 @@ def render_planning(doc: Builder, planning: dict):
         for row in planning["days"]
     ]
     doc.listing(["Jour", "Enfant", "Activité", "État"], rows, (3, 4, 5, 5), empty="Aucune réservation.")
+    doc.para("Présences pointées par le service", "h3")
+    statuses = dict(AttendanceStatus.choices)
+    rows = [
+        [
+            when(row["day"]),
+            escape(row["child"]),
+            escape(row["activity"]),
+            escape(str(statuses.get(row["status"], row["status"])))
+            + (f" — {escape(row['note'])}" if row["note"] else ""),
+        ]
+        for row in planning.get("attendance", [])
+    ]
+    doc.listing(["Jour", "Enfant", "Activité", "Pointage"], rows, (3, 4, 5, 5), empty="Aucune présence pointée.")

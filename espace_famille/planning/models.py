@@ -64,6 +64,13 @@ class DeadlineKind(models.TextChoices):
     WORKING_DAYS = "working", "N jours ouvrés avant, à l'heure dite"
 
 
+class BillingBasis(models.TextChoices):
+    """What an invoicing run bills for an activity: the days booked, or the days attendance says were used."""
+
+    BOOKINGS = "bookings", "Facturation : réservations"
+    ATTENDANCE = "attendance", "Facturation : présences"
+
+
 class Activity(models.Model):
     """An activity («1/Péri MATIN») of a facility, with its week, capacity, deadlines and prices."""
 
@@ -103,6 +110,17 @@ class Activity(models.Model):
         help_text="Les demandes qui respectent toutes les règles sont acceptées sans instruction.",
     )
     price = models.DecimalField("prix par jour", max_digits=7, decimal_places=2, default=0)
+    billing_basis = models.CharField(
+        "base de facturation",
+        max_length=12,
+        choices=BillingBasis.choices,
+        default=BillingBasis.BOOKINGS,
+        help_text=(
+            "Présences : les jours pointés sur la feuille de présence sont facturés (présent, présent sans "
+            "réservation, absent non justifié) à la place des jours réservés ; un jour non pointé reste facturé "
+            "selon sa réservation."
+        ),
+    )
     active = models.BooleanField("active", default=True)
 
     class Meta:
@@ -295,3 +313,48 @@ class BookingHistory(models.Model):
 
     def __str__(self):
         return f"{self.get_from_state_display()} → {self.get_to_state_display()}"
+
+
+class AttendanceStatus(models.TextChoices):
+    """What the staff mark for a child on the day sheet (the attendance register)."""
+
+    PRESENT = "present", "Présent"
+    ABSENT_JUSTIFIED = "justified", "Absent justifié"
+    ABSENT_UNJUSTIFIED = "unjustified", "Absent non justifié"
+    PRESENT_UNBOOKED = "unbooked", "Présent sans réservation"
+
+
+class Attendance(models.Model):
+    """Whether a child came one day to one activity, as the staff marked it on the day sheet.
+
+    The booking of the same day (if any) keeps its own state: attendance says what happened, the booking what was
+    asked. An activity billed by attendance bills from these rows (see rules.day_billing)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="attendances", verbose_name="enfant")
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, related_name="attendances", verbose_name="activité"
+    )
+    day = models.DateField("jour")
+    status = models.CharField("pointage", max_length=12, choices=AttendanceStatus.choices)
+    note = models.CharField("remarque", max_length=200, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="pointé par",
+    )
+    marked_at = models.DateTimeField("pointé le")
+
+    class Meta:
+        app_label = "espace_famille"
+        verbose_name = "présence"
+        verbose_name_plural = "présences"
+        ordering = ["day", "activity__code", "child__last_name", "child__first_name"]
+        constraints = [models.UniqueConstraint(fields=["child", "activity", "day"], name="attendance_one_per_day")]
+        indexes = [models.Index(fields=["activity", "day"])]
+        permissions = [("mark_attendance", "Pointer les présences sur la feuille de présence")]
+
+    def __str__(self):
+        return f"{self.child} — {self.activity} — {formats.date_numeric(self.day)} : {self.get_status_display()}"

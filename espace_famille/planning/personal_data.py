@@ -1,8 +1,8 @@
-"""The planning in the personal-data registry: enrolments, booked days and their history."""
+"""The planning in the personal-data registry: enrolments, booked days, their history and attendance."""
 
 from commun.personal_data import Anonymise, PersonalData, Section, WithFamily, exempt, register
 from espace_famille.planning import export
-from espace_famille.planning.models import Activity, Booking, BookingHistory, Enrolment, Facility
+from espace_famille.planning.models import Activity, Attendance, Booking, BookingHistory, Enrolment, Facility
 
 
 def register_all() -> None:
@@ -20,6 +20,14 @@ def register_all() -> None:
             ),
         ),
         PersonalData(Booking, family="child__family", activity="day", rules=(), export="planning"),
+        # Attendance is kept with the days for billing and statistics; the staff's free note goes with the family.
+        PersonalData(
+            Attendance,
+            family="child__family",
+            activity="day",
+            rules=(WithFamily(Anonymise({"note": ""})),),
+            export="planning",
+        ),
         # The audit trail of a day, for the service; the family reads its days and its requests' history.
         PersonalData(
             BookingHistory, family="booking__child__family", rules=(WithFamily(Anonymise({"reason": ""})),), export=None

@@ -226,3 +226,78 @@ def school_year_of(day: date) -> tuple[date, date]:
 def school_year_label(first_day: date) -> str:
     """«2028-2029»."""
     return f"{first_day.year}-{first_day.year + 1}"
+
+
+# Attendance (the day sheet) --------------------------------------------------------------------------------------
+
+# Marks, as stored (AttendanceStatus values).
+PRESENT, ABSENT_JUSTIFIED, ABSENT_UNJUSTIFIED, PRESENT_UNBOOKED = "present", "justified", "unjustified", "unbooked"
+
+# Marks an activity billed by attendance bills. A justified absence (a medical certificate, the service's own
+# closure of a class) is not billed; an unjustified one is, as a booked day left empty costs the service its place
+# and its staff: the policy of the municipalities that bill attendance («absence non justifiée facturée»).
+ATTENDANCE_BILLED = frozenset({PRESENT, PRESENT_UNBOOKED, ABSENT_UNJUSTIFIED})
+
+# A child in one of these booking states is expected: «Tous présents» marks them present. An absence still
+# pending is left for the staff to mark: the family said the child would not come.
+PRESUMED_PRESENT = frozenset({BOOKED, ABSENCE_REFUSED})
+
+# Marks of a child who holds a place that day (HOLDS_A_PLACE), and of one who does not.
+BOOKED_MARKS = (PRESENT, ABSENT_JUSTIFIED, ABSENT_UNJUSTIFIED)
+UNBOOKED_MARKS = (PRESENT_UNBOOKED,)
+
+BILLING_BOOKINGS, BILLING_ATTENDANCE = "bookings", "attendance"
+
+
+def day_billing(*, basis: str, booking_state: str | None, attendance_status: str | None) -> str | None:
+    """What bills one child's day in one activity: "attendance", "booking" or None (nothing).
+
+    An activity billed by bookings bills its booked days whatever attendance says. One billed by attendance bills
+    a marked day by its mark (ATTENDANCE_BILLED); a day nobody marked falls back to its booking."""
+    if basis == BILLING_ATTENDANCE and attendance_status is not None:
+        return "attendance" if attendance_status in ATTENDANCE_BILLED else None
+    return "booking" if booking_state in BILLED else None
+
+
+def attendance_marks(*, booking_state: str | None, current: str | None = None) -> tuple[str, ...]:
+    """The marks the day sheet offers for a child: present or absent for a child who holds a place, «présent sans
+    réservation» for one who does not; the current mark stays offered (the booking may have changed since)."""
+    marks = BOOKED_MARKS if booking_state in HOLDS_A_PLACE else UNBOOKED_MARKS
+    if current and current not in marks:
+        marks = (*marks, current)
+    return marks
+
+
+def attendance_problem(
+    *,
+    status: str | None,
+    booking_state: str | None,
+    enrolled: bool,
+    day: date,
+    today: date,
+    invoiced: bool,
+    closed: str | None = None,
+    runs: bool = True,
+) -> str | None:
+    """Why a child's mark on `day` cannot be set to `status` (None: cleared), in French; None when it can.
+
+    A day already invoiced is locked: its attendance may have made the invoice. A day to come cannot be marked,
+    nor a day the activity does not run."""
+    if invoiced:
+        return "ce jour est déjà facturé, son pointage ne peut plus changer"
+    if day > today:
+        return "un jour à venir ne se pointe pas"
+    if closed:
+        return f"l'activité est fermée ce jour-là ({closed})"
+    if not runs:
+        return "l'activité n'a pas lieu ce jour de la semaine"
+    if status is None:
+        return None
+    booked = booking_state in HOLDS_A_PLACE
+    if status == PRESENT_UNBOOKED and booked:
+        return "cet enfant a une réservation ce jour-là : pointez-le « Présent »"
+    if status != PRESENT_UNBOOKED and not booked:
+        return "cet enfant n'a pas de réservation ce jour-là : pointez-le « Présent sans réservation »"
+    if status == PRESENT_UNBOOKED and not enrolled:
+        return "cet enfant n'est pas inscrit à cette activité ce jour-là"
+    return None

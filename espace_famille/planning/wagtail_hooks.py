@@ -1,18 +1,42 @@
 """Admin registration of the planning: the «Activités» menu (registers, enrolments, day sheet), the bulk decisions
 of the booking queue (the queue itself is in the «Demandes» menu group, built from the request kinds' handlers), and
-the warning of school holidays not yet known."""
+the warning of school holidays not yet known, the audit entries of the attendance register."""
 
 from wagtail import hooks
+from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.options import modeladmin_register
 
 from espace_famille.dossier.family_page import SECTIONS_HOOK
-from espace_famille.planning import calendar_admin, dashboard, family_page
+from espace_famille.planning import attendance, calendar_admin, dashboard, family_page
 from espace_famille.planning.admin import bulk, day_sheet
+from espace_famille.planning.models import AttendanceStatus
 
 modeladmin_register(day_sheet.PlanningGroup)
 hooks.register("register_admin_urls", day_sheet.day_sheet_urls)
 hooks.register("register_bulk_action", bulk.BookingAcceptBulkAction)
 hooks.register("register_bulk_action", bulk.BookingRefuseBulkAction)
+
+
+@hooks.register("register_log_actions")
+def register_attendance_log_actions(actions):
+    labels = dict(AttendanceStatus.choices)
+
+    @actions.register_action(attendance.MARK_ACTION)
+    class AttendanceMarkFormatter(LogFormatter):
+        label = "Présence pointée"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            before = labels.get(data.get("from"), "non pointé")
+            return f"Présence pointée : {before} → {labels.get(data.get('to'), data.get('to', ''))}"
+
+    @actions.register_action(attendance.CLEAR_ACTION)
+    class AttendanceClearFormatter(LogFormatter):
+        label = "Pointage retiré"
+
+        def format_message(self, log_entry):
+            data = log_entry.data or {}
+            return f"Pointage retiré ({labels.get(data.get('from'), data.get('from', ''))})"
 
 
 @hooks.register("construct_homepage_panels")

@@ -248,8 +248,12 @@ class ActivityAdmin(RegisterAdmin):
                 heading="Délais et instruction",
             ),
             MultiFieldPanel(
-                [FieldPanel("price"), FormsetPanel("prices", heading="Tarifs par quotient familial")],
-                heading="Tarifs",
+                [
+                    FieldPanel("price"),
+                    FormsetPanel("prices", heading="Tarifs par quotient familial"),
+                    FieldPanel("billing_basis"),
+                ],
+                heading="Tarifs et facturation",
             ),
         ],
         base_form_class=ActivityForm,
