@@ -19,6 +19,7 @@ from espace_famille.dossier import audit
 from espace_famille.dossier.models import AuthorizedContact
 from espace_famille.planning import rules
 from espace_famille.planning.admin.activities import ActivityAdmin, ClosureAdmin, EnrolmentAdmin, FacilityAdmin
+from espace_famille.planning.admin.bookings import BookingAdmin
 from espace_famille.planning.calendar import Calendar
 from espace_famille.planning.models import Activity, Booking, BookingState
 
@@ -147,12 +148,12 @@ def day_sheet_urls() -> list:
 
 
 class PlanningGroup(ModelAdminGroup):
-    """The «Activités» menu: the reference data, the enrolments and the day sheet."""
+    """The «Activités» menu: the reference data, the enrolments, the bookings and the day sheet."""
 
     menu_label = "Activités"
     menu_icon = "date"
     menu_order = 195
-    items = (ActivityAdmin, FacilityAdmin, EnrolmentAdmin, ClosureAdmin)
+    items = (ActivityAdmin, FacilityAdmin, EnrolmentAdmin, BookingAdmin, ClosureAdmin)
 
     def get_submenu_items(self):
         items = super().get_submenu_items()

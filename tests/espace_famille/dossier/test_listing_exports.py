@@ -2,7 +2,6 @@
 filters and search, the view permission, the audit entry, and a fixed number of queries."""
 
 from datetime import date, datetime
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -204,10 +203,3 @@ def test_an_export_reads_with_as_many_queries_for_2_rows_as_for_20(client, instr
     for _ in range(18):
         ChildFactory(family=GuardianFactory().family)
     assert export_queries(client, url) == few
-
-
-def test_money_columns_stay_numbers():
-    from commun.listing_exports import csv_value, xlsx_value
-
-    assert csv_value(Decimal("12.5")) == "12,50"
-    assert xlsx_value(Decimal("12.50")) == Decimal("12.50")
