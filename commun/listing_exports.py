@@ -5,7 +5,10 @@ generic IndexView of snippets), so the export holds exactly the rows the listing
 
 Values stay typed: in XLSX a day is a date, an amount a number; in CSV (semicolons, as French spreadsheets read
 them) a day is «03/12/2026» and an amount «12,50». Only staff holding the listing's view permission export, and each
-export is written to the audit log (who, which listing, how many rows)."""
+export is written to the audit log (who, which listing, how many rows).
+
+Not to be confused with the personal-data registry (commun.personal_data), whose sections make a family's own
+export of its data («Télécharger mes données»)."""
 
 import csv
 from collections import OrderedDict
@@ -51,7 +54,7 @@ class Column:
             current = getattr(current, name, None)
             if current is None:
                 return None
-            if callable(current) and not isinstance(current, Model):
+            if callable(current):  # get_state_display: a choice by its label
                 current = current()
         return current
 
