@@ -7,6 +7,7 @@ from wagtail_modeladmin.options import ModelAdmin
 
 from commun import formats
 from commun.listing_exports import ListingExportAdminMixin
+from espace_famille.dossier.family_page import family_link
 from espace_famille.planning.admin import exports
 from espace_famille.planning.models import Booking
 
@@ -44,4 +45,4 @@ class BookingAdmin(ListingExportAdminMixin, ModelAdmin):
 
     @display(description="famille", ordering="child__family__name")
     def family(self, booking):
-        return booking.child.family.name
+        return family_link(booking.child.family)
