@@ -9,6 +9,7 @@
 Each step takes `dry_run`: it then only counts what it would do.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -246,13 +247,29 @@ def apply_period(entry: PersonalData, rule: After, *, now: datetime, dry_run: bo
     return Report(f"{action} — {_plural(entry)} ({when})", len(pks), details=details)
 
 
-def run(*, dry_run: bool, now: datetime | None = None, periods: dict[str, int] | None = None) -> list[Report]:
-    """Anonymise the inactive families, then apply every period of the registry; one report per step."""
+def steps() -> int:
+    """How many steps `run` takes (the inactive families, then each period of the registry)."""
+    return 1 + sum(isinstance(rule, After) for entry in REGISTRY for rule in entry.rules)
+
+
+def run(
+    *,
+    dry_run: bool,
+    now: datetime | None = None,
+    periods: dict[str, int] | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> list[Report]:
+    """Anonymise the inactive families, then apply every period of the registry; one report per step, and
+    `progress(1)` after each."""
     now = now or timezone.now()
     periods = periods or {}
     reports = [anonymise_inactive_families(now=now, dry_run=dry_run, periods=periods)]
+    if progress:
+        progress(1)
     for entry in REGISTRY:
         for rule in entry.rules:
             if isinstance(rule, After):
                 reports.append(apply_period(entry, rule, now=now, dry_run=dry_run, periods=periods))
+                if progress:
+                    progress(1)
     return reports

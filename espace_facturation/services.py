@@ -10,6 +10,7 @@ invoice issued from it)."""
 import hashlib
 import secrets
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 
@@ -402,9 +403,12 @@ def invoice_issue(*, draft: InvoicingDraft, family: Family, issued_on: date, by:
     return invoices[0]
 
 
-def invoicing_run_start(*, draft: InvoicingDraft, by: User, issued_on: date | None = None) -> InvoicingRun:
+def invoicing_run_start(
+    *, draft: InvoicingDraft, by: User, issued_on: date | None = None, queue: bool = True
+) -> InvoicingRun:
     """«Émettre»: record the run of a draft that is still up to date and hand it to a worker (django-q2), whose
-    page follows the progress. A draft has one run: starting it again gives back that run."""
+    page follows the progress. A draft has one run: starting it again gives back that run. `queue=False` leaves the
+    run to its caller (the invoicing_run command executes it at once)."""
     from django_q.tasks import async_task
 
     _check_invoicing(by)
@@ -424,15 +428,17 @@ def invoicing_run_start(*, draft: InvoicingDraft, by: User, issued_on: date | No
             families_total=draft.family_count,
         )
         log(instance=run, action="portail.invoicing.start", user=by, data={"month": f"{draft.month:%m/%Y}"})
-    transaction.on_commit(lambda: async_task("espace_facturation.tasks.invoicing_run_execute", run.pk))
+    if queue:
+        transaction.on_commit(lambda: async_task("espace_facturation.tasks.invoicing_run_execute", run.pk))
     return run
 
 
-def invoicing_run_execute(*, run: InvoicingRun) -> InvoicingRun:
-    """Issue the run's draft by batches of families, reporting progress after each, as the run's recorded actor
-    (`run.created_by`, who must still hold the invoicing permission); a run is executed once, even
-    if its task is delivered twice. A draft that went out of date meanwhile stops the run with its message: the
-    batches issued stay, the régisseur recomputes the preview for the rest."""
+def invoicing_run_execute(*, run: InvoicingRun, progress: Callable[[int], None] | None = None) -> InvoicingRun:
+    """Issue the run's draft by batches of families, reporting progress after each (on the run, and to
+    `progress(families of the batch)`), as the run's recorded actor (`run.created_by`, who must still hold the
+    invoicing permission); a run is executed once, even if its task is delivered twice. A draft that went out of
+    date meanwhile stops the run with its message: the batches issued stay, the régisseur recomputes the preview for
+    the rest."""
     if not InvoicingRun.objects.filter(pk=run.pk, started_at__isnull=True).update(started_at=timezone.now()):
         return run
     try:
@@ -453,6 +459,8 @@ def invoicing_run_execute(*, run: InvoicingRun) -> InvoicingRun:
                 invoice_count=F("invoice_count") + len(issued),
                 total_amount=F("total_amount") + sum((invoice.amount for invoice in issued), ZERO),
             )
+            if progress:
+                progress(len(batch))
     except Exception as error:
         InvoicingRun.objects.filter(pk=run.pk).update(
             state=RunState.FAILED, error=str(error), finished_at=timezone.now()

@@ -12,9 +12,10 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_r
 
 from commun.admin_services import RecordAdminMixin
 from commun.dashboard import ALERTS_HOOK
+from commun.listing_exports import ListingExportAdminMixin
 from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK, FamilyColumnMixin
 
-from . import admin_views, dashboard, family_page
+from . import admin_exports, admin_views, dashboard, family_page
 from .models import FamilyCredit, Invoice, InvoicingRun, OnlinePayment, Payment, Regie
 
 
@@ -85,8 +86,9 @@ class PastDueFilter(admin.SimpleListFilter):
         return queryset
 
 
-class InvoiceAdmin(RecordsAdmin):
+class InvoiceAdmin(ListingExportAdminMixin, RecordsAdmin):
     model = Invoice
+    listing_export = admin_exports.INVOICES
     menu_label = "Factures"
     menu_icon = "doc-full"
     list_display = (
@@ -145,8 +147,9 @@ class InvoiceAdmin(RecordsAdmin):
     credit.short_description = "Avoir"
 
 
-class PaymentAdmin(RecordsAdmin):
+class PaymentAdmin(ListingExportAdminMixin, RecordsAdmin):
     model = Payment
+    listing_export = admin_exports.PAYMENTS
     menu_label = "Règlements"
     menu_icon = "tick"
     list_display = ("operation_number", "paid_on", "kind", "reference", "family_column", "regie", "amount")

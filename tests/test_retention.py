@@ -188,3 +188,38 @@ def test_the_audit_log_forgets_after_a_year_but_keeps_the_money_trail_as_long_as
     run(dry_run=False, now=NOW)
     kept = set(ModelLogEntry.objects.filter(pk__in=[e.pk for e in entries.values()]).values_list("action", flat=True))
     assert kept == {"portail.payment.record", "portail.credit.refund"}
+
+
+def test_the_command_anonymises_then_finds_nothing_left_to_do():
+    four_years_ago = timezone.now() - timedelta(days=4 * 365)
+    family = old_family(at=four_years_ago)
+
+    first = StringIO()
+    call_command("retention", stdout=first, stderr=StringIO())
+    assert "Familles anonymisées (aucune activité depuis 1095 jours) : 1" in first.getvalue()
+    assert "Confirmations d'action expirées oubliées : 0" in first.getvalue()
+    family.refresh_from_db()
+    assert family.name == f"ANONYME {family.pk}"
+    entries = ModelLogEntry.objects.filter(action="portail.family.anonymise").count()
+
+    second = StringIO()
+    call_command("retention", stdout=second, stderr=StringIO())
+    assert "Familles anonymisées (aucune activité depuis 1095 jours) : 0" in second.getvalue()
+    assert ModelLogEntry.objects.filter(action="portail.family.anonymise").count() == entries
+
+
+def test_the_command_draws_its_progress_on_a_terminal_only():
+    from commun.retention import steps
+    from tests.commun.tty import Terminal
+
+    terminal = Terminal()
+    call_command("retention", "--dry-run", stdout=StringIO(), stderr=terminal)
+    assert "Conservation des données" in terminal.getvalue() and f"{steps()}/{steps()}" in terminal.getvalue()
+
+    for quiet in (["--no-progress"], ["--verbosity", "0"]):
+        silent = Terminal()
+        call_command("retention", "--dry-run", *quiet, stdout=StringIO(), stderr=silent)
+        assert silent.getvalue() == ""
+    piped = StringIO()
+    call_command("retention", "--dry-run", stdout=StringIO(), stderr=piped)
+    assert piped.getvalue() == ""

@@ -14,6 +14,8 @@ from wagtail.snippets.views.snippets import IndexView, InspectView
 
 from commun import formats, intents
 from commun.admin_intents import IntentDecisionMixin
+from commun.listing_exports import ListingExportMixin
+from espace_famille.creche.admin_exports import APPLICATIONS
 from espace_famille.creche.handlers import WAITING
 from espace_famille.creche.models import CrecheApplication
 from espace_famille.demandes import kinds
@@ -55,8 +57,9 @@ class ApplicationFilterSet(WagtailFilterSet):
         fields = []
 
 
-class ApplicationIndexView(IndexView):
+class ApplicationIndexView(ListingExportMixin, IndexView):
     page_title = "Pré-inscriptions en crèche"
+    listing_export = APPLICATIONS
     default_ordering = "request__created_at"
 
     def get_base_queryset(self):

@@ -6,13 +6,14 @@ next one. Marking the notices and queueing the emails happen in one transaction,
 a second run of the same slot waits, then finds nothing left, and the outbox keys stop any email queued twice."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from allauth.account.models import EmailAddress
 from django.apps import apps
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, OuterRef
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -75,6 +76,13 @@ def slot_end_at_or_before(moment: datetime) -> datetime:
             if end <= local:
                 return end
         day -= timedelta(days=1)
+
+
+def latest_slot_end(hour: time, *, now: datetime) -> datetime:
+    """The latest end of the slot closing at `hour` (13:00 or 18:00, Paris time) not after `now`."""
+    local = now.astimezone(PARIS)
+    end = datetime.combine(local.date(), hour, tzinfo=PARIS)
+    return end if end <= local else datetime.combine(local.date() - timedelta(days=1), hour, tzinfo=PARIS)
 
 
 def slot_id(slot_end: datetime) -> str:
@@ -198,11 +206,11 @@ NOTICE_FIELDS = (
 )
 
 
-def digests_send(*, slot_end: datetime) -> DigestResult:
+def digests_send(*, slot_end: datetime, progress: Callable[[int, int], None] | None = None) -> DigestResult:
     """Tell each family, in one email per recipient, the decisions not yet told and taken by `slot_end`.
 
     Families are handled in batches, each in its own transaction, so memory stays flat and a worker that dies
-    leaves whole batches done or untouched."""
+    leaves whole batches done or untouched. `progress(families of the batch, families in all)` follows each batch."""
     key = slot_id(slot_end)
     result = DigestResult(slot=key)
     pending = DecisionNotice.objects.filter(digest_key__isnull=True, decided_at__lte=slot_end)
@@ -227,6 +235,39 @@ def digests_send(*, slot_end: datetime) -> DigestResult:
         result.families += done.families
         result.decisions += done.decisions
         result.emails += done.emails
+        if progress:
+            progress(len(batch), len(families))
+    return result
+
+
+def digests_plan(*, slot_end: datetime) -> DigestResult:
+    """What digests_send would do now for this slot, read only: the families it would tell, their decisions and the
+    emails it would queue (a command's --dry-run)."""
+    key = slot_id(slot_end)
+    result = DigestResult(slot=key)
+    counts = dict(
+        DecisionNotice.objects.filter(digest_key__isnull=True, decided_at__lte=slot_end)
+        .order_by()
+        .values_list("family_id")
+        .annotate(n=Count("pk"))
+        .values_list("family_id", "n")
+    )
+    families = sorted(counts)
+    for first in range(0, len(families), FAMILIES_PER_BATCH):
+        recipients = _recipients(families[first : first + FAMILIES_PER_BATCH])
+        keys = {
+            family_id: [f"{PROCESSED_EMAIL}:{family_id}:{key}:{user.pk}" for user in users]
+            for family_id, users in recipients.items()
+        }
+        told = set(
+            OutboxMessage.objects.filter(key__in=[k for ks in keys.values() for k in ks]).values_list("key", flat=True)
+        )
+        for family_id in families[first : first + FAMILIES_PER_BATCH]:
+            if told.intersection(keys.get(family_id, [])):
+                continue
+            result.families += 1
+            result.decisions += counts[family_id]
+            result.emails += len(recipients.get(family_id, []))
     return result
 
 
@@ -301,10 +342,15 @@ def _send_batch(batch: list[int], *, slot_end, key: str, starts: dict, link: str
     return result
 
 
-def digests_send_due(*, now: datetime | None = None, scheduled_for: datetime | None = None) -> DigestResult:
+def digests_send_due(
+    *,
+    now: datetime | None = None,
+    scheduled_for: datetime | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> DigestResult:
     """The scheduled job: the latest slot ended by now (or by the time it was scheduled for, whichever is later,
     so a worker whose clock lags a little still sends the slot it was started for)."""
     moment = now or timezone.now()
     if scheduled_for is not None:
         moment = max(moment, scheduled_for)
-    return digests_send(slot_end=slot_end_at_or_before(moment))
+    return digests_send(slot_end=slot_end_at_or_before(moment), progress=progress)

@@ -16,7 +16,8 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
 from commun import admin_services
-from espace_famille.dossier import audit
+from commun.listing_exports import ListingExportAdminMixin
+from espace_famille.dossier import admin_exports, audit
 from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.family_page import FamilyColumnMixin, family_link
 from espace_famille.dossier.models import (
@@ -113,8 +114,9 @@ class FileRecordAdmin(FamilyColumnMixin, admin_services.RecordAdminMixin, ModelA
         dossier_services.file_record_delete(model=self.model, instance=instance, by=by)
 
 
-class FamilyAdmin(FileRecordAdmin):
+class FamilyAdmin(ListingExportAdminMixin, FileRecordAdmin):
     model = Family
+    listing_export = admin_exports.FAMILIES
     menu_label = "Familles"
     menu_icon = "group"
     create_view_class = FamilyCreateView
@@ -168,12 +170,13 @@ class FamilyAdmin(FileRecordAdmin):
         return _members_link(family, "child", family.children_total)
 
 
-class GuardianAdmin(FileRecordAdmin):
+class GuardianAdmin(ListingExportAdminMixin, FileRecordAdmin):
     """Filtered on one family by ?family=<id>, the link of the family list.
 
     Photos are not edited here: they change through the family space, checked and re-encoded."""
 
     model = Guardian
+    listing_export = admin_exports.GUARDIANS
     menu_label = "Responsables"
     menu_icon = "user"
     list_display = ("last_name", "first_name", "family_column", "quality", "email", "phone", "mobile")
@@ -225,10 +228,11 @@ class VaccinationIndexView(IndexView):
         return context
 
 
-class ChildAdmin(FileRecordAdmin):
+class ChildAdmin(ListingExportAdminMixin, FileRecordAdmin):
     """Filtered on one family by ?family=<id>, the link of the family list; vaccines and contacts open from it."""
 
     model = Child
+    listing_export = admin_exports.CHILDREN
     edit_view_class = HealthReadEditView
     menu_label = "Enfants"
     menu_icon = "user"

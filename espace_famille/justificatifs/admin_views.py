@@ -9,12 +9,15 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 from wagtail.admin import messages
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 from commun import intents
+from commun.listing_exports import ListingExportMixin
 from commun.parsing import parse_id
 from espace_famille.demandes import kinds
 from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.exceptions import InvalidTransition
+from espace_famille.justificatifs.admin_exports import DOCUMENTS
 from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
 
 DECIDE = "justificatifs.change_document"
@@ -41,9 +44,12 @@ class DecisionForm(forms.Form):
 
 
 @method_decorator(never_cache, name="dispatch")
-class DocumentQueueView(FormView):
+class DocumentQueueView(ListingExportMixin, SpreadsheetExportMixin, FormView):
+    """The pending documents, oldest first, filtered by type; exported as they are listed."""
+
     template_name = "justificatifs/admin/queue.html"
     form_class = DecisionForm
+    listing_export = DOCUMENTS
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.has_perm(DECIDE):
@@ -58,6 +64,11 @@ class DocumentQueueView(FormView):
         if kind:
             documents = documents.filter(document_type_id=kind)
         return documents.order_by("uploaded_at", "pk")
+
+    def get(self, request, *args, **kwargs):
+        if self.is_export:
+            return self.as_spreadsheet(self.pending(), request.GET["export"])
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         # Before the form: the documents decided by this very form are no longer choices it accepts.

@@ -24,6 +24,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewS
 
 from commun import formats, intents
 from commun.admin_intents import IntentDecisionMixin
+from commun.listing_exports import ListingExportMixin
 from espace_famille.demandes import kinds
 from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.admin_filters import RequestFilterSet
@@ -40,6 +41,7 @@ from espace_famille.demandes.exceptions import InvalidTransition, StaleRequest
 from espace_famille.demandes.models import FAMILY_FILE_KINDS, EventKind, Request, RequestKind, RequestState
 from espace_famille.dossier import audit, changes, rules
 from espace_famille.dossier.family_page import family_link
+from espace_famille.modifications.admin_exports import FAMILY_FILE_REQUESTS
 from espace_famille.modifications.services import request_target
 
 
@@ -50,10 +52,11 @@ def queue_queryset():
 # The queue ---------------------------------------------------------------------------------------
 
 
-class RequestIndexView(DecisionQueueMixin, IndexView):
+class RequestIndexView(ListingExportMixin, DecisionQueueMixin, IndexView):
     """Oldest requests first: the queue is worked through in the order families asked."""
 
     page_title = "Demandes du dossier famille"
+    listing_export = FAMILY_FILE_REQUESTS
     default_ordering = "created_at"
 
     @cached_property

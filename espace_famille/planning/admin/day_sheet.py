@@ -18,6 +18,7 @@ from wagtail_modeladmin.options import ModelAdminGroup
 
 from espace_famille.dossier import audit
 from espace_famille.planning.admin.activities import ActivityAdmin, ClosureAdmin, EnrolmentAdmin, FacilityAdmin
+from espace_famille.planning.admin.bookings import BookingAdmin
 from espace_famille.planning.attendance import (
     MARK_ATTENDANCE,
     NOTE_LENGTH,
@@ -209,12 +210,12 @@ def day_sheet_urls() -> list:
 
 
 class PlanningGroup(ModelAdminGroup):
-    """The «Activités» menu: the reference data, the enrolments and the day sheet."""
+    """The «Activités» menu: the reference data, the enrolments, the bookings and the day sheet."""
 
     menu_label = "Activités"
     menu_icon = "date"
     menu_order = 195
-    items = (ActivityAdmin, FacilityAdmin, EnrolmentAdmin, ClosureAdmin)
+    items = (ActivityAdmin, FacilityAdmin, EnrolmentAdmin, BookingAdmin, ClosureAdmin)
 
     def get_submenu_items(self):
         items = super().get_submenu_items()

@@ -22,6 +22,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewS
 
 from commun import formats, intents
 from commun.admin_intents import IntentDecisionMixin
+from commun.listing_exports import ListingExportMixin
 from espace_famille.demandes import kinds
 from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.admin_views import DECIDE, DecisionForm, DecisionQueueMixin, RequestHistoryView, plural
@@ -29,6 +30,7 @@ from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import LineState, Request, RequestKind
 from espace_famille.dossier.family_page import family_link
 from espace_famille.planning import rules
+from espace_famille.planning.admin import exports
 from espace_famille.planning.admin.filters import BookingRequestFilterSet
 from espace_famille.planning.admin.labels import period_label
 from espace_famille.planning.models import Activity, Booking, BookingState
@@ -64,10 +66,11 @@ def can_decide(request: Request) -> bool:
     return request.is_pending and request.kind in DECIDED_KINDS
 
 
-class BookingRequestIndexView(DecisionQueueMixin, IndexView):
+class BookingRequestIndexView(ListingExportMixin, DecisionQueueMixin, IndexView):
     """Oldest requests first: the queue is worked through in the order families asked (the waiting list's order)."""
 
     page_title = "Demandes de réservation et d'absence"
+    listing_export = exports.BOOKING_REQUESTS
     default_ordering = "created_at"
 
     @cached_property

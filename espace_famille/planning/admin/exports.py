@@ -1,0 +1,45 @@
+"""The exports of the planning's admin listings (the queue of booking requests, the bookings), registered in
+commun.listing_exports. A day sheet's health data (allergies, diet) stays on the sheet: neither export holds it."""
+
+from commun.listing_exports import Column, ListingExport, register
+from espace_famille.demandes.models import Request
+from espace_famille.planning.models import Booking
+
+BOOKING_REQUESTS = register(
+    ListingExport(
+        name="demandes-reservations",
+        title="Demandes de réservation et d'absence",
+        model=Request,
+        columns=(
+            Column("Famille", "family.name"),
+            Column("Enfant", "child"),
+            Column("Type demande", "get_kind_display"),
+            Column("Activité", "activity.name"),
+            Column("Structure", "activity.facility.name"),
+            Column("Du", "start_date"),
+            Column("Au", "end_date"),
+            Column("Nombre de jours", "days_count"),
+            Column("Demandée le", "created_at"),
+            Column("État", "get_state_display"),
+            Column("Traitée le", "decided_at"),
+        ),
+    )
+)
+
+BOOKINGS = register(
+    ListingExport(
+        name="reservations",
+        title="Réservations",
+        model=Booking,
+        columns=(
+            Column("Jour", "day"),
+            Column("Enfant", "child"),
+            Column("Famille", "child.family.name"),
+            Column("Activité", "activity.name"),
+            Column("Structure", "activity.facility.name"),
+            Column("État", "get_state_display"),
+            Column("Absence justifiée", "justified"),
+            Column("Demandé le", "queued_at"),
+        ),
+    )
+)
