@@ -24,7 +24,7 @@ class FaviconView(RedirectView):
 
 
 urlpatterns = [
-    path("favicon.ico", FaviconView.as_view()),
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     # Before the admin's own login: staff sign in through allauth (rate limits, second factor).
     path("admin/login/", StaffLoginView.as_view(), name="staff_login"),
     path("admin/", include(wagtailadmin_urls)),

@@ -39,6 +39,7 @@ PNG = _png()
 # challenge, and URLs whose secret is in the address itself (the calendar feed token, the e-mail keys).
 PUBLIC = {
     "wagtail_serve",
+    "favicon",
     "wagtailcore_login",
     "wagtailcore_authenticate_with_password",
     "resend_confirmation",
