@@ -294,7 +294,24 @@ class CounterPaymentView(_Permission, _Intent, FormView):
         super().setup(request, *args, **kwargs)
         family_id, regie_id = parse_id(request.GET.get("family")), parse_id(request.GET.get("regie"))
         self.family = Family.objects.filter(pk=family_id).first() if family_id else None
-        self.regie = (Regie.objects.filter(pk=regie_id).first() if regie_id else None) or Regie.objects.first()
+        self.regie = (Regie.objects.filter(pk=regie_id).first() if regie_id else None) or self._family_regie()
+
+    def _family_regie(self) -> Regie | None:
+        """Without a régie asked: the one the family owes the oldest invoice to (from its «Fiche famille»)."""
+        if self.family is not None:
+            owed = (
+                Invoice.objects.filter(
+                    family=self.family,
+                    nature=InvoiceNature.INVOICE,
+                    state__in=(InvoiceState.TO_PAY, InvoiceState.PARTIAL),
+                )
+                .order_by("due_on", "pk")
+                .select_related("regie")
+                .first()
+            )
+            if owed is not None:
+                return owed.regie
+        return Regie.objects.first()
 
     def subject(self) -> str:
         return f"{self.regie.pk}:{self.family.pk}" if self.family and self.regie else ""

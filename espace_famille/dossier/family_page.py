@@ -46,7 +46,7 @@ def family_link(family: Family | None, name: str | None = None):
         return "—"
     if not isinstance(family, Family):
         return str(family)
-    return format_html('<a href="{}">{}</a>', family_url(family.pk), name or family.name)
+    return format_html('<a class="portail-family-link" href="{}">{}</a>', family_url(family.pk), name or family.name)
 
 
 class FamilyColumnMixin:

@@ -64,7 +64,7 @@ def test_a_draft_whose_bookings_changed_is_not_issued_and_offers_a_new_preview(c
     response = client.post(url, {"issued_on": "2026-12-05", FIELD: intent_in(shown)})
     page = text(response)
     assert response.status_code == 400 and "Les réservations ont changé depuis l'aperçu : recalculez l'aperçu." in page
-    assert "Recalculer l'aperçu" in page and "Émettre les" not in page
+    assert "Recalculer l'aperçu" in page and "Émettre la facture" not in page
     assert not InvoicingRun.objects.exists() and not Invoice.objects.exists()
     # Opened again, the page says so before anyone presses «Émettre»; a new preview bills the three days left.
     assert "Les réservations ont changé depuis l'aperçu" in text(client.get(url))
