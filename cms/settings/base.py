@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "espace_famille.modifications",
     "espace_famille.justificatifs",
     "espace_famille.creche",
+    "espace_famille.messagerie",
     "espace_facturation",
     "notifications",
     "wagtail.contrib.forms",
