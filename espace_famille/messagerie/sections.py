@@ -1,38 +1,37 @@
-"""«Messages envoyés» on the family's admin page («Fiche famille», the `portail_family_sections` hook): the
-family's latest messages with their delivery state, each opening its page, and «Écrire à la famille»."""
+"""«Messages envoyés» on the «Fiche famille» (the `portail_family_sections` hook): the family's latest messages with
+their delivery state, each opening its page, and «Écrire à la famille»; and the messages it received among the
+objects of its journal (`portail_family_audit_objects`)."""
 
 from django.urls import reverse
-from wagtail.admin.ui.components import Component
 
+from espace_famille.dossier.family_page import FamilySection
 from espace_famille.messagerie import rules, selectors
 from espace_famille.messagerie.admin_views import SEND, VIEW
+from espace_famille.messagerie.models import FamilyMessage, FamilyMessageRecipient
 
-HOOK = "portail_family_sections"
 
-
-class FamilyMessagesSection(Component):
-    name = "portail_family_messages"
+class MessagesSection(FamilySection):
     order = 80
+    heading = "Messages envoyés"
     template_name = "messagerie/admin/family_section.html"
 
-    def __init__(self, *, family, recipients, total: int, can_send: bool):
-        self.family, self.recipients, self.total, self.can_send = family, recipients, total, can_send
 
-    def get_context_data(self, parent_context=None):
-        return {
-            "family": self.family,
-            "rows": [(recipient, rules.STATE_LABELS[selectors.state_of(recipient)]) for recipient in self.recipients],
-            "total": self.total,
-            "index_url": f"{reverse('messagerie_index')}?famille={self.family.pk}",
-            "write_url": f"{reverse('messagerie_compose')}?famille={self.family.pk}" if self.can_send else "",
-        }
-
-
-def family_section(request, family) -> FamilyMessagesSection | None:
+def family_section(request, family) -> MessagesSection | None:
     """The section for staff who may read the messages (four queries), None for the others."""
     if not request.user.has_perm(VIEW):
         return None
     recipients, total = selectors.family_section(family=family)
-    return FamilyMessagesSection(
-        family=family, recipients=recipients, total=total, can_send=request.user.has_perm(SEND)
+    index = reverse("messagerie_index")
+    return MessagesSection(
+        family,
+        rows=[(recipient, rules.STATE_LABELS[selectors.state_of(recipient)]) for recipient in recipients],
+        total=total,
+        index_url=f"{index}?famille={family.pk}",
+        write_url=f"{reverse('messagerie_compose')}?famille={family.pk}" if request.user.has_perm(SEND) else "",
     )
+
+
+def audit_objects(family):
+    """The messages the family received: their «Message envoyé aux familles» entries are in its journal."""
+    received = FamilyMessageRecipient.objects.filter(family=family).values("message_id")
+    return [(FamilyMessage, FamilyMessage.objects.filter(pk__in=received))]

@@ -1,10 +1,11 @@
 """Admin registration of the messages to families: the «Messages aux familles» menu and screens, the audit action,
-and the family's «Messages envoyés» section."""
+and the family's «Messages envoyés» on its «Fiche famille»."""
 
 from django.urls import reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK
 from espace_famille.messagerie import admin_views, sections, services
 
 
@@ -14,7 +15,8 @@ class MessagesMenuItem(MenuItem):
 
 
 hooks.register("register_admin_urls", admin_views.admin_urls)
-hooks.register(sections.HOOK, sections.family_section)
+hooks.register(SECTIONS_HOOK, sections.family_section)
+hooks.register(AUDIT_OBJECTS_HOOK, sections.audit_objects)
 
 
 @hooks.register("register_admin_menu_item")

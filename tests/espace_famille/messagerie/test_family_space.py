@@ -11,6 +11,7 @@ from wagtail import hooks
 
 from commun.data_export import family_export
 from espace_famille.comptes.roles import COMMUNICATION
+from espace_famille.dossier.family_page import SECTIONS_HOOK
 from espace_famille.messagerie import rules, sections, services
 from espace_famille.messagerie.models import FamilyMessageRecipient
 from tests.espace_famille.messagerie.setup import family_with_child
@@ -111,24 +112,37 @@ def test_the_familys_data_export_holds_its_messages(durant, aderno):
 def render_section(user, family):
     request = RequestFactory().get("/admin/")
     request.user = user
-    (register,) = [fn for fn in hooks.get_hooks(sections.HOOK) if fn is sections.family_section]
-    return register(request, family)
+    (build,) = [fn for fn in hooks.get_hooks(SECTIONS_HOOK) if fn is sections.family_section]
+    return build(request, family)
 
 
-def test_the_family_admin_page_lists_its_messages_sent_and_offers_to_write(durant, aderno, django_assert_num_queries):
+def test_the_fiche_famille_lists_its_messages_sent_and_offers_to_write(client, durant, aderno):
     instructor = service_instructor()
     message = write(durant, "Attestation d'assurance", by=instructor)
     write(aderno, "Message pour ADERNO", by=instructor)
+    client.force_login(instructor)
 
-    with django_assert_num_queries(4):
-        section = render_section(instructor, durant)
-    html = unescape(section.render_html({}))
+    page = client.get(reverse("espace_famille_family_page", args=[durant.pk]))
 
-    assert section.order == 80
+    html = unescape(page.content.decode())
+    assert page.status_code == 200
+    assert '<a href="#messagessection">Messages envoyés</a>' in html
     assert "Attestation d'assurance" in html and "Message pour ADERNO" not in html
     assert reverse("messagerie_detail", args=[message.pk]) in html
     assert f'href="/admin/messages-familles/ecrire/?famille={durant.pk}">Écrire à la famille' in html
-    assert "En attente" in html
+    # The journal of the family names the message sent.
+    assert "Message envoyé aux familles" in html
+
+
+def test_the_section_reads_in_four_queries_whatever_the_number_of_messages(durant, django_assert_num_queries):
+    instructor = service_instructor()
+    for number in range(7):
+        write(durant, f"Message {number}", by=instructor)
+    with django_assert_num_queries(4):
+        section = render_section(instructor, durant)
+    html = unescape(section.render_html({}))
+    assert section.order == 80 and html.count("En attente") == 5
+    assert f'href="/admin/messages-familles/?famille={durant.pk}">Les 7 messages reçus par la famille' in html
 
 
 def test_staff_who_may_not_read_the_messages_get_no_section(durant):
