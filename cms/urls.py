@@ -44,6 +44,7 @@ urlpatterns = [
     path("", include("espace_facturation.urls")),
     path("", include("espace_famille.justificatifs.urls")),
     path("", include("espace_famille.creche.urls")),
+    path("", include("espace_famille.messagerie.urls")),
 ]
 
 if settings.DEBUG:

@@ -1,4 +1,4 @@
-"""Email templates edited in Wagtail, and the outbox every email goes through."""
+"""Email templates edited in Wagtail, and the outbox every email and SMS goes through."""
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -86,19 +86,27 @@ class OutboxStatus(models.TextChoices):
     FAILED = "failed", "En échec"
 
 
-class OutboxMessage(models.Model):
+class OutboxRow(models.Model):
+    """What every outbox row holds, whatever its channel: a unique key (it is sent once), its state and attempts."""
+
     key = models.CharField("clé", max_length=200, unique=True)
     kind = models.CharField("type", max_length=50)
-    to_email = models.EmailField("destinataire")
-    from_email = models.CharField("expéditeur", max_length=254)
-    subject = models.CharField("objet", max_length=255)
-    body_text = models.TextField("texte")
-    body_html = models.TextField("HTML")
     status = models.CharField("état", max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
     attempts = models.PositiveSmallIntegerField("tentatives", default=0)
     last_error = models.TextField("dernière erreur", blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class OutboxMessage(OutboxRow):
+    to_email = models.EmailField("destinataire")
+    from_email = models.CharField("expéditeur", max_length=254)
+    subject = models.CharField("objet", max_length=255)
+    body_text = models.TextField("texte")
+    body_html = models.TextField("HTML")
 
     class Meta:
         verbose_name = "e-mail sortant"
@@ -108,3 +116,21 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.subject} → {self.to_email}"
+
+
+class OutboxSms(OutboxRow):
+    """An SMS, written with its cause like an e-mail and sent by the workers through the provider of SMS_URL."""
+
+    to_phone = models.CharField("destinataire", max_length=20, help_text="Numéro au format international (E.164).")
+    sender = models.CharField("expéditeur", max_length=15)
+    text = models.TextField("texte")
+    provider_reference = models.CharField("référence du fournisseur", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "SMS sortant"
+        verbose_name_plural = "SMS envoyés"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "created_at"], name="outbox_sms_status_created")]
+
+    def __str__(self):
+        return f"SMS → {self.to_phone}"

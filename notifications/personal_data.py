@@ -1,10 +1,10 @@
-"""The outbox in the registry: a sent e-mail keeps its key (so nothing is sent twice) but loses its contents."""
+"""The outbox in the registry: a sent e-mail or SMS keeps its key (so nothing is sent twice) but loses its contents."""
 
 from django.db.models import Q
 
 from commun.personal_data import After, Anonymise, PersonalData, register
 
-from .models import OutboxMessage, OutboxStatus
+from .models import OutboxMessage, OutboxSms, OutboxStatus
 
 PURGED = "(contenu effacé)"
 
@@ -21,6 +21,19 @@ def register_all() -> None:
                     "created_at",
                     Anonymise({"to_email": "", "subject": PURGED, "body_text": "", "body_html": "", "last_error": ""}),
                     "contenus des e-mails envoyés il y a plus de {days} jours",
+                    where=Q(status__in=(OutboxStatus.SENT, OutboxStatus.FAILED)),
+                ),
+            ),
+            export=None,
+        ),
+        PersonalData(
+            OutboxSms,
+            rules=(
+                After(
+                    "RETENTION_OUTBOX_DAYS",
+                    "created_at",
+                    Anonymise({"to_phone": "", "text": PURGED, "last_error": ""}),
+                    "contenus des SMS envoyés il y a plus de {days} jours",
                     where=Q(status__in=(OutboxStatus.SENT, OutboxStatus.FAILED)),
                 ),
             ),

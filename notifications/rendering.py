@@ -87,3 +87,14 @@ def render(*, kind, context: dict, template=None, signature: dict | None = None)
         text=render_to_string("notifications/email.txt", layout).strip() + "\n",
         html=render_to_string("notifications/email.html", layout),
     )
+
+
+def paragraphs(text: str) -> Rich:
+    """A person's own text (a message of the service) as a placeholder value: itself in plain text, its paragraphs
+    escaped in HTML. Its braces stay as typed: it is not a template."""
+    text = (text or "").replace("\r\n", "\n").strip()
+    blocks = [p.strip() for p in re.split(r"\n\s*\n", text) if p.strip()]
+    html = "\n".join(
+        format_html("<p>{}</p>", mark_safe(conditional_escape(block).replace("\n", "<br>"))) for block in blocks
+    )
+    return Rich(text=text, html=mark_safe(html))

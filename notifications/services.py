@@ -1,4 +1,4 @@
-"""Queue, send and resend emails. Every email is an outbox row first, written with its cause."""
+"""Queue, send and resend emails and SMS. Each is an outbox row first, written with its cause."""
 
 import logging
 import uuid
@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import kinds, rendering
-from .models import EmailTemplate, OutboxMessage, OutboxStatus
+from . import kinds, rendering, sms, sms_text
+from .models import EmailTemplate, OutboxMessage, OutboxSms, OutboxStatus
 from .signature import current as current_signature
 
 logger = logging.getLogger(__name__)
@@ -126,6 +126,14 @@ def queue_many(*, kind: str, messages: list[tuple[str, str, dict]]) -> int:
     return len(rows)
 
 
+def outbox_ids(*, keys: list[str]) -> dict[str, int]:
+    """The e-mails queued under these keys: {key: outbox row id}, for a cause that keeps a link to them."""
+    rows = []
+    for start in range(0, len(keys), 900):
+        rows += OutboxMessage.objects.filter(key__in=keys[start : start + 900]).values_list("key", "pk")
+    return dict(rows)
+
+
 def outbox_send(*, message_id: int) -> bool:
     """Send one pending row under its lock; a row already sent is left alone. Returns True if sent now."""
     with transaction.atomic():
@@ -206,3 +214,78 @@ def template_send_test(*, template: EmailTemplate, to: str, by) -> OutboxMessage
         log(instance=template, action="portail.email.test", user=by, data={"to": to})
         transaction.on_commit(lambda: _enqueue(message.pk))
     return message
+
+
+def _enqueue_sms(sms_ids: list[int]) -> None:
+    from django_q.tasks import async_task
+
+    for start in range(0, len(sms_ids), ENQUEUE_BATCH):
+        batch = sms_ids[start : start + ENQUEUE_BATCH]
+        try:
+            async_task("notifications.tasks.send_sms_messages", batch, task_name=f"sms-{batch[0]}-{batch[-1]}")
+        except Exception:  # the broker may be down: the periodic sweep sends the rows later
+            logger.exception("Could not enqueue SMS %s to %s", batch[0], batch[-1])
+
+
+def sms_queue_many(*, kind: str, messages: list[tuple[str, str, str]]) -> dict[str, int]:
+    """Write SMS in the outbox inside the caller's transaction, (number in E.164, key, text) each; they are sent
+    after commit by the workers. As for e-mails, the key makes queueing idempotent. The text is sent as the GSM
+    alphabet carries it (notifications.sms_text). Returns {key: outbox row id} for every key, new or not."""
+    if not messages:
+        return {}
+    with transaction.atomic():
+        keys = [key for _, key, _ in messages]
+        found = {}
+        for start in range(0, len(keys), 900):
+            found.update(OutboxSms.objects.filter(key__in=keys[start : start + 900]).values_list("key", "pk"))
+        sender = sms.sender()
+        rows, seen = [], set(found)
+        for to, key, text in messages:
+            if key in seen:
+                continue
+            seen.add(key)
+            rows.append(OutboxSms(key=key, kind=kind, to_phone=to, sender=sender, text=sms_text.to_gsm(text)))
+        created = OutboxSms.objects.bulk_create(rows, batch_size=500)
+        ids = [row.pk for row in created]
+        found.update((row.key, row.pk) for row in created)
+        transaction.on_commit(lambda: _enqueue_sms(ids))
+    return found
+
+
+def sms_send(*, sms_id: int) -> bool:
+    """Send one pending SMS under its lock through the provider of SMS_URL. A refusal for good (an invalid number)
+    fails the row at once; anything else is tried again by the sweep, up to MAX_ATTEMPTS. Returns True if sent."""
+    with transaction.atomic():
+        row = OutboxSms.objects.select_for_update(skip_locked=True).filter(pk=sms_id, status=OutboxStatus.PENDING)
+        row = row.first()
+        if row is None:
+            return False
+        row.attempts += 1
+        try:
+            reference = sms.backend().send(
+                sms.Sms(to=row.to_phone, text=row.text, sender=row.sender, reference=row.key)
+            )
+        except Exception as error:  # a provider's refusal, the network, a wrong SMS_URL: said on the row
+            row.last_error = str(error) if isinstance(error, sms.SmsError) else f"{type(error).__name__}: {error}"
+            if isinstance(error, sms.SmsRejected) or row.attempts >= MAX_ATTEMPTS:
+                row.status = OutboxStatus.FAILED
+            row.save(update_fields=["attempts", "last_error", "status"])
+            logger.warning("SMS %s not sent: %s", row.pk, row.last_error)
+            return False
+        row.status = OutboxStatus.SENT
+        row.sent_at = timezone.now()
+        row.last_error = ""
+        row.provider_reference = reference[:100]
+        row.save(update_fields=["attempts", "last_error", "status", "sent_at", "provider_reference"])
+        return True
+
+
+def sms_sweep(*, older_than_seconds: int = 30) -> int:
+    """Send the SMS workers left pending or will try again. Returns how many were sent."""
+    limit = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
+    ids = list(
+        OutboxSms.objects.filter(status=OutboxStatus.PENDING, created_at__lte=limit)
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    return sum(sms_send(sms_id=pk) for pk in ids)

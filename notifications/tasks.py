@@ -11,5 +11,10 @@ def send_outbox_messages(message_ids: list[int]) -> int:
     return sum(services.outbox_send(message_id=pk) for pk in message_ids)
 
 
+def send_sms_messages(sms_ids: list[int]) -> int:
+    return sum(services.sms_send(sms_id=pk) for pk in sms_ids)
+
+
 def sweep_outbox() -> int:
-    return services.outbox_sweep()
+    """E-mails and SMS left pending (broker down, worker crashed, a provider to try again)."""
+    return services.outbox_sweep() + services.sms_sweep()

@@ -1,4 +1,5 @@
-"""Admin registration: email templates (communication officers), the outbox, and their audit actions."""
+"""Admin registration: email templates (communication officers), the outbox of e-mails and of SMS, and their audit
+actions."""
 
 import django_filters
 from django.contrib.admin.utils import quote
@@ -22,7 +23,7 @@ from wagtail.snippets.views.snippets import (
 from commun.admin_services import ServiceSnippetDeleteMixin, ServiceSnippetFormMixin
 
 from . import admin_views, kinds
-from .models import EmailTemplate, OutboxMessage
+from .models import EmailTemplate, OutboxMessage, OutboxSms, OutboxStatus
 
 
 @hooks.register("register_log_actions")
@@ -139,13 +140,52 @@ class OutboxViewSet(SnippetViewSet):
         return [*super().get_urlpatterns(), path("renvoyer/<int:pk>/", resend, name="resend")]
 
 
+class SmsFilterSet(WagtailFilterSet):
+    status = django_filters.ChoiceFilter(label="état", choices=OutboxStatus.choices)
+
+    class Meta:
+        model = OutboxSms
+        fields = ["status"]
+
+
+class SmsInspectView(InspectView):
+    def get_sent_at_display_value(self):
+        return self.object.sent_at or "—"
+
+
+class SmsOutboxViewSet(SnippetViewSet):
+    """The SMS sent and to send, with the provider's answer: a failed SMS says why here."""
+
+    model = OutboxSms
+    icon = "mobile-alt"
+    menu_label = "SMS envoyés"
+    list_display = ["created_at", "to_phone", "text", "status", "attempts", "sent_at"]
+    filterset_class = SmsFilterSet
+    search_fields = ["to_phone", "text"]
+    inspect_view_enabled = True
+    inspect_view_class = SmsInspectView
+    inspect_view_fields = [
+        "created_at",
+        "to_phone",
+        "sender",
+        "text",
+        "status",
+        "attempts",
+        "sent_at",
+        "provider_reference",
+        "last_error",
+    ]
+    copy_view_enabled = False
+
+
 class CommunicationGroup(SnippetViewSetGroup):
     menu_label = "Communication"
     menu_icon = "mail"
-    items = (EmailTemplateViewSet, OutboxViewSet)
+    items = (EmailTemplateViewSet, OutboxViewSet, SmsOutboxViewSet)
 
 
 register_permission_policy(OutboxMessage, ReadOnlyPolicy(OutboxMessage))
+register_permission_policy(OutboxSms, ReadOnlyPolicy(OutboxSms))
 register_snippet(CommunicationGroup)
 
 

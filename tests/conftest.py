@@ -20,6 +20,7 @@ from cms.staff_auth import SECOND_FACTOR
 from espace_famille.comptes.permissions import roles_sync
 from home import demo as home_demo
 from notifications import demo as notifications_demo
+from notifications import sms
 
 CLOCK_VARIABLE = "PORTAIL_TEST_NOW"
 
@@ -69,6 +70,13 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    # As Django empties mail.outbox for each test: the SMS the test settings keep in memory (SMS_URL = "locmem:").
+    sms.outbox.clear()
+    yield
 
 
 def reference_data_build():

@@ -24,6 +24,7 @@ from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.dossier.models import Subscription, SubscriptionMethod
 from espace_famille.justificatifs.models import DocumentType
 from espace_famille.justificatifs.services import document_upload
+from espace_famille.messagerie.models import AudienceKind, FamilyMessage, FamilyMessageRecipient
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
 
 
@@ -107,6 +108,13 @@ def _request_of(family, user):
     return Request.objects.create(family=family, kind=RequestKind.ADDRESS_CHANGE, author=user).pk
 
 
+def _message_to(family):
+    message = FamilyMessage.objects.create(
+        audience=AudienceKind.FAMILY, family=family, audience_label=str(family), subject="Objet", body="Texte"
+    )
+    return FamilyMessageRecipient.objects.create(message=message, family=family).pk
+
+
 # Family-scoped pages: name → the URL arguments of an object of the family (None: the page has no object).
 # An anonymous visitor is sent to the login; with arguments, another family's parent gets 404.
 FAMILY = {
@@ -149,6 +157,8 @@ FAMILY = {
     "creche:review": None,
     "creche:submit": None,
     "justificatifs:file": lambda f: {"pk": f.document.pk},
+    "messagerie:list": None,
+    "messagerie:detail": lambda f: {"pk": _message_to(f.family)},
 }
 
 # Family pages whose arguments name something every family shares (a type of document): an anonymous visitor is

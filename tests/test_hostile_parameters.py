@@ -47,7 +47,7 @@ DATES = (
     "entry_date_after",
     "entry_date_before",
 )
-IDENTIFIERS = ("enfant", "activite", "family", "regie", "child", "activity", "invoice", "id")
+IDENTIFIERS = ("enfant", "activite", "famille", "family", "regie", "child", "activity", "invoice", "id")
 OTHERS = ("vue", "page", "p", "q", "nature", "type", "kind", "state", "facility", "creche", "first_choice")
 OTHERS += ("next", "ordering", "decision")
 LONG = "9" * 3000
@@ -116,7 +116,13 @@ def member(db):
 def _real(member) -> dict:
     activity = member.enrolment.activity.pk
     family = member.family.pk
-    return {"enfant": member.child.pk, "activite": activity, "family": family, "regie": member.invoice.regie.pk}
+    return {
+        "enfant": member.child.pk,
+        "activite": activity,
+        "famille": family,
+        "family": family,
+        "regie": member.invoice.regie.pk,
+    }
 
 
 # Each sweep is cut in parts that run side by side (pytest -n), each part a few seconds long: part p of n takes every
@@ -158,7 +164,7 @@ def test_family_pages_never_answer_a_server_error_to_hostile_parameters(client, 
 # The admin's own screens for the portal's data get every value; Wagtail's own screens (pages, images, users...)
 # one round of them, to keep the sweep within seconds.
 PORTAL_ADMIN = ("/admin/espace_", "/admin/snippets/", "/admin/justificatifs", "/admin/facturation", "/admin/modeladmin")
-PORTAL_ADMIN += ("/admin/feuille-de-presence/", "/admin/pieces-justificatives/")
+PORTAL_ADMIN += ("/admin/feuille-de-presence/", "/admin/pieces-justificatives/", "/admin/messages-familles/")
 # Wagtail's page that fails on purpose, to show how the server reports an error.
 FAILWHALE = "/admin/failwhale/"
 

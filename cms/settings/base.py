@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "espace_famille.modifications",
     "espace_famille.justificatifs",
     "espace_famille.creche",
+    "espace_famille.messagerie",
     "espace_facturation",
     "notifications",
     "wagtail.contrib.forms",
@@ -276,6 +277,11 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Portail citoyen <nepasrepondre@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# SMS (notifications/sms.py): through Brevo from SMS_URL (brevo://API_KEY@api.brevo.com), otherwise files in var/sms;
+# «none:» sends none (the message forms then offer e-mail only). The sender the phones show: 3 to 11 letters.
+SMS_URL = env("SMS_URL", "")
+SMS_FILE_PATH = VAR_DIR / "sms"
+SMS_SENDER = env("SMS_SENDER", "Mairie")
 
 WAGTAIL_SITE_NAME = "Portail Famille"
 WAGTAILADMIN_BASE_URL = PUBLIC_URL

@@ -9,6 +9,8 @@ DEBUG = False
 # cms/checks.py refuses, in production only, a payment simulator switched on and a captcha without its own secret.
 PRODUCTION = True
 PAYMENT_SIMULATOR = env_bool("PAYMENT_SIMULATOR", False)
+# No SMS provider configured: no SMS (files in var/sms would reach nobody).
+SMS_URL = env("SMS_URL") or "none:"
 
 for _name, _value in {
     "SECRET_KEY": env("SECRET_KEY"),

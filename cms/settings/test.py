@@ -10,6 +10,8 @@ ALTCHA_CHALLENGE = {"cost": 10}
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# SMS kept in notifications.sms.outbox, as e-mails in django.core.mail.outbox.
+SMS_URL = "locmem:"
 Q_CLUSTER = {**Q_CLUSTER, "sync": True}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

@@ -14,7 +14,16 @@ REGISSEURS = "Régisseurs"
 ADMINISTRATORS = "Administrateurs"
 
 # The apps of the portal, by label: an administrator holds every permission of their models.
-PORTAL_APPS = ("commun", "home", "espace_famille", "justificatifs", "creche", "espace_facturation", "notifications")
+PORTAL_APPS = (
+    "commun",
+    "home",
+    "espace_famille",
+    "justificatifs",
+    "creche",
+    "messagerie",
+    "espace_facturation",
+    "notifications",
+)
 # Wagtail's admin, pages, sites, collections, workflows, images, documents, redirects and form submissions.
 WAGTAIL_APPS = ("wagtailadmin", "wagtailcore", "wagtailimages", "wagtaildocs", "wagtailredirects", "wagtailforms")
 # Apps that grant their own permissions to the roles, by module: each has a `GROUP_PERMISSIONS`,
@@ -23,6 +32,7 @@ APP_PERMISSION_MODULES = (
     "espace_facturation.permissions",
     "espace_famille.justificatifs.permissions",
     "espace_famille.creche.permissions",
+    "espace_famille.messagerie.permissions",
 )
 # Wagtail's page permissions (`wagtail.models.pages.PAGE_PERMISSION_TYPES`), codenames of wagtailcore.
 ALL_PAGE_PERMISSIONS = ("add_page", "bulk_delete_page", "change_page", "lock_page", "publish_page", "unlock_page")

@@ -207,12 +207,11 @@ def test_the_export_reads_with_a_fixed_number_of_queries(django_assert_num_queri
     small, large = _family_with(1), _family_with(5)
     # One section of the registry after the other: the family file (the family, guardians, children with vaccines
     # and contacts, subscriptions, requests with lines and events and their authors: 9 reads), the planning
-    # (enrolments, bookings, attendance marks: 3),
-    # the invoices, payments and online payments (their lines and allocations when any), the supporting documents,
-    # the crèche applications and draft (2).
-    with django_assert_num_queries(19):
+    # (enrolments, bookings, attendance: 3), the invoices, payments and online payments (their lines and allocations
+    # when any), the supporting documents, the crèche applications and draft (2), the messages of the service (1).
+    with django_assert_num_queries(20):
         family_export(family=small)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         data = family_export(family=large)
     assert len(data["children"]) == 5 and len(data["requests"]) == 5
 

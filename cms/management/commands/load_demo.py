@@ -27,6 +27,7 @@ DEMO_APPS = (
     "espace_facturation",
     "justificatifs",
     "creche",
+    "messagerie",  # messages of the instructor to a family, to an activity's and a school's families
 )
 
 
