@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.shortcuts import redirect
 from wagtail.admin import messages
 from wagtail.log_actions import log
+from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView
 
 
@@ -206,3 +207,17 @@ class ServiceSnippetDeleteMixin:
         except RecordProtected as error:
             messages.error(self.request, error.message)
             return redirect(self.request.get_full_path())
+
+
+class ReadOnlyPermissionHelper(PermissionHelper):
+    """For records the admin only reads (bookings, invoices, payments...): nobody adds, edits or deletes them
+    there, whoever the user (superusers included); they change only through their services."""
+
+    def user_can_create(self, user):
+        return False
+
+    def user_can_edit_obj(self, user, obj):
+        return False
+
+    def user_can_delete_obj(self, user, obj):
+        return False

@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
-from commun.admin_services import RecordAdminMixin
+from commun.admin_services import ReadOnlyPermissionHelper, RecordAdminMixin
 from commun.dashboard import ALERTS_HOOK
 from commun.listing_exports import ListingExportAdminMixin
 from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK, FamilyColumnMixin
@@ -19,19 +18,10 @@ from . import admin_exports, admin_views, dashboard, family_page
 from .models import FamilyCredit, Invoice, InvoicingRun, OnlinePayment, Payment, Regie
 
 
-class RecordsPermissionHelper(PermissionHelper):
+class RecordsPermissionHelper(ReadOnlyPermissionHelper):
     """Money records are read in the admin, never written there, whoever the user (superusers included):
     invoices come only from invoicing runs and credit notes (numbered without a gap, under the sequence lock),
     their amounts and states only from payments and credit notes, through the services."""
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class RecordsAdmin(FamilyColumnMixin, ModelAdmin):

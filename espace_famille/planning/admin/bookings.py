@@ -2,27 +2,14 @@
 on requests and the planning's services), filtered by structure, activity, state and day, and exported."""
 
 from django.contrib.admin import display
-from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.options import ModelAdmin
 
 from commun import formats
+from commun.admin_services import ReadOnlyPermissionHelper
 from commun.listing_exports import ListingExportAdminMixin
 from espace_famille.dossier.family_page import family_link
 from espace_famille.planning.admin import exports
 from espace_famille.planning.models import Booking
-
-
-class ReadOnlyPermissionHelper(PermissionHelper):
-    """A booking is never added, edited or deleted from the admin, whoever the user (superusers included)."""
-
-    def user_can_create(self, user):
-        return False
-
-    def user_can_edit_obj(self, user, obj):
-        return False
-
-    def user_can_delete_obj(self, user, obj):
-        return False
 
 
 class BookingAdmin(ListingExportAdminMixin, ModelAdmin):
