@@ -10,20 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import kinds, rendering
+from commun import tasks
+
+from . import kinds, rendering, selectors
 from .models import EmailTemplate, OutboxMessage, OutboxStatus
 from .signature import current as current_signature
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 ENQUEUE_BATCH = 100  # rows sent by one worker task when emails are queued in bulk
+SWEEP_BATCH = 500  # rows the periodic sweep sends at most in one run
 
 
 def _enqueue(message_id: int) -> None:
-    from django_q.tasks import async_task
-
+    """Hand the row to a worker; without a cluster (commun.tasks) it stays pending for `manage.py send_outbox`."""
     try:
-        async_task("notifications.tasks.send_outbox_message", message_id, task_name=f"outbox-{message_id}")
+        tasks.enqueue("notifications.tasks.send_outbox_message", message_id, task_name=f"outbox-{message_id}")
     except Exception:  # the broker may be down: the periodic sweep sends the row later
         logger.exception("Could not enqueue outbox message %s", message_id)
 
@@ -72,12 +74,12 @@ def queue(*, kind: str, to: str, key: str, context: dict) -> OutboxMessage:
 
 
 def _enqueue_many(message_ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
+    if not tasks.has_cluster():
+        return
     for start in range(0, len(message_ids), ENQUEUE_BATCH):
         batch = message_ids[start : start + ENQUEUE_BATCH]
         try:
-            async_task("notifications.tasks.send_outbox_messages", batch, task_name=f"outbox-{batch[0]}-{batch[-1]}")
+            tasks.enqueue("notifications.tasks.send_outbox_messages", batch, task_name=f"outbox-{batch[0]}-{batch[-1]}")
         except Exception:  # the broker may be down: the periodic sweep sends the rows later
             logger.exception("Could not enqueue outbox messages %s to %s", batch[0], batch[-1])
 
@@ -92,12 +94,7 @@ def queue_many(*, kind: str, messages: list[tuple[str, str, dict]]) -> int:
         return 0
     email_kind = kinds.get(kind)
     with transaction.atomic():
-        keys = [key for _, key, _ in messages]
-        existing = set()
-        for start in range(0, len(keys), 900):
-            existing.update(
-                OutboxMessage.objects.filter(key__in=keys[start : start + 900]).values_list("key", flat=True)
-            )
+        existing = selectors.keys_queued([key for _, key, _ in messages])
         template = EmailTemplate.objects.filter(kind=kind).first()
         signature = current_signature()
         sender = signature.get("sender") or settings.DEFAULT_FROM_EMAIL
@@ -162,13 +159,9 @@ def outbox_send(*, message_id: int) -> bool:
 
 
 def outbox_sweep(*, older_than_seconds: int = 30) -> int:
-    """Send what workers left pending (broker down, worker crashed). Returns how many were sent."""
-    limit = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    ids = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, created_at__lte=limit)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
+    """Send what workers left pending (broker down, worker crashed, a failed attempt to retry). Returns how many
+    were sent."""
+    ids = selectors.outbox_due_ids(older_than_seconds=older_than_seconds, limit=SWEEP_BATCH)
     return sum(outbox_send(message_id=pk) for pk in ids)
 
 
