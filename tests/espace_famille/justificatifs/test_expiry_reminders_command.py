@@ -81,6 +81,7 @@ def test_a_dry_run_lists_the_reminders_and_sends_nothing(insurance):
 
 def test_days_before_sets_the_window_and_defaults_to_the_schedules(insurance):
     assert "aucun rappel envoyé" in reminders("--days-before", "6")
+    assert reminders("--days-before", "6", "--dry-run").endswith(": aucun rappel serait envoyé.\n")
     with override_settings(DOCUMENT_REMINDER_DAYS=6):
         assert reminders() == "Pièces justificatives qui expirent d'ici le 30/11/2026 : aucun rappel envoyé.\n"
     assert not OutboxMessage.objects.exists()

@@ -51,7 +51,7 @@ class Command(BaseCommand):
                     f"  {document.family.name} : {document}, valable jusqu'au "
                     f"{formats.date_numeric(document.valid_until)} → {reminder.user.email}"
                 )
-            verb = "serait envoyé" if len(due) == 1 else "seraient envoyés"
+            verb = "serait envoyé" if len(due) < 2 else "seraient envoyés"
             self.stdout.write(f"{label} : {_reminders(len(due))} {verb}.")
             return
         sent = services.expiry_reminders_send(today=today, days_before=days_before)
