@@ -36,6 +36,8 @@ class CmsConfig(AppConfig):
                 name="Conservation des données (03:00)",
                 func="cms.retention.run_scheduled",
                 schedule_type="D",
+                cron=f"{RETENTION_HOUR.minute} {RETENTION_HOUR.hour} * * *",
+                command="retention",
                 first_run=_next_retention_run,
             )
         )

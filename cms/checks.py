@@ -1,11 +1,12 @@
-"""System checks that refuse a production server set up like a demo: Django stops at `check`, `migrate` and
-`runserver` with the error's French explanation."""
+"""System checks that refuse a production server set up like a demo, or an install whose tasks nobody would run:
+Django stops at `check`, `migrate` and `runserver` with the error's French explanation."""
 
 from django.conf import settings
 from django.core.checks import Error, register
 
 SIMULATOR_ENABLED = "portail.E001"
 ALTCHA_SECRET_MISSING = "portail.E002"
+TASKS_RUNNER_UNKNOWN = "portail.E003"
 
 
 @register()
@@ -31,3 +32,19 @@ def production_settings(app_configs=None, **kwargs) -> list[Error]:
             )
         )
     return errors
+
+
+@register()
+def tasks_runner(app_configs=None, **kwargs) -> list[Error]:
+    from commun import tasks
+
+    if tasks.runner() in tasks.RUNNERS:
+        return []
+    return [
+        Error(
+            f"PORTAIL_TASKS vaut « {tasks.runner()} » : les tâches ne seraient lancées par personne.",
+            hint="PORTAIL_TASKS=cluster (django-q2, par défaut) ou PORTAIL_TASKS=cron (la crontab que "
+            "« manage.py register_schedules » affiche).",
+            id=TASKS_RUNNER_UNKNOWN,
+        )
+    ]

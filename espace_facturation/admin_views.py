@@ -221,6 +221,8 @@ class InvoicingRunProgressView(_Permission, TemplateView):
             run=run,
             percent=percent,
             running=run.state == RunState.RUNNING,
+            # Not taken yet by a worker (or, without the cluster, by cron's `invoicing_run --pending`).
+            waiting=run.state == RunState.RUNNING and run.started_at is None,
             page_title=f"Facturation {formats.month_year(run.month)}",
             invoices=run.invoices.select_related("family").order_by("number")[:200],
         )

@@ -65,3 +65,14 @@ class EspaceFacturationConfig(AppConfig):
 
         # The day sheet locks the attendance of a day an invoice bills.
         invoiced.register(invoiced_days)
+
+        from notifications import schedules
+
+        # The admin's «Émettre» queues the run for a worker; without the cluster, cron runs what was started.
+        schedules.register_cron_only(
+            schedules.CronJob(
+                name="Facturations lancées depuis l'administration",
+                cron="*/5 * * * *",
+                command="invoicing_run --pending",
+            )
+        )

@@ -10,7 +10,7 @@ from django.utils import timezone
 from commun.demo_logins import REGISSEUR
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Child, Family
-from espace_famille.planning.calendar import Calendar, school_zone
+from espace_famille.planning.demo import months_with_school
 from espace_famille.planning.models import Activity, Booking, BookingState
 
 from . import payments, services
@@ -34,7 +34,6 @@ ATTENDED = [
     ("ADERNO2026", "Timéo", ("1", "2")),
     ("BLMAN2026", "Annette", ("2", "4")),
 ]
-SCHOOL_DAYS = {0, 1, 3, 4}
 # The invoice of the guide each family holds (family code: number, amount, code émission, code personnel): the
 # references a parent types to subscribe with an invoice.
 GUIDE_INVOICES = {
@@ -74,19 +73,9 @@ def _guide_invoices(regie: Regie) -> None:
         )
 
 
-def _months_billed(today: date) -> list[tuple[date, list[date]]]:
-    """The last two months before this one that had school days (the summer months have none), each with them."""
-    months, month = [], today.replace(day=1)
-    while len(months) < 2:
-        month = (month - timedelta(days=1)).replace(day=1)
-        end = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
-        if days := Calendar(start=month, end=end, zone=school_zone()).school_days(SCHOOL_DAYS):
-            months.insert(0, (month, days))
-    return months
-
-
 def _attended_days(months) -> None:
-    if Booking.objects.filter(day__range=(months[0][1][0], months[-1][1][-1])).exists():
+    codes = {code for _, _, activity_codes in ATTENDED for code in activity_codes}
+    if Booking.objects.filter(day__range=(months[0][1][0], months[-1][1][-1]), activity__code__in=codes).exists():
         return
     at = timezone.make_aware(datetime.combine(months[0][0] - timedelta(days=7), time(10, 0)))
     rows = []
@@ -105,7 +94,7 @@ def load():
     regie = _regie()
     _guide_invoices(regie)
     today = timezone.localdate()
-    months = _months_billed(today)
+    months = months_with_school(today)
     _attended_days(months)
     regisseur = User.objects.filter(email=REGISSEUR).first()
     for month, _ in months:

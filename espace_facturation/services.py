@@ -21,7 +21,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from commun import audit, formats
+from commun import audit, formats, tasks
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Family, Subscription
 from espace_famille.planning.models import Attendance, Booking
@@ -408,9 +408,8 @@ def invoicing_run_start(
 ) -> InvoicingRun:
     """«Émettre»: record the run of a draft that is still up to date and hand it to a worker (django-q2), whose
     page follows the progress. A draft has one run: starting it again gives back that run. `queue=False` leaves the
-    run to its caller (the invoicing_run command executes it at once)."""
-    from django_q.tasks import async_task
-
+    run to its caller (the invoicing_run command executes it at once); so does an install without the cluster
+    (commun.tasks), whose cron runs `invoicing_run --pending`."""
     _check_invoicing(by)
     with transaction.atomic():
         draft = InvoicingDraft.objects.select_for_update().select_related("regie").get(pk=draft.pk)
@@ -429,7 +428,7 @@ def invoicing_run_start(
         )
         log(instance=run, action="portail.invoicing.start", user=by, data={"month": f"{draft.month:%m/%Y}"})
     if queue:
-        transaction.on_commit(lambda: async_task("espace_facturation.tasks.invoicing_run_execute", run.pk))
+        transaction.on_commit(lambda: tasks.enqueue("espace_facturation.tasks.invoicing_run_execute", run.pk))
     return run
 
 

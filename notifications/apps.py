@@ -8,6 +8,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from . import personal_data
+        from . import personal_data, schedules, tasks
 
         personal_data.register_all()
+        for task in tasks.SCHEDULES:
+            schedules.register(task)

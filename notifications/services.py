@@ -10,20 +10,22 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
-from . import kinds, rendering, sms, sms_text
+from commun import tasks
+
+from . import kinds, rendering, selectors, sms, sms_text
 from .models import EmailTemplate, OutboxMessage, OutboxSms, OutboxStatus
 from .signature import current as current_signature
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 ENQUEUE_BATCH = 100  # rows sent by one worker task when emails are queued in bulk
+SWEEP_BATCH = 500  # rows the periodic sweep sends at most in one run
 
 
 def _enqueue(message_id: int) -> None:
-    from django_q.tasks import async_task
-
+    """Hand the row to a worker; without a cluster (commun.tasks) it stays pending for `manage.py send_outbox`."""
     try:
-        async_task("notifications.tasks.send_outbox_message", message_id, task_name=f"outbox-{message_id}")
+        tasks.enqueue("notifications.tasks.send_outbox_message", message_id, task_name=f"outbox-{message_id}")
     except Exception:  # the broker may be down: the periodic sweep sends the row later
         logger.exception("Could not enqueue outbox message %s", message_id)
 
@@ -72,12 +74,12 @@ def queue(*, kind: str, to: str, key: str, context: dict) -> OutboxMessage:
 
 
 def _enqueue_many(message_ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
+    if not tasks.has_cluster():
+        return
     for start in range(0, len(message_ids), ENQUEUE_BATCH):
         batch = message_ids[start : start + ENQUEUE_BATCH]
         try:
-            async_task("notifications.tasks.send_outbox_messages", batch, task_name=f"outbox-{batch[0]}-{batch[-1]}")
+            tasks.enqueue("notifications.tasks.send_outbox_messages", batch, task_name=f"outbox-{batch[0]}-{batch[-1]}")
         except Exception:  # the broker may be down: the periodic sweep sends the rows later
             logger.exception("Could not enqueue outbox messages %s to %s", batch[0], batch[-1])
 
@@ -92,12 +94,7 @@ def queue_many(*, kind: str, messages: list[tuple[str, str, dict]]) -> int:
         return 0
     email_kind = kinds.get(kind)
     with transaction.atomic():
-        keys = [key for _, key, _ in messages]
-        existing = set()
-        for start in range(0, len(keys), 900):
-            existing.update(
-                OutboxMessage.objects.filter(key__in=keys[start : start + 900]).values_list("key", flat=True)
-            )
+        existing = selectors.keys_queued([key for _, key, _ in messages])
         template = EmailTemplate.objects.filter(kind=kind).first()
         signature = current_signature()
         sender = signature.get("sender") or settings.DEFAULT_FROM_EMAIL
@@ -134,49 +131,54 @@ def outbox_ids(*, keys: list[str]) -> dict[str, int]:
     return dict(rows)
 
 
-def outbox_send(*, message_id: int) -> bool:
-    """Send one pending row under its lock; a row already sent is left alone. Returns True if sent now."""
+def _deliver(model, pk: int, send, *, shown=(), final=()) -> bool:
+    """Send one pending outbox row (an e-mail, an SMS) under its lock; a row already sent, or taken by another
+    sender, is left alone. `send(row)` delivers it and returns the fields it sets on success. A failure is written
+    on the row (the message of the errors in `shown` as they are) and tried again by the next sweep, up to
+    MAX_ATTEMPTS; an error in `final` fails the row at once. Returns True if sent now."""
     with transaction.atomic():
-        message = (
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(pk=message_id, status=OutboxStatus.PENDING)
-            .first()
-        )
-        if message is None:
+        row = model.objects.select_for_update(skip_locked=True).filter(pk=pk, status=OutboxStatus.PENDING).first()
+        if row is None:
             return False
-        email = EmailMultiAlternatives(
-            subject=message.subject,
-            body=message.body_text,
-            from_email=message.from_email,
-            to=[message.to_email],
-            headers={"Auto-Submitted": "auto-generated", "X-Portail-Key": message.key},
-        )
-        email.attach_alternative(message.body_html, "text/html")
-        message.attempts += 1
+        row.attempts += 1
         try:
-            email.send()
-        except Exception as error:
-            message.last_error = f"{type(error).__name__}: {error}"
-            if message.attempts >= MAX_ATTEMPTS:
-                message.status = OutboxStatus.FAILED
-            message.save(update_fields=["attempts", "last_error", "status"])
-            logger.warning("Outbox message %s not sent: %s", message.pk, message.last_error)
+            done = send(row) or {}
+        except Exception as error:  # the server, the network, a provider's refusal: said on the row
+            row.last_error = str(error) if isinstance(error, shown) else f"{type(error).__name__}: {error}"
+            if isinstance(error, final) or row.attempts >= MAX_ATTEMPTS:
+                row.status = OutboxStatus.FAILED
+            row.save(update_fields=["attempts", "last_error", "status"])
+            logger.warning("%s %s not sent: %s", model.__name__, row.pk, row.last_error)
             return False
-        message.status = OutboxStatus.SENT
-        message.sent_at = timezone.now()
-        message.last_error = ""
-        message.save(update_fields=["attempts", "last_error", "status", "sent_at"])
+        row.status, row.sent_at, row.last_error = OutboxStatus.SENT, timezone.now(), ""
+        for name, value in done.items():
+            setattr(row, name, value)
+        row.save(update_fields=["attempts", "last_error", "status", "sent_at", *done])
         return True
 
 
-def outbox_sweep(*, older_than_seconds: int = 30) -> int:
-    """Send what workers left pending (broker down, worker crashed). Returns how many were sent."""
-    limit = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    ids = list(
-        OutboxMessage.objects.filter(status=OutboxStatus.PENDING, created_at__lte=limit)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
+def _send_email(message: OutboxMessage) -> dict:
+    email = EmailMultiAlternatives(
+        subject=message.subject,
+        body=message.body_text,
+        from_email=message.from_email,
+        to=[message.to_email],
+        headers={"Auto-Submitted": "auto-generated", "X-Portail-Key": message.key},
     )
+    email.attach_alternative(message.body_html, "text/html")
+    email.send()
+    return {}
+
+
+def outbox_send(*, message_id: int) -> bool:
+    """Send one pending e-mail under its lock; a row already sent is left alone. Returns True if sent now."""
+    return _deliver(OutboxMessage, message_id, _send_email)
+
+
+def outbox_sweep(*, older_than_seconds: int = 30) -> int:
+    """Send what workers left pending (broker down, worker crashed, a failed attempt to retry). Returns how many
+    were sent."""
+    ids = selectors.outbox_due_ids(older_than_seconds=older_than_seconds, limit=SWEEP_BATCH)
     return sum(outbox_send(message_id=pk) for pk in ids)
 
 
@@ -217,12 +219,13 @@ def template_send_test(*, template: EmailTemplate, to: str, by) -> OutboxMessage
 
 
 def _enqueue_sms(sms_ids: list[int]) -> None:
-    from django_q.tasks import async_task
-
+    """Hand the SMS to the workers; without a cluster (commun.tasks) they stay pending for `manage.py send_outbox`."""
+    if not tasks.has_cluster():
+        return
     for start in range(0, len(sms_ids), ENQUEUE_BATCH):
         batch = sms_ids[start : start + ENQUEUE_BATCH]
         try:
-            async_task("notifications.tasks.send_sms_messages", batch, task_name=f"sms-{batch[0]}-{batch[-1]}")
+            tasks.enqueue("notifications.tasks.send_sms_messages", batch, task_name=f"sms-{batch[0]}-{batch[-1]}")
         except Exception:  # the broker may be down: the periodic sweep sends the rows later
             logger.exception("Could not enqueue SMS %s to %s", batch[0], batch[-1])
 
@@ -252,40 +255,18 @@ def sms_queue_many(*, kind: str, messages: list[tuple[str, str, str]]) -> dict[s
     return found
 
 
+def _send_sms(row: OutboxSms) -> dict:
+    reference = sms.backend().send(sms.Sms(to=row.to_phone, text=row.text, sender=row.sender, reference=row.key))
+    return {"provider_reference": reference[:100]}
+
+
 def sms_send(*, sms_id: int) -> bool:
     """Send one pending SMS under its lock through the provider of SMS_URL. A refusal for good (an invalid number)
     fails the row at once; anything else is tried again by the sweep, up to MAX_ATTEMPTS. Returns True if sent."""
-    with transaction.atomic():
-        row = OutboxSms.objects.select_for_update(skip_locked=True).filter(pk=sms_id, status=OutboxStatus.PENDING)
-        row = row.first()
-        if row is None:
-            return False
-        row.attempts += 1
-        try:
-            reference = sms.backend().send(
-                sms.Sms(to=row.to_phone, text=row.text, sender=row.sender, reference=row.key)
-            )
-        except Exception as error:  # a provider's refusal, the network, a wrong SMS_URL: said on the row
-            row.last_error = str(error) if isinstance(error, sms.SmsError) else f"{type(error).__name__}: {error}"
-            if isinstance(error, sms.SmsRejected) or row.attempts >= MAX_ATTEMPTS:
-                row.status = OutboxStatus.FAILED
-            row.save(update_fields=["attempts", "last_error", "status"])
-            logger.warning("SMS %s not sent: %s", row.pk, row.last_error)
-            return False
-        row.status = OutboxStatus.SENT
-        row.sent_at = timezone.now()
-        row.last_error = ""
-        row.provider_reference = reference[:100]
-        row.save(update_fields=["attempts", "last_error", "status", "sent_at", "provider_reference"])
-        return True
+    return _deliver(OutboxSms, sms_id, _send_sms, shown=(sms.SmsError,), final=(sms.SmsRejected,))
 
 
 def sms_sweep(*, older_than_seconds: int = 30) -> int:
     """Send the SMS workers left pending or will try again. Returns how many were sent."""
-    limit = timezone.now() - timezone.timedelta(seconds=older_than_seconds)
-    ids = list(
-        OutboxSms.objects.filter(status=OutboxStatus.PENDING, created_at__lte=limit)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
-    )
+    ids = selectors.outbox_due_ids(model=OutboxSms, older_than_seconds=older_than_seconds, limit=SWEEP_BATCH)
     return sum(sms_send(sms_id=pk) for pk in ids)

@@ -1,6 +1,7 @@
-"""django-q2 callables: thin wrappers around the outbox services."""
+"""django-q2 callables: thin wrappers around the outbox services, and the sweep's schedule."""
 
 from . import services
+from .schedules import PeriodicTask
 
 
 def send_outbox_message(message_id: int) -> bool:
@@ -18,3 +19,18 @@ def send_sms_messages(sms_ids: list[int]) -> int:
 def sweep_outbox() -> int:
     """E-mails and SMS left pending (broker down, worker crashed, a provider to try again)."""
     return services.outbox_sweep() + services.sms_sweep()
+
+
+SCHEDULES = [
+    # Every minute: what a worker left pending (broker down, worker crashed, an attempt that failed). Without the
+    # cluster, cron's send_outbox is the only sender: every e-mail and SMS leaves within the minute.
+    # Its name is the one installs registered before SMS were sent too: register_schedules finds it by its name.
+    PeriodicTask(
+        name="Envoi des e-mails restés en attente",
+        func="notifications.tasks.sweep_outbox",
+        schedule_type="I",
+        options={"minutes": 1},
+        cron="* * * * *",
+        command="send_outbox",
+    )
+]

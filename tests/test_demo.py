@@ -1,16 +1,19 @@
 """The demo municipality: the guide's families with a filled-in file, and requests in the instructors' queue."""
 
 from datetime import date, datetime
+from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
 from commun.clock import PARIS
-from espace_facturation.models import Invoice, InvoiceNature, InvoiceState
+from espace_facturation.models import BilledDay, Invoice, InvoiceLine, InvoiceNature, InvoiceState
+from espace_famille.comptes.models import User
 from espace_famille.demandes.models import FAMILY_FILE_KINDS, Request, RequestEvent, RequestKind, RequestState
 from espace_famille.dossier.models import Family, Relationship
-from espace_famille.planning.models import Booking, Enrolment
+from espace_famille.planning.models import Activity, Attendance, AttendanceStatus, BillingBasis, Booking, Enrolment
 
 pytestmark = pytest.mark.django_db
 
@@ -111,3 +114,38 @@ def test_the_demo_loads_a_lived_in_planning_and_its_billing_whatever_the_day(mom
     assert [i.state for i in invoices.order_by("period_start")] == [InvoiceState.PAID, InvoiceState.TO_PAY]
     assert all(invoice.issued_on <= today and invoice.period_end < today for invoice in invoices)
     assert Invoice.objects.filter(family__subscriber_code="BLMAN2026", nature=InvoiceNature.CREDIT_NOTE).exists()
+    # The accueil de loisirs' register of the last month invoiced: every kind of mark, the billed ones invoiced.
+    assert set(Attendance.objects.values_list("status", flat=True)) == set(AttendanceStatus.values)
+    assert all(mark.day < today for mark in Attendance.objects.all())
+    # Léo present twice (his absence with a certificate is not billed), Timéo present, absent without notice, come
+    # without a booking.
+    assert BilledDay.objects.filter(attendance__isnull=False).count() == 5
+
+
+def test_the_accueil_de_loisirs_bills_its_register_which_the_instructor_marked(durant, client):
+    leisure = Activity.objects.get(code="7")
+    assert leisure.get_billing_basis_display() == "Facturation : présences"
+    assert Activity.objects.exclude(billing_basis=BillingBasis.BOOKINGS).get() == leisure
+    # October 2026's last three Wednesdays, marked on the evening of each by the instructor.
+    marks = Attendance.objects.filter(activity=leisure).select_related("child", "marked_by").order_by("day", "pk")
+    assert [(mark.day, mark.child.first_name, mark.status) for mark in marks] == [
+        (date(2026, 10, 14), "Léo", AttendanceStatus.PRESENT),
+        (date(2026, 10, 14), "Timéo", AttendanceStatus.PRESENT),
+        (date(2026, 10, 21), "Léo", AttendanceStatus.ABSENT_JUSTIFIED),
+        (date(2026, 10, 21), "Timéo", AttendanceStatus.ABSENT_UNJUSTIFIED),
+        (date(2026, 10, 28), "Léo", AttendanceStatus.PRESENT),
+        (date(2026, 10, 28), "Timéo", AttendanceStatus.PRESENT_UNBOOKED),
+    ]
+    assert {mark.marked_by.email for mark in marks} == {"instructeur@example.org"}
+    # The invoicing run billed the marks: Léo's two afternoons present, not his absence with a certificate.
+    line = InvoiceLine.objects.get(invoice__family=durant, activity=leisure)
+    assert (line.quantity, line.unit_price, line.amount) == (Decimal("2"), Decimal("6.50"), Decimal("13.00"))
+    assert line.invoice.period_start == date(2026, 10, 1) and line.invoice.state == InvoiceState.TO_PAY
+    timeo = InvoiceLine.objects.get(invoice__family__subscriber_code="ADERNO2026", activity=leisure)
+    assert sorted(timeo.days.values_list("state", flat=True)) == ["present", "unbooked", "unjustified"]
+
+    client.force_login(User.objects.get(email="instructeur@example.org"))
+    listing = unescape(client.get("/admin/pointages/", {"activity": leisure.pk}).content.decode())
+    assert "Certificat médical remis par la famille" in listing and "Présent sans réservation" in listing
+    sheet = client.get("/admin/feuille-de-presence/", {"activity": leisure.pk, "day": "2026-10-28"})
+    assert sheet.status_code == 200 and "Timéo ADERNO" in unescape(sheet.content.decode())

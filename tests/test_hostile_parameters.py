@@ -46,10 +46,12 @@ DATES = (
     "days_before",
     "entry_date_after",
     "entry_date_before",
+    "day_from",
+    "day_to",
 )
 IDENTIFIERS = ("enfant", "activite", "famille", "family", "regie", "child", "activity", "invoice", "id")
 OTHERS = ("vue", "page", "p", "q", "nature", "type", "kind", "state", "facility", "creche", "first_choice")
-OTHERS += ("next", "ordering", "decision")
+OTHERS += ("next", "ordering", "decision", "status")
 LONG = "9" * 3000
 DATE_VALUES = ("9999-12-31", "0001-01-01", "2026-02-30", "abc", "2026-13-01T25:61", LONG)
 OTHER_VALUES = ("abc", "99999999999999999999", "-1", "1.5", "<script>'\"é", LONG)
@@ -165,6 +167,7 @@ def test_family_pages_never_answer_a_server_error_to_hostile_parameters(client, 
 # one round of them, to keep the sweep within seconds.
 PORTAL_ADMIN = ("/admin/espace_", "/admin/snippets/", "/admin/justificatifs", "/admin/facturation", "/admin/modeladmin")
 PORTAL_ADMIN += ("/admin/feuille-de-presence/", "/admin/pieces-justificatives/", "/admin/messages-familles/")
+PORTAL_ADMIN += ("/admin/pointages/",)
 # Wagtail's page that fails on purpose, to show how the server reports an error.
 FAILWHALE = "/admin/failwhale/"
 

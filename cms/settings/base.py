@@ -166,6 +166,10 @@ if REDIS_URL:
     Q_CLUSTER["redis"] = REDIS_URL
 else:
     Q_CLUSTER["orm"] = "default"
+# Who runs the tasks: the django-q2 cluster (`manage.py qcluster`, the default), or cron alone (PORTAIL_TASKS=cron):
+# nothing is then queued for a cluster that does not exist; the outbox's rows and the invoicing runs started from
+# the admin wait for the commands of the crontab that `manage.py register_schedules` prints (commun/tasks.py).
+TASKS_RUNNER = env("PORTAIL_TASKS", "cluster")
 
 AUTH_USER_MODEL = "espace_famille.User"
 AUTHENTICATION_BACKENDS = [

@@ -32,6 +32,8 @@ SCHEDULES = [
         name=f"Accusés de traitement de {hour:%H}:00",
         func="espace_famille.demandes.tasks.send_digests",
         schedule_type="D",
+        cron=f"{hour.minute} {hour.hour} * * *",
+        command=f"send_digests --slot {hour:%H}h",
         options={"intended_date_kwarg": "scheduled_for"},
         first_run=_next(hour),
     )

@@ -16,13 +16,14 @@ from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind
 from espace_famille.dossier.models import Child, Family
 from espace_famille.dossier.permissions import check_family_member
-from espace_famille.justificatifs import rules
+from espace_famille.justificatifs import rules, selectors
 from espace_famille.justificatifs.exceptions import InvalidDocument
 from espace_famille.justificatifs.models import Document, DocumentState, DocumentType
 from home.models import SiteIdentity
+from notifications import selectors as notification_selectors
 from notifications import services as notifications
 
-EXPIRY_EMAIL = "document_expiry"
+EXPIRY_EMAIL = selectors.EXPIRY_EMAIL
 
 
 def document_upload(
@@ -111,42 +112,29 @@ def documents_apply(*, request: Request, accept: bool, message: str = "", today:
 
 
 def expiry_reminders_send(*, today: date | None = None, days_before: int) -> int:
-    """Remind the family before a validated document expires: one e-mail per document and expiry date."""
-    today = today or timezone.localdate()
-    sent = 0
-    documents = Document.objects.filter(
-        state=DocumentState.VALIDATED,
-        valid_until__gte=today,
-        valid_until__lte=today.fromordinal(today.toordinal() + days_before),
-    ).select_related("document_type", "child", "family")
-    latest = {}
-    for document in documents.order_by("uploaded_at"):
-        latest[(document.family_id, document.document_type_id, document.child_id)] = document
-    newer = set(
-        Document.objects.exclude(state=DocumentState.REFUSED)
-        .filter(family_id__in={key[0] for key in latest})
-        .values_list("family_id", "document_type_id", "child_id", "pk")
-    )
+    """Remind the family before a validated document expires: one e-mail per document, expiry date and account
+    (selectors.expiry_reminders_due). Returns how many were queued now: a reminder already queued is not again."""
+    reminders = selectors.expiry_reminders_due(today=today or timezone.localdate(), days_before=days_before)
+    already = notification_selectors.keys_queued([reminder.key for reminder in reminders])
     link = SiteIdentity.public_address(reverse("justificatifs:list"))
-    for key, document in latest.items():
-        # A newer document of the same kind already replaces it: nothing to remind.
-        if any(row[:3] == key and row[3] > document.pk for row in newer):
+    sent = 0
+    for reminder in reminders:
+        if reminder.key in already:
             continue
-        for subscription in document.family.subscriptions.select_related("user"):
-            user = subscription.user
-            notifications.queue(
-                kind=EXPIRY_EMAIL,
-                to=user.email,
-                key=f"{EXPIRY_EMAIL}:{document.pk}:{document.valid_until}:{user.pk}",
-                context={
-                    "civilite": user.civility,
-                    "prenom": user.first_name,
-                    "nom": user.last_name.upper(),
-                    "nom_complet": user.display_name,
-                    "document": str(document),
-                    "date": formats.date_numeric(document.valid_until),
-                    "lien": link,
-                },
-            )
-            sent += 1
+        document, user = reminder.document, reminder.user
+        notifications.queue(
+            kind=EXPIRY_EMAIL,
+            to=user.email,
+            key=reminder.key,
+            context={
+                "civilite": user.civility,
+                "prenom": user.first_name,
+                "nom": user.last_name.upper(),
+                "nom_complet": user.display_name,
+                "document": str(document),
+                "date": formats.date_numeric(document.valid_until),
+                "lien": link,
+            },
+        )
+        sent += 1
     return sent

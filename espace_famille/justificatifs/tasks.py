@@ -9,6 +9,8 @@ from commun.clock import PARIS
 from espace_famille.justificatifs import services
 from notifications.schedules import PeriodicTask
 
+REMINDER_HOUR = time(9, 0)
+
 
 def send_expiry_reminders() -> str:
     sent = services.expiry_reminders_send(days_before=settings.DOCUMENT_REMINDER_DAYS)
@@ -17,7 +19,7 @@ def send_expiry_reminders() -> str:
 
 def _first_run() -> datetime:
     now = timezone.now().astimezone(PARIS)
-    at = datetime.combine(now.date(), time(9, 0), tzinfo=PARIS)
+    at = datetime.combine(now.date(), REMINDER_HOUR, tzinfo=PARIS)
     return at if at > now else at + timedelta(days=1)
 
 
@@ -26,6 +28,8 @@ SCHEDULES = [
         name="Rappels des pièces justificatives (09:00)",
         func="espace_famille.justificatifs.tasks.send_expiry_reminders",
         schedule_type="D",
+        cron=f"{REMINDER_HOUR.minute} {REMINDER_HOUR.hour} * * *",
+        command="send_expiry_reminders",
         first_run=_first_run,
     )
 ]

@@ -1,8 +1,9 @@
 """The demo's planning: the guide's facilities and activities (périscolaire, school meals, accueil de loisirs) with
-their slots and prices, a closure, the children's enrolments for the school year, and a lived-in planning around
-today made through the services as parents and the instructor would. Safe to run twice."""
+their slots and prices, a closure, the children's enrolments for the school year, a lived-in planning around today
+made through the services as parents and the instructor would, and the accueil de loisirs' register of the last month
+invoiced, marked by the instructor. Safe to run twice."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -12,12 +13,16 @@ from commun.demo_logins import INSTRUCTOR, PARENT
 from espace_famille.demandes import kinds as request_kinds
 from espace_famille.demandes import services as demandes_services
 from espace_famille.dossier.models import Child
-from espace_famille.planning import rules, services
+from espace_famille.planning import attendance, rules, services
+from espace_famille.planning.attendance import Mark
 from espace_famille.planning.calendar import Calendar, school_zone
 from espace_famille.planning.models import (
     Activity,
     ActivityPrice,
     ActivitySlot,
+    Attendance,
+    AttendanceStatus,
+    BillingBasis,
     Booking,
     Closure,
     DeadlineKind,
@@ -55,6 +60,9 @@ ACTIVITIES = [
     ("6", "ALSH-IS-Repas", "Accueil de loisirs Les Tilleuls", ("12:00", "14:00"), "alsh", 40, False, "4.20", []),
     ("7", "ALSH-IS-Après-midi", "Accueil de loisirs Les Tilleuls", ("13:00", "17:00"), "alsh", 40, False, "6.50", []),
 ]
+# The accueil de loisirs' afternoon bills the days its register marks («Facturation : présences»), the others the
+# days booked.
+BILLED_BY_ATTENDANCE = ("7",)
 # The lived-in planning: this many school days booked from next week on.
 PLANNED_SCHOOL_DAYS = 16
 # (family code, child): the activities the child is enrolled in for the school year.
@@ -70,6 +78,7 @@ ENROLMENTS = [
 def load() -> None:
     _activities()
     _bookings()
+    _attendance()
 
 
 def _activities():
@@ -93,6 +102,7 @@ def _activities():
                 "booking_deadline_days": 2 if leisure else 1,
                 "cancel_deadline_kind": DeadlineKind.WORKING_DAYS if leisure else DeadlineKind.DAYS_BEFORE,
                 "cancel_deadline_days": 2 if leisure else 1,
+                "billing_basis": BillingBasis.ATTENDANCE if code in BILLED_BY_ATTENDANCE else BillingBasis.BOOKINGS,
             },
         )
         activities[code] = activity
@@ -134,6 +144,18 @@ def school_year(today: date) -> tuple[date, date]:
     if len(left) > PLANNED_SCHOOL_DAYS + 5:
         return first, last
     return rules.school_year_of(last + timedelta(days=1))
+
+
+def months_with_school(today: date, count: int = 2) -> list[tuple[date, list[date]]]:
+    """The last `count` months before this one that had school days (the summer months have none), oldest first,
+    each with its school days: the months the demo's billing invoices."""
+    months, month = [], today.replace(day=1)
+    while len(months) < count:
+        month = (month - timedelta(days=1)).replace(day=1)
+        end = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        if days := Calendar(start=month, end=end, zone=school_zone()).school_days(SCHOOL_DAYS):
+            months.insert(0, (month, days))
+    return months
 
 
 def _bookings():
@@ -201,4 +223,66 @@ def _bookings():
         requests=ask([timeo], leisure, "booking", wednesdays, by=instructor).requests,
         by=instructor,
         decision=request_kinds.ACCEPT,
+    )
+
+
+# The register of the accueil de loisirs' last three Wednesday afternoons of the last month invoiced: (Wednesday,
+# child, mark, note). Timéo was booked on the first two only: on the third he came without a booking.
+MARKS = [
+    (0, "Léo", AttendanceStatus.PRESENT, ""),
+    (0, "Timéo", AttendanceStatus.PRESENT, ""),
+    (1, "Léo", AttendanceStatus.ABSENT_JUSTIFIED, "Certificat médical remis par la famille"),
+    (1, "Timéo", AttendanceStatus.ABSENT_UNJUSTIFIED, ""),
+    (2, "Léo", AttendanceStatus.PRESENT, ""),
+    (2, "Timéo", AttendanceStatus.PRESENT_UNBOOKED, "Venu avec Léo, place disponible"),
+]
+
+
+def _attendance():
+    """The accueil de loisirs' afternoons of the last month invoiced, lived through the services: Léo booked by his
+    parent, Timéo by the service, both accepted, then marked by the instructor on the evening of each Wednesday. The
+    activity bills by attendance: the invoicing run of espace_facturation's demo, loaded next, bills the marks
+    (present, absent without notice, come without a booking) and not the absence with a certificate.
+
+    Nothing when the register has marks already."""
+    if Attendance.objects.exists():
+        return
+    instructor = get_user_model().objects.get(email=INSTRUCTOR)
+    parent = get_user_model().objects.get(email=PARENT)
+    activity = Activity.objects.get(code="7")
+    ((month, _),) = months_with_school(timezone.localdate(), count=1)
+    end = (month + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+    calendar = Calendar.load(month, end)
+    wednesdays = [day for day in rules.days_between(month, end, {2}) if not calendar.closed(activity, day)][-3:]
+    children = {
+        "Léo": Child.objects.get(family__subscriber_code="DURANT2026", first_name="Léo"),
+        "Timéo": Child.objects.get(family__subscriber_code="ADERNO2026", first_name="Timéo"),
+    }
+    for child in children.values():
+        _enrolled_for(child, activity, wednesdays)
+    asked_at = timezone.make_aware(datetime.combine(wednesdays[0] - timedelta(days=14), time(10, 0)))
+    for child, by, days in ((children["Léo"], parent, wednesdays), (children["Timéo"], instructor, wednesdays[:2])):
+        asked = services.booking_request_submit(
+            family=child.family, by=by, children=[child], activity=activity, kind="booking", days=days, now=asked_at
+        )
+        demandes_services.requests_decide(requests=asked.requests, by=instructor, decision=request_kinds.ACCEPT)
+    for index, day in enumerate(wednesdays):
+        attendance.attendance_mark(
+            activity=activity,
+            day=day,
+            marks=[Mark(children[name].pk, status, note) for at, name, status, note in MARKS if at == index],
+            by=instructor,
+            now=timezone.make_aware(datetime.combine(day, time(17, 15))),
+        )
+
+
+def _enrolled_for(child: Child, activity: Activity, days: list[date]) -> None:
+    """The child's enrolment that holds these days: this school year's, or last year's when the month invoiced was
+    in it (the demo loaded from June to September)."""
+    if Enrolment.objects.filter(child=child, activity=activity, start_date__lte=days[0], end_date__gte=days[-1]):
+        return
+    start, end = rules.school_year_of(days[0])
+    weekdays = sorted(slot.weekday for slot in activity.slots.all())
+    Enrolment.objects.get_or_create(
+        child=child, activity=activity, start_date=start, defaults={"end_date": end, "weekdays": weekdays}
     )

@@ -1,16 +1,20 @@
-"""Admin registration of the planning: the «Activités» menu (registers, enrolments, day sheet), the bulk decisions
-of the booking queue (the queue itself is in the «Demandes» menu group, built from the request kinds' handlers), and
-the warning of school holidays not yet known, the audit entries of the attendance register."""
+"""Admin registration of the planning: the «Activités» menu (registers, enrolments, bookings, attendance marks, day
+sheet), the bulk decisions of the booking queue (the queue itself is in the «Demandes» menu group, built from the
+request kinds' handlers), and the warning of school holidays not yet known, the audit entries of the attendance
+register."""
 
 from wagtail import hooks
 from wagtail.log_actions import LogFormatter
+from wagtail.permissions import register_permission_policy
 from wagtail_modeladmin.options import modeladmin_register
 
 from espace_famille.dossier.family_page import SECTIONS_HOOK
 from espace_famille.planning import attendance, calendar_admin, dashboard, family_page
-from espace_famille.planning.admin import bulk, day_sheet
-from espace_famille.planning.models import AttendanceStatus
+from espace_famille.planning.admin import attendances, bulk, day_sheet
+from espace_famille.planning.models import Attendance, AttendanceStatus
 
+register_permission_policy(Attendance, attendances.ViewOnlyPolicy(Attendance))
+hooks.register("register_admin_viewset", lambda: attendances.attendance_viewset)
 modeladmin_register(day_sheet.PlanningGroup)
 hooks.register("register_admin_urls", day_sheet.day_sheet_urls)
 hooks.register("register_bulk_action", bulk.BookingAcceptBulkAction)

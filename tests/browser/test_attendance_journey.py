@@ -1,6 +1,6 @@
 """An instructor marks attendance on a tablet, then on a phone: large buttons (44 px at least), a count that follows
-the choices, «Tous présents», a child added who came without a booking. Every page is checked by axe-core, and the
-content security policy blocks nothing (the page's script is a static file)."""
+the choices, «Tous présents», a child added who came without a booking, then the marks in «Pointages». Every page is
+checked by axe-core, and the content security policy blocks nothing (the page's script is a static file)."""
 
 import pytest
 
@@ -66,3 +66,12 @@ def test_an_instructor_marks_attendance_on_a_tablet_and_on_a_phone(live_server, 
     assert page.evaluate("document.querySelector('.attendance').scrollWidth") <= 360
     for row in page.locator(".attendance__row").all():
         assert row.bounding_box()["x"] + row.bounding_box()["width"] <= 360
+    # «Pointages» lists the marks just made, the day opening the sheet again.
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/admin/pointages/")
+    listing = page.content()
+    assert "Zoé ZOLA" in listing and "Présent sans réservation" in listing and "Absent non justifié" in listing
+    axe(page)
+    with page.expect_navigation():
+        page.get_by_role("link", name=f"{MONDAY:%d/%m/%Y}").first.click()
+    assert "Feuille de présence" in page.content()

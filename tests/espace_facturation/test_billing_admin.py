@@ -1,9 +1,12 @@
 """Régisseurs in the admin: the invoicing run with its preview and progress, counter payments, credit notes."""
 
+import io
 from datetime import date, datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.core.management import call_command
 
 from commun.clock import PARIS
 from commun.intents import FIELD
@@ -51,6 +54,29 @@ def test_a_regisseur_previews_then_issues_a_month_and_follows_its_progress(clien
     # Back on the draft: it says it is issued and offers no second «Émettre».
     page = text(client.get(previewed["Location"]))
     assert "Cet aperçu est émis" in page and "Émettre les" not in page
+
+
+def test_without_the_cluster_a_run_issued_in_the_admin_waits_for_cron(
+    client, regisseur, the_regie, settings, time_machine, django_capture_on_commit_callbacks
+):
+    settings.TASKS_RUNNER = "cron"
+    time_machine.move_to(datetime(2026, 12, 3, 10, tzinfo=PARIS), tick=False)
+    activity = ActivityFactory(code="4", label="Péri SOIR", price=D("2.10"))
+    the_regie.activities.add(activity)
+    book(household("DURANT")[1], activity, MONDAYS)
+    preview = client.post(RUN, {"regie": the_regie.pk, "month": "2026-11"})["Location"]
+    with mock.patch("django_q.tasks.async_task") as async_task, django_capture_on_commit_callbacks(execute=True):
+        response = submit(client, preview, {"issued_on": "2026-12-05"})
+    async_task.assert_not_called()
+    progress = text(client.get(response["Location"]))
+    assert "En cours : 0 familles traitées sur 1" in progress
+    assert "En file d'attente : la facturation commence dans quelques minutes." in progress
+    assert not Invoice.objects.exists()
+
+    call_command("invoicing_run", "--pending", stdout=io.StringIO())
+    progress = text(client.get(response["Location"]))
+    assert "Terminée : 1 famille traitée sur 1, 1 facture émise, 8,40\u00a0€." in progress
+    assert "En file d'attente" not in progress
 
 
 def test_a_draft_whose_bookings_changed_is_not_issued_and_offers_a_new_preview(client, regisseur, the_regie):

@@ -18,6 +18,7 @@ from wagtail_modeladmin.options import ModelAdminGroup
 
 from espace_famille.dossier import audit
 from espace_famille.planning.admin.activities import ActivityAdmin, ClosureAdmin, EnrolmentAdmin, FacilityAdmin
+from espace_famille.planning.admin.attendances import attendance_viewset
 from espace_famille.planning.admin.bookings import BookingAdmin
 from espace_famille.planning.attendance import (
     MARK_ATTENDANCE,
@@ -210,7 +211,8 @@ def day_sheet_urls() -> list:
 
 
 class PlanningGroup(ModelAdminGroup):
-    """The «Activités» menu: the reference data, the enrolments, the bookings and the day sheet."""
+    """The «Activités» menu: the reference data, the enrolments, the bookings, the attendance marks and the day
+    sheet."""
 
     menu_label = "Activités"
     menu_icon = "date"
@@ -219,11 +221,15 @@ class PlanningGroup(ModelAdminGroup):
 
     def get_submenu_items(self):
         items = super().get_submenu_items()
+        # «Pointages» (a Wagtail viewset, not a ModelAdmin) right after «Réservations», then the day sheet.
+        items.insert(self.items.index(BookingAdmin) + 1, attendance_viewset.get_menu_item())
         sheet = DaySheetMenuItem(
             "Feuille de présence",
             reverse("espace_famille_day_sheet"),
             name="feuille-de-presence",
             icon_name="clipboard-list",
-            order=len(items) + 1,
         )
-        return [*items, sheet]
+        items.append(sheet)
+        for order, item in enumerate(items, start=1):
+            item.order = order
+        return items

@@ -1,9 +1,10 @@
-"""The exports of the planning's admin listings (the queue of booking requests, the bookings), registered in
-commun.listing_exports. A day sheet's health data (allergies, diet) stays on the sheet: neither export holds it."""
+"""The exports of the planning's admin listings (the queue of booking requests, the bookings, the attendance marks),
+registered in commun.listing_exports. A day sheet's health data (allergies, diet) stays on the sheet: no export holds
+it."""
 
 from commun.listing_exports import Column, ListingExport, register
 from espace_famille.demandes.models import Request
-from espace_famille.planning.models import Booking
+from espace_famille.planning.models import Attendance, Booking
 
 BOOKING_REQUESTS = register(
     ListingExport(
@@ -40,6 +41,25 @@ BOOKINGS = register(
             Column("État", "get_state_display"),
             Column("Absence justifiée", "justified"),
             Column("Demandé le", "queued_at"),
+        ),
+    )
+)
+
+ATTENDANCES = register(
+    ListingExport(
+        name="pointages",
+        title="Pointages",
+        model=Attendance,
+        columns=(
+            Column("Jour", "day"),
+            Column("Enfant", "child"),
+            Column("Famille", "child.family.name"),
+            Column("Activité", "activity.name"),
+            Column("Structure", "activity.facility.name"),
+            Column("Pointage", "get_status_display"),
+            Column("Remarque", "note"),
+            Column("Pointé par", "marked_by"),
+            Column("Pointé le", "marked_at"),
         ),
     )
 )
