@@ -1,8 +1,9 @@
 """The staff's screens at scale, run by bench/run.py through `manage.py shell -c` in the throw-away database (after
 load_demo): `staff_screens(families)` writes `families` families — each with a child, a parent account, a
 pending request, booked days over the next four weeks in the demo's activities, an invoice past due and a
-validated document expiring soon — and an instructor's session with its second factor. It prints the session key,
-then the pk of one of those families (whose «Fiche famille» is measured)."""
+validated yearly document (one family in twelve sees it expire within 30 days) — and an instructor's session with
+its second factor. It prints the session key, then the pk of one of those families (whose «Fiche famille» is
+measured)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
@@ -74,7 +75,8 @@ def staff_screens(families: int = 2000) -> None:
                     content_type="application/pdf",
                     extension=".pdf",
                     state=DocumentState.VALIDATED,
-                    valid_until=today + timedelta(days=f.pk % 60),
+                    # A yearly document per family, their ends spread over the year: one in twelve within 30 days.
+                    valid_until=today + timedelta(days=f.pk % 365),
                 )
                 for f, r in zip(rows, requests, strict=True)
             )

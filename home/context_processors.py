@@ -1,19 +1,26 @@
-"""What every page's layout needs from the site: its identity and legal pages (the menus: commun.menus)."""
+"""What every page's layout needs from the site: its identity and legal pages (the menus: commun.menus).
+
+Read when a template uses them, not before: the admin's screens, which never show them, pay no query for them."""
 
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from .menus import identity_for
 
 
 def portal(request):
-    identity = identity_for(request)
+    identity = SimpleLazyObject(lambda: identity_for(request))
 
-    def page_url(page):
-        return page.get_url(request) if page else None
+    def page_url(field: str):
+        def url():
+            page = getattr(identity, field)
+            return page.get_url(request) if page else ""
+
+        return SimpleLazyObject(url)
 
     return {
         "identity": identity,
         "franceconnect_enabled": bool(settings.FRANCECONNECT_CLIENT_ID),
-        "terms_url": page_url(identity.terms_page),
-        "privacy_url": page_url(identity.privacy_page),
+        "terms_url": page_url("terms_page"),
+        "privacy_url": page_url("privacy_page"),
     }
