@@ -10,8 +10,7 @@ not see it; each reads in a fixed number of queries, whatever the family's histo
 from django.contrib.admin import display
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
-from django.db.models import CharField, Prefetch, Q
-from django.db.models.functions import Cast
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -176,19 +175,28 @@ def _child_row(child: Child) -> dict:
 
 
 def _journal(family: Family, objects: list[tuple[type, object]]) -> list[ModelLogEntry]:
-    """The audit entries of the family and of everything that belongs to it, the latest first: one query."""
-    condition = Q(content_type=ContentType.objects.get_for_model(Family), object_id=str(family.pk))
-    for model, pks in [
+    """The audit entries of the family and of everything that belongs to it, the latest first.
+
+    The identifiers of what belongs to the family are read first (one query per kind of object), then the entries
+    through the index on their object's identifier: the log holds every entry of the portal, and a condition on
+    the content type alone would read all the entries of every child."""
+    owned = [
+        (Family, [family.pk]),
         (Guardian, Guardian.objects.filter(family=family)),
         (Child, Child.objects.filter(family=family)),
         (Subscription, Subscription.objects.filter(family=family)),
         *objects,
-    ]:
-        ids = pks.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
-        condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    ]
+    condition, every_id = Q(), set()
+    for model, pks in owned:
+        ids = [str(pk) for pk in (pks if isinstance(pks, list) else pks.values_list("pk", flat=True))]
+        if ids:
+            every_id.update(ids)
+            condition |= Q(content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
     # Health data reads are audited apart (each showing of this very page writes some): not in the family's story.
     return list(
-        ModelLogEntry.objects.filter(condition)
+        ModelLogEntry.objects.filter(object_id__in=sorted(every_id))
+        .filter(condition)
         .exclude(action=audit.HEALTH_READ)
         .select_related("user", "content_type")
         .order_by("-timestamp", "-pk")[:JOURNAL_ROWS]

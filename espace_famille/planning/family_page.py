@@ -3,6 +3,7 @@ coming four weeks, each day opening its day sheet. Two queries."""
 
 from datetime import timedelta
 
+from django.urls import reverse
 from django.utils import timezone
 
 from commun import formats
@@ -41,11 +42,12 @@ def section(request, family):
         .select_related("child", "activity")
         .order_by("day", "child__first_name", "activity__code")[: SHOWN + 1]
     )
+    sheet = reverse("espace_famille_day_sheet")
     rows = [
         {
             "booking": booking,
             "day": formats.day_month_year(booking.day),
-            "url": sheet_url(booking.activity_id, booking.day),
+            "url": sheet_url(booking.activity_id, booking.day, base=sheet),
         }
         for booking in bookings[:SHOWN]
     ]

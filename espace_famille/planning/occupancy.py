@@ -95,8 +95,10 @@ def _shown(cell: Cell) -> bool:
     return cell.runs or bool(cell.closed)
 
 
-def sheet_url(activity_id: int, day: date) -> str:
-    return f"{reverse('espace_famille_day_sheet')}?{urlencode({'activity': activity_id, 'day': day.isoformat()})}"
+def sheet_url(activity_id: int, day: date, *, base: str | None = None) -> str:
+    """The day sheet of an activity's day; a caller writing many of them resolves `base` once."""
+    base = base or reverse("espace_famille_day_sheet")
+    return f"{base}?{urlencode({'activity': activity_id, 'day': day.isoformat()})}"
 
 
 def occupancy(*, start: date, weeks: int = WEEKS) -> Occupancy:
@@ -119,6 +121,7 @@ def occupancy(*, start: date, weeks: int = WEEKS) -> Occupancy:
     for activity_id, day, state, count in rows:
         counts[activity_id, day, state] += count
     all_days = list(rules.days_between(start, end))
+    sheet = reverse("espace_famille_day_sheet")
     table = []
     for activity in activities:
         weekdays = {slot.weekday for slot in activity.slots.all()}
@@ -139,7 +142,7 @@ def occupancy(*, start: date, weeks: int = WEEKS) -> Occupancy:
                 cell.absences = sum(counts[(*key, state)] for state in ABSENCES)
                 cell.waiting = counts[(*key, BookingState.WAITING)]
                 cell.pending = counts[(*key, BookingState.PENDING)]
-                cell.url = sheet_url(activity.pk, day)
+                cell.url = sheet_url(activity.pk, day, base=sheet)
             row.cells.append(cell)
         table.append(row)
     # Only the days on which some activity runs or is closed: no column of weekends where nothing ever runs.
