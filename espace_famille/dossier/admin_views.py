@@ -16,6 +16,7 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
 from commun import admin_services
+from commun.admin_display import DisplayAdminMixin
 from commun.listing_exports import ListingExportAdminMixin
 from espace_famille.dossier import admin_exports, audit
 from espace_famille.dossier import services as dossier_services
@@ -96,7 +97,7 @@ class FamilyForm(WagtailAdminModelForm):
     bic = BICFormField(label="BIC", required=False)
 
 
-class FileRecordAdmin(FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
+class FileRecordAdmin(DisplayAdminMixin, FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
     """A record of the family files whose create, edit and delete screens write through dossier.services (the form
     only validates; the service checks the permission and writes the audit entry)."""
 
@@ -339,7 +340,7 @@ class SubscriptionPermissionHelper(PermissionHelper):
         return False
 
 
-class SubscriptionAdmin(FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
+class SubscriptionAdmin(DisplayAdminMixin, FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
     model = Subscription
     menu_label = "Abonnements"
     menu_icon = "link"
