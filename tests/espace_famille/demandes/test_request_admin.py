@@ -378,6 +378,18 @@ def test_the_journal_reads_decisions_in_french(client, instructor, parent):
     assert "Demande refusée — message pour la famille : « Pièce manquante. »" in journal
 
 
+def test_the_journal_leads_back_to_the_request_and_nowhere_else(client, instructor, parent):
+    _, request = guardian_change(parent)
+    journal_url = f"{QUEUE}history/{request.pk}/"
+
+    journal = client.get(journal_url).content.decode()
+
+    assert set(re.findall(rf'href="({QUEUE}[a-z]+/{request.pk}/)"', journal)) <= {decision_url(request), journal_url}
+    assert re.search(rf'href="{decision_url(request)}"[^>]*>\s*(<svg.*?</svg>)?\s*Voir la demande', journal, re.S)
+    assert "/edit/" not in journal
+    assert client.get(decision_url(request)).status_code == 200
+
+
 def test_staff_correct_a_guardian_and_the_change_is_logged(client, instructor):
     guardian = GuardianFactory(family=FamilyFactory(name="DURANT"), first_name="Jean")
     data = {
