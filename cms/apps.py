@@ -26,7 +26,9 @@ class CmsConfig(AppConfig):
 
         from notifications import schedules
 
-        from . import checks, staff_auth  # noqa: F401 - importing checks registers them
+        from . import admin_scripts, checks, staff_auth  # noqa: F401 - importing checks registers them
+
+        admin_scripts.install()
 
         authentication_step_completed.connect(staff_auth.on_authentication_step, dispatch_uid="portail_2fa_step")
         authenticator_removed.connect(staff_auth.on_authenticator_removed, dispatch_uid="portail_2fa_removed")

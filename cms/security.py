@@ -25,12 +25,17 @@ SEEN_RESOLUTION = 60
 
 class PortalCSPMiddleware(CSPMiddleware):
     """The portal's strict policy everywhere; the Wagtail admin gets CSP_ADMIN_UPDATE added on top, for the
-    inline styles its own screens still set (never for scripts)."""
+    inline styles its own screens still set (never for scripts). No page may be framed (frame-ancestors 'none'),
+    except what the admin itself frames: the page shown in the preview panel, and Wagtail's views that allow
+    their own origin to frame them (X-Frame-Options: SAMEORIGIN, the previews), which the admin alone may
+    frame."""
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
         if report_only or parts.update is not None:
             return parts
+        if _framed_by_the_admin(request, response):
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
         if request.path.startswith(settings.ADMIN_PATH_PREFIX):
             parts.update = settings.CSP_ADMIN_UPDATE
         elif settings.FRANCECONNECT_CLIENT_ID:
@@ -38,6 +43,15 @@ class PortalCSPMiddleware(CSPMiddleware):
             # form-action directive covers that redirection.
             parts.update = {"form-action": [_origin(settings.FRANCECONNECT_ISSUER)]}
         return parts
+
+
+def _framed_by_the_admin(request, response) -> bool:
+    # Wagtail renders the preview panel's page through the whole middleware chain, on a request of its own
+    # (wagtail.models.preview.make_preview_request) marked is_preview and in_preview_panel: that response keeps
+    # the policy written then. Its admin views that the admin frames say so with X-Frame-Options.
+    if getattr(request, "is_preview", False) and getattr(request, "in_preview_panel", False):
+        return True
+    return request.path.startswith(settings.ADMIN_PATH_PREFIX) and response.get("X-Frame-Options") == "SAMEORIGIN"
 
 
 def _origin(url: str) -> str:

@@ -9,6 +9,7 @@ class CommunConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import audit_retention
+        from . import admin_display, audit_retention
 
         audit_retention.register_all()
+        admin_display.register_display_classes()

@@ -9,6 +9,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from commun.admin_display import DisplayAdminMixin
 from commun.admin_services import ReadOnlyPermissionHelper, RecordAdminMixin
 from commun.dashboard import ALERTS_HOOK
 from commun.listing_exports import ListingExportAdminMixin
@@ -24,12 +25,12 @@ class RecordsPermissionHelper(ReadOnlyPermissionHelper):
     their amounts and states only from payments and credit notes, through the services."""
 
 
-class RecordsAdmin(FamilyColumnMixin, ModelAdmin):
+class RecordsAdmin(DisplayAdminMixin, FamilyColumnMixin, ModelAdmin):
     permission_helper_class = RecordsPermissionHelper
     inspect_view_enabled = True
 
 
-class RegieAdmin(RecordAdminMixin, ModelAdmin):
+class RegieAdmin(DisplayAdminMixin, RecordAdminMixin, ModelAdmin):
     """A régie's identity, mentions and settings: saved and deleted through record_save / record_delete (the
     permission checked, the audit entry written); a régie that issued invoices is kept."""
 

@@ -290,6 +290,11 @@ SMS_SENDER = env("SMS_SENDER", "Mairie")
 WAGTAIL_SITE_NAME = "Portail Famille"
 WAGTAILADMIN_BASE_URL = PUBLIC_URL
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
+# Staff read every time in the portal's own zone, that of its deadlines and digests. Without this list Wagtail
+# offers every name of the system's zone database, where Debian adds «localtime» (a link to the server's own
+# zone), which no browser knows: the account page failed («Invalid time zone specified: localtime») and a staff
+# member who chose it read the server's times. With a single zone the account page offers no choice.
+WAGTAIL_USER_TIME_ZONES = [TIME_ZONE]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILIMAGES_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from commun import formats
+from commun.fields import MoneyField
 from espace_famille.dossier.models import Child, Family
 from espace_famille.planning.models import Activity, Attendance, Booking
 
@@ -116,7 +117,7 @@ class InvoicingRun(models.Model):
     families_total = models.PositiveIntegerField("familles à facturer", default=0)
     families_done = models.PositiveIntegerField("familles traitées", default=0)
     invoice_count = models.PositiveIntegerField("factures émises", default=0)
-    total_amount = models.DecimalField("montant total", max_digits=12, decimal_places=2, default=ZERO)
+    total_amount = MoneyField("montant total", max_digits=12, decimal_places=2, default=ZERO)
     error = models.TextField("erreur", blank=True)
 
     class Meta:
@@ -149,11 +150,9 @@ class Invoice(models.Model):
     due_on = models.DateField("échéance")
     period_start = models.DateField("période du", null=True, blank=True)
     period_end = models.DateField("période au", null=True, blank=True)
-    amount = models.DecimalField(
-        "montant", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
-    )
+    amount = MoneyField("montant", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))])
     # What payments (and credit notes) settled of it; maintained by the services under a lock.
-    amount_paid = models.DecimalField("déjà réglé", max_digits=10, decimal_places=2, default=ZERO)
+    amount_paid = MoneyField("déjà réglé", max_digits=10, decimal_places=2, default=ZERO)
     state = models.CharField(
         "état", max_length=10, choices=InvoiceState.choices, default=InvoiceState.TO_PAY, db_index=True
     )
@@ -211,8 +210,8 @@ class InvoiceLine(models.Model):
     period_start = models.DateField("du", null=True, blank=True)
     period_end = models.DateField("au", null=True, blank=True)
     quantity = models.DecimalField("quantité", max_digits=8, decimal_places=2)
-    unit_price = models.DecimalField("prix unitaire", max_digits=10, decimal_places=2)
-    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    unit_price = MoneyField("prix unitaire", max_digits=10, decimal_places=2)
+    amount = MoneyField("montant", max_digits=10, decimal_places=2)
 
     class Meta:
         verbose_name = "ligne de facture"
@@ -268,9 +267,7 @@ class Payment(models.Model):
     # Cheque number, or the bank's transaction id for an online payment.
     reference = models.CharField("référence", max_length=60, blank=True)
     paid_on = models.DateField("date")
-    amount = models.DecimalField(
-        "montant", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
-    )
+    amount = MoneyField("montant", max_digits=10, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))])
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -294,7 +291,7 @@ class Payment(models.Model):
 class PaymentAllocation(models.Model):
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="allocations")
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="allocations")
-    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    amount = MoneyField("montant", max_digits=10, decimal_places=2)
 
     class Meta:
         verbose_name = "affectation"
@@ -328,7 +325,7 @@ class OnlinePayment(models.Model):
     transaction_id = models.CharField("transaction", max_length=64, blank=True)
     # Where the bank's page for this payment is: a second «Payer en ligne» while it is open goes back there.
     bank_url = models.URLField("page de paiement", max_length=500, blank=True)
-    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    amount = MoneyField("montant", max_digits=10, decimal_places=2)
     email = models.EmailField("e-mail du payeur", blank=True)
     state = models.CharField(
         "état", max_length=10, choices=OnlinePaymentState.choices, default=OnlinePaymentState.STARTED

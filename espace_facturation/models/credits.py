@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 
 from commun import formats
+from commun.fields import MoneyField
 from espace_facturation.models.billing import ZERO, Invoice, Payment, Regie
 from espace_famille.dossier.models import Family
 
@@ -14,7 +15,7 @@ class FamilyCredit(models.Model):
 
     regie = models.ForeignKey(Regie, on_delete=models.PROTECT, related_name="credits", verbose_name="régie")
     family = models.ForeignKey(Family, on_delete=models.PROTECT, related_name="credits", verbose_name="famille")
-    balance = models.DecimalField("avoir disponible", max_digits=10, decimal_places=2, default=ZERO)
+    balance = MoneyField("avoir disponible", max_digits=10, decimal_places=2, default=ZERO)
 
     class Meta:
         verbose_name = "trop-perçu"
@@ -49,7 +50,7 @@ class CreditMovement(models.Model):
     credit = models.ForeignKey(FamilyCredit, on_delete=models.PROTECT, related_name="movements")
     kind = models.CharField("mouvement", max_length=12, choices=CreditMovementKind.choices)
     # Positive when the family's credit grows, negative when it is used or refunded.
-    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    amount = MoneyField("montant", max_digits=10, decimal_places=2)
     payment = models.ForeignKey(
         Payment, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name="règlement"
     )

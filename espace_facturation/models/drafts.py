@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 
+from commun.fields import MoneyField
 from espace_facturation.models.billing import ZERO, Regie
 from espace_famille.dossier.models import Child, Family
 from espace_famille.planning.models import Activity, Attendance, Booking
@@ -23,7 +24,7 @@ class InvoicingDraft(models.Model):
     fingerprint = models.CharField("empreinte", max_length=64, db_index=True)
     family_count = models.PositiveIntegerField("familles", default=0)
     day_count = models.PositiveIntegerField("jours", default=0)
-    total = models.DecimalField("montant total", max_digits=12, decimal_places=2, default=ZERO)
+    total = MoneyField("montant total", max_digits=12, decimal_places=2, default=ZERO)
 
     class Meta:
         verbose_name = "aperçu de facturation"
@@ -39,7 +40,7 @@ class InvoicingDraftFamily(models.Model):
 
     draft = models.ForeignKey(InvoicingDraft, on_delete=models.CASCADE, related_name="families", verbose_name="aperçu")
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="+", verbose_name="famille")
-    total = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    total = MoneyField("montant", max_digits=10, decimal_places=2)
     fingerprint = models.CharField("empreinte", max_length=64)
     invoice = models.OneToOneField(
         "Invoice", on_delete=models.PROTECT, null=True, related_name="+", verbose_name="facture"
@@ -68,8 +69,8 @@ class InvoicingDraftLine(models.Model):
     period_start = models.DateField("du")
     period_end = models.DateField("au")
     quantity = models.DecimalField("quantité", max_digits=8, decimal_places=2)
-    unit_price = models.DecimalField("prix unitaire", max_digits=10, decimal_places=2)
-    amount = models.DecimalField("montant", max_digits=10, decimal_places=2)
+    unit_price = MoneyField("prix unitaire", max_digits=10, decimal_places=2)
+    amount = MoneyField("montant", max_digits=10, decimal_places=2)
 
     class Meta:
         verbose_name = "ligne d'un aperçu de facturation"

@@ -105,15 +105,18 @@ class _Sync:
         # Wagtail's default moderation task approves with «Moderators»: the French role approves instead.
         for task in self.model("wagtailcore", "GroupApprovalTask").objects.filter(groups=group):
             task.groups.add(role_group)
-            if task.name == ENGLISH_WORKFLOW_NAME:
-                task.name = WORKFLOW_NAME
-                task.save(update_fields=["name"])
-        self.model("wagtailcore", "Workflow").objects.filter(name=ENGLISH_WORKFLOW_NAME).update(name=WORKFLOW_NAME)
         change = RoleChange(
             group.name, deleted=True, members_moved_to=role_group.name, members_moved=len(members), pk=group.pk
         )
         group.delete()
         return change
+
+    def workflow_names(self) -> None:
+        """Wagtail's default workflow and its task, «Moderators approval», named after the French role, whether
+        or not the English group is still there (one deleted by hand left the English name behind)."""
+        for model_name in ("Task", "Workflow"):
+            objects = self.model("wagtailcore", model_name).objects
+            objects.filter(name=ENGLISH_WORKFLOW_NAME).update(name=WORKFLOW_NAME)
 
     def audit(self, changes: list[RoleChange]) -> None:
         """One wagtail log entry per group changed, the rows `wagtail.log_actions.log` writes."""
@@ -162,6 +165,7 @@ def roles_sync_in(apps, *, by=None, strict: bool = True) -> list[RoleChange]:
     for english, french in ENGLISH_GROUPS.items():
         if english in locked:
             changes.append(sync.english_group(locked[english], groups[french]))
+    sync.workflow_names()
     changes = [change for change in changes if change]
     sync.audit(changes)
     return changes

@@ -109,6 +109,10 @@ def _with_app_grants(name: str, permissions: tuple[tuple[str, str], ...]) -> tup
     return tuple(dict.fromkeys((*permissions, *granted)))
 
 
+# A family's IBAN in full, through «Afficher l'IBAN» (each showing audited): régisseurs (direct debit) and
+# administrators; instructors and everyone else read it masked.
+_FULL_IBAN = (("espace_famille", "view_full_iban"),)
+
 ROLES = (
     Role(INSTRUCTORS, permissions=_with_app_grants(INSTRUCTORS, _INSTRUCTORS)),
     Role(
@@ -117,11 +121,12 @@ ROLES = (
         page_permissions=("add_page", "change_page", "publish_page"),
         collection_permissions=_MEDIA,
     ),
-    Role(REGISSEURS, permissions=_with_app_grants(REGISSEURS, ())),
+    Role(REGISSEURS, permissions=_with_app_grants(REGISSEURS, _FULL_IBAN)),
     # Everything the portal and Wagtail's admin offer, but not a superuser: no Django admin, no flag that
     # bypasses every check.
     Role(
         ADMINISTRATORS,
+        permissions=_FULL_IBAN,
         apps=PORTAL_APPS + WAGTAIL_APPS,
         page_permissions=ALL_PAGE_PERMISSIONS,
         collection_permissions=(

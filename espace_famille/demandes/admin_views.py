@@ -2,10 +2,12 @@
 the decision message forms, and the one base of the bulk decisions (accept / refuse many requests of any kind)."""
 
 from django import forms
+from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from django.utils.functional import cached_property
 from wagtail.admin import messages
-from wagtail.admin.widgets import Button, ListingButton
+from wagtail.admin.widgets import Button, HeaderButton, ListingButton
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import HistoryView
 
@@ -56,9 +58,21 @@ class DecisionQueueMixin:
 
 
 class RequestHistoryView(HistoryView):
-    """The audit entries of a request, readable by whoever may read the request (nobody «changes» one)."""
+    """The audit entries of a request, readable by whoever may read the request (nobody «changes» one).
+
+    A request has no edit form: the page's title and its button lead back to the request's own screen, where it is
+    read and decided (Wagtail's history leads to the edit form, which refused and sent staff to the dashboard)."""
 
     any_permission_required = ["view"]
+    # Given by the viewset, as to every view of it that has the attribute.
+    inspect_url_name = None
+
+    def get_edit_url(self, instance):
+        return reverse(self.inspect_url_name, args=[quote(instance.pk)])
+
+    @cached_property
+    def header_buttons(self):
+        return [HeaderButton(label="Voir la demande", url=self.get_edit_url(self.object), icon_name="info-circle")]
 
 
 class DecisionForm(forms.Form):

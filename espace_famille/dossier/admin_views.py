@@ -1,6 +1,6 @@
 """Admin views of the family files (instructors): families, guardians, children, vaccines, authorised adults and
 subscriptions; every create, edit and delete goes through dossier.services, a child's health data read is
-audited."""
+audited, an IBAN is shown masked (dossier.admin_iban)."""
 
 from django.contrib.admin import display
 from django.db.models import Count, OuterRef, Subquery
@@ -16,8 +16,9 @@ from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup
 from wagtail_modeladmin.views import IndexView
 
 from commun import admin_services
+from commun.admin_display import DisplayAdminMixin, DisplayInspectView
 from commun.listing_exports import ListingExportAdminMixin
-from espace_famille.dossier import admin_exports, audit
+from espace_famille.dossier import admin_exports, admin_iban, audit
 from espace_famille.dossier import services as dossier_services
 from espace_famille.dossier.family_page import FamilyColumnMixin, family_link
 from espace_famille.dossier.models import (
@@ -95,8 +96,24 @@ class FamilyForm(WagtailAdminModelForm):
     iban = IBANFormField(label="IBAN", required=False, include_countries=IBAN_SEPA_COUNTRIES)
     bic = BICFormField(label="BIC", required=False)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        admin_iban.iban_field(self)
 
-class FileRecordAdmin(FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
+    def clean_iban(self):
+        return admin_iban.kept_iban(self)
+
+
+class FamilyInspectView(DisplayInspectView):
+    """The family's screen: its IBAN masked, with «Afficher l'IBAN» for whoever may read it in full."""
+
+    def get_field_display_value(self, field_name, field=None):
+        if field_name == "iban":
+            return admin_iban.masked(self.instance, self.request.user)
+        return super().get_field_display_value(field_name, field)
+
+
+class FileRecordAdmin(DisplayAdminMixin, FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
     """A record of the family files whose create, edit and delete screens write through dossier.services (the form
     only validates; the service checks the permission and writes the audit entry)."""
 
@@ -123,8 +140,7 @@ class FamilyAdmin(ListingExportAdminMixin, FileRecordAdmin):
     list_display = ("family_page", "subscriber_code", "guardians_count", "children_count", "created_at")
     search_fields = ("name", "subscriber_code")
     inspect_view_enabled = True
-    # The IBAN is read in full only on the edit form, by staff who may correct it.
-    inspect_view_fields_exclude = ("iban",)
+    inspect_view_class = FamilyInspectView
     edit_handler = ObjectList(
         [
             FieldPanel("name"),
@@ -339,7 +355,7 @@ class SubscriptionPermissionHelper(PermissionHelper):
         return False
 
 
-class SubscriptionAdmin(FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
+class SubscriptionAdmin(DisplayAdminMixin, FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
     model = Subscription
     menu_label = "Abonnements"
     menu_icon = "link"

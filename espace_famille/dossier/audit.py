@@ -1,4 +1,5 @@
-"""Audit entries of staff reads: who saw a child's health data (allergies, diet, vaccines), where and when."""
+"""Audit entries of staff reads: who saw a child's health data (allergies, diet, vaccines) or a family's IBAN in
+full, where and when."""
 
 from collections.abc import Iterable
 
@@ -8,6 +9,7 @@ from commun import audit
 from espace_famille.dossier.models import Child
 
 HEALTH_READ = "portail.health.read"
+IBAN_SHOWN = "portail.iban.show"
 
 
 def health_data_read(*, children: Iterable[Child], by: AbstractUser, screen: str) -> int:

@@ -47,6 +47,8 @@ class Family(models.Model):
         constraints = [
             models.UniqueConstraint(Upper("subscriber_code"), name="family_subscriber_code_ci_unique"),
         ]
+        # The admin shows IBANs masked; whoever holds this reads one in full through «Afficher l'IBAN», audited.
+        permissions = [("view_full_iban", "Afficher l'IBAN complet d'une famille")]
 
     def __str__(self):
         return f"Famille {self.name}"

@@ -6,6 +6,9 @@ from django.core.exceptions import PermissionDenied
 from espace_famille.dossier import selectors
 from espace_famille.dossier.models import Family
 
+# Reading a family's IBAN in full (régisseurs, administrators): everyone else reads it masked.
+VIEW_FULL_IBAN = "espace_famille.view_full_iban"
+
 
 def check_family_member(*, by: AbstractUser | None, family: Family | int, staff_permission: str = "") -> None:
     """Only a parent whose account is linked to the family file acts on it (PermissionDenied otherwise); where

@@ -88,6 +88,12 @@ def stale_fields(changes: dict, current: dict) -> list[str]:
     return [field for field, change in changes.items() if current.get(field) != change["before"]]
 
 
+def format_iban(iban: str) -> str:
+    """«FR76 3000 6000 0112 3456 7890 189»: an IBAN in groups of four, as it is printed."""
+    compact = (iban or "").replace(" ", "").upper()
+    return " ".join(compact[i : i + 4] for i in range(0, len(compact), 4))
+
+
 def mask_iban(iban: str) -> str:
     """«FR76 •••• •••• •••• •••• •••• 189»: enough for the family to recognise its account."""
     compact = (iban or "").replace(" ", "").upper()

@@ -6,7 +6,7 @@ from django.db import IntegrityError, models, transaction
 from wagtail.log_actions import log
 
 from commun.admin_services import check_record_permission, record_delete, record_save
-from espace_famille.dossier import rules
+from espace_famille.dossier import audit, rules
 from espace_famille.dossier.models import (
     AuthorizedContact,
     Child,
@@ -16,6 +16,7 @@ from espace_famille.dossier.models import (
     SubscriptionMethod,
     Vaccination,
 )
+from espace_famille.dossier.permissions import VIEW_FULL_IBAN, check_staff_permission
 
 
 def _family_insert(*, name: str, subscriber_code: str | None, by: AbstractUser | None, data: dict) -> Family:
@@ -115,3 +116,13 @@ def file_record_delete(*, model: type[models.Model], instance: models.Model, by:
     invoices or requests still hold is kept (RecordProtected says which)."""
     _check_file_record(model)
     record_delete(model=model, instance=instance, by=by)
+
+
+def family_iban_show(*, family: Family, by: AbstractUser) -> str:
+    """«Afficher l'IBAN»: a staff member holding espace_famille.view_full_iban (régisseurs, administrators) reads a
+    family's IBAN in full; each showing is an audit entry (who, which family). Everyone else reads it masked."""
+    check_staff_permission(by=by, permission=VIEW_FULL_IBAN)
+    with transaction.atomic():
+        family = Family.objects.get(pk=family.pk)
+        log(instance=family, action=audit.IBAN_SHOWN, user=by)
+    return family.iban

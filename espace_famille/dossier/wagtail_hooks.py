@@ -6,13 +6,16 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.options import modeladmin_register
 
-from espace_famille.dossier import admin_views, audit, family_page
+from espace_famille.dossier import admin_iban, admin_views, audit, family_page
 
 
 @hooks.register("insert_global_admin_js")
 def admin_js():
     """Date choosers and print buttons, started from a file: the content security policy forbids inline scripts."""
     return format_html('<script src="{}" defer></script>', static("js/admin.js"))
+
+
+hooks.register("register_admin_urls", admin_iban.admin_urls)
 
 
 @hooks.register("register_log_actions")
@@ -30,6 +33,7 @@ def register_family_log_actions(actions):
         def format_message(self, log_entry):
             return f"Données de santé consultées — {(log_entry.data or {}).get('screen', '')}"
 
+    actions.register_action(audit.IBAN_SHOWN, "IBAN affiché en entier", "IBAN de la famille affiché en entier")
     actions.register_action(
         "portail.franceconnect.create", "Compte créé avec FranceConnect", "Compte créé avec FranceConnect"
     )

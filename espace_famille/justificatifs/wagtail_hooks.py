@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail_modeladmin.options import ModelAdmin, modeladmin_register
 
+from commun.admin_display import DisplayAdminMixin
 from commun.admin_services import RecordAdminMixin
 from commun.dashboard import ALERTS_HOOK
 from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK
@@ -13,7 +14,7 @@ from espace_famille.justificatifs.models import DocumentType
 
 
 @modeladmin_register
-class DocumentTypeAdmin(RecordAdminMixin, ModelAdmin):
+class DocumentTypeAdmin(DisplayAdminMixin, RecordAdminMixin, ModelAdmin):
     """Written through record_save / record_delete (the permission checked, the audit entry written)."""
 
     model = DocumentType

@@ -15,8 +15,7 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
-from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
-from localflavor.generic.forms import BICFormField, IBANFormField
+from localflavor.generic.forms import BICFormField
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
 from wagtail.admin.widgets import AdminDateInput, Button
@@ -97,8 +96,19 @@ class Row:
 LIST_CHOICES = [("asked", "Appliquer la liste demandée"), ("current", "Garder la liste actuelle")]
 
 
+def _iban_choices(asked: str, current: str) -> list[tuple[str, str]]:
+    # The IBAN is chosen, never typed nor shown in full (dossier.admin_iban).
+    return [
+        ("asked", f"Appliquer l'IBAN demandé ({rules.mask_iban(asked) or '—'})"),
+        ("current", f"Garder l'IBAN actuel ({rules.mask_iban(current) or '—'})"),
+    ]
+
+
 class FreshValuesForm(forms.Form):
-    """The values to apply for the fields changed in the file since the request, prefilled with those asked."""
+    """The values to apply for the fields changed in the file since the request, prefilled with those asked; a
+    list or the IBAN is chosen whole, the one asked or the current one."""
+
+    CHOSEN = (*changes.LIST_MODELS, "iban")
 
     def __init__(self, *args, request: Request, fields: list[str], current: dict, **kwargs):
         super().__init__(*args, prefix="valeur", **kwargs)
@@ -108,6 +118,9 @@ class FreshValuesForm(forms.Form):
             asked = request.changes[name]["after"]
             if name in changes.LIST_MODELS:
                 field = forms.ChoiceField(choices=LIST_CHOICES, widget=forms.RadioSelect, initial="asked")
+            elif name == "iban":
+                choices = _iban_choices(asked, current.get(name))
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect, initial="asked")
             else:
                 model_field = model._meta.get_field(name)
                 field = self._form_field(model_field)
@@ -117,8 +130,6 @@ class FreshValuesForm(forms.Form):
 
     @staticmethod
     def _form_field(model_field: models.Field) -> forms.Field:
-        if model_field.name == "iban":
-            return IBANFormField(required=False, include_countries=IBAN_SEPA_COUNTRIES)
         if model_field.name == "bic":
             return BICFormField(required=False)
         if isinstance(model_field, models.DateField):
@@ -128,7 +139,7 @@ class FreshValuesForm(forms.Form):
     def values(self) -> dict:
         values = {}
         for name, value in self.cleaned_data.items():
-            if name in changes.LIST_MODELS:
+            if name in self.CHOSEN:
                 chosen = self.request_obj.changes[name]["after"] if value == "asked" else self.current.get(name)
                 values[name] = chosen
             else:

@@ -6,6 +6,7 @@ from django.db import models
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 
 from commun import formats
+from commun.fields import MoneyField
 from espace_famille.dossier.models import Child
 
 
@@ -109,7 +110,7 @@ class Activity(models.Model):
         default=False,
         help_text="Les demandes qui respectent toutes les règles sont acceptées sans instruction.",
     )
-    price = models.DecimalField("prix par jour", max_digits=7, decimal_places=2, default=0)
+    price = MoneyField("prix par jour", max_digits=7, decimal_places=2, default=0)
     billing_basis = models.CharField(
         "base de facturation",
         max_length=12,
@@ -186,7 +187,7 @@ class ActivityPrice(models.Model):
     quotient_max = models.PositiveIntegerField(
         "quotient familial jusqu'à", null=True, blank=True, help_text="Vide : au-delà de toutes les tranches."
     )
-    amount = models.DecimalField("prix par jour", max_digits=7, decimal_places=2)
+    amount = MoneyField("prix par jour", max_digits=7, decimal_places=2)
 
     class Meta:
         app_label = "espace_famille"

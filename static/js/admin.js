@@ -1,21 +1,33 @@
 /* The Wagtail admin without inline scripts (the content security policy forbids them).
-   Date and time inputs carry their chooser's configuration in a JSON script beside them
-   (templates/wagtailadmin/widgets/): the chooser starts here, also for forms added to the page later. */
+   Choosers, date and time inputs and inline panels carry what starts them in a JSON script beside them
+   (cms/admin_scripts.py): they start here, also in forms added to the page later. */
 (function () {
   "use strict";
 
-  var CHOOSERS = ["initDateChooser", "initTimeChooser", "initDateTimeChooser"];
+  // What a JSON script may start, as cms/admin_scripts.STARTERS: classes are constructed, functions called.
+  var CLASSES = [
+    "Chooser", "PageChooser", "ImageChooser", "DocumentChooser", "SnippetChooser", "InlinePanel", "MultipleChooserPanel",
+  ];
+  var FUNCTIONS = ["createTaskChooser", "initDateChooser", "initTimeChooser", "initDateTimeChooser"];
 
-  function startChoosers(root) {
-    root.querySelectorAll("script[data-portail-chooser]").forEach(function (config) {
-      var name = config.dataset.portailChooser;
-      var start = CHOOSERS.indexOf(name) >= 0 ? window[name] : null;
-      if (config.dataset.started || typeof start !== "function") {
-        return;
-      }
-      config.dataset.started = "1";
-      start(config.dataset.for, JSON.parse(config.textContent));
-    });
+  function start(script) {
+    var name = script.dataset.portailStart;
+    var starter = window[name];
+    var isClass = CLASSES.indexOf(name) >= 0;
+    if (script.dataset.started || !(isClass || FUNCTIONS.indexOf(name) >= 0) || typeof starter !== "function") {
+      return;
+    }
+    script.dataset.started = "1";
+    var args = JSON.parse(script.textContent);
+    if (isClass) {
+      Reflect.construct(starter, args);
+    } else {
+      starter.apply(window, args);
+    }
+  }
+
+  function startAll(root) {
+    root.querySelectorAll("script[data-portail-start]").forEach(start);
   }
 
   function startPrintButtons(root) {
@@ -28,9 +40,9 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    startChoosers(document);
+    startAll(document);
     startPrintButtons(document);
-    new MutationObserver(function () { startChoosers(document); }).observe(document.body, {
+    new MutationObserver(function () { startAll(document); }).observe(document.body, {
       childList: true,
       subtree: true,
     });

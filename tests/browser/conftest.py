@@ -68,6 +68,40 @@ def page(browser):
     assert not blocked, "Bloqué par la politique de sécurité du contenu :\n" + "\n".join(blocked)
 
 
+# Every frame of the page (the preview panel's too) reports what the content security policy blocks.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  window.portailViolation(event.violatedDirective + " " + (event.blockedURI || "") + " in " + document.URL
+    + (event.sourceFile ? " (" + event.sourceFile + ":" + event.lineNumber + ")" : ""));
+});
+"""
+
+
+@pytest.fixture
+def admin_page(browser):
+    """A desktop-sized page for the Wagtail admin, watched strictly: whatever the policy blocks in any frame (a
+    `securitypolicyviolation` event, or the refusal to frame a page, which only the console says), any console
+    error and any uncaught script error fails the journey."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    problems = []
+    context.expose_function("portailViolation", lambda text: problems.append(f"bloqué : {text}"))
+    context.add_init_script(REPORT_VIOLATIONS)
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    page.on(
+        "console",
+        lambda message: (
+            problems.append(f"{page.url}: {message.text} ({message.location.get('url')})")
+            if message.type == "error"
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: {error}"))
+    yield page
+    context.close()
+    assert not problems, "Erreurs dans le navigateur :\n" + "\n".join(problems)
+
+
 class AxeChecker:
     """Runs axe-core on each page the journey visits and keeps what it found."""
 

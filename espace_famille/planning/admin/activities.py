@@ -16,6 +16,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail_modeladmin.options import ModelAdmin
 
 from commun import formats
+from commun.admin_display import DisplayAdminMixin
 from commun.admin_services import RecordAdminMixin, model_values
 from espace_famille.dossier.family_page import family_link
 from espace_famille.dossier.models import Child
@@ -34,7 +35,7 @@ from espace_famille.planning.models import (
 # Registers: facilities -----------------------------------------------------------------------------
 
 
-class RegisterAdmin(RecordAdminMixin, ModelAdmin):
+class RegisterAdmin(DisplayAdminMixin, RecordAdminMixin, ModelAdmin):
     """A register whose create, edit and delete screens write through planning.registers (the form only
     validates)."""
 

@@ -5,6 +5,7 @@ from django.contrib.admin import display
 from wagtail_modeladmin.options import ModelAdmin
 
 from commun import formats
+from commun.admin_display import DisplayAdminMixin
 from commun.admin_services import ReadOnlyPermissionHelper
 from commun.listing_exports import ListingExportAdminMixin
 from espace_famille.dossier.family_page import family_link
@@ -12,7 +13,7 @@ from espace_famille.planning.admin import exports
 from espace_famille.planning.models import Booking
 
 
-class BookingAdmin(ListingExportAdminMixin, ModelAdmin):
+class BookingAdmin(ListingExportAdminMixin, DisplayAdminMixin, ModelAdmin):
     model = Booking
     listing_export = exports.BOOKINGS
     permission_helper_class = ReadOnlyPermissionHelper

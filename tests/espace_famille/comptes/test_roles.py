@@ -98,6 +98,17 @@ def test_sync_roles_replaces_wagtails_moderation_workflow_group_and_names():
 
 
 @pytest.mark.django_db
+def test_wagtails_moderation_workflow_loses_its_english_name_even_once_its_group_is_gone():
+    task = GroupApprovalTask.objects.create(name="Moderators approval")
+    Workflow.objects.create(name="Moderators approval")
+
+    roles_sync()
+
+    task.refresh_from_db()
+    assert task.name == Workflow.objects.get().name == "Validation par les Administrateurs"
+
+
+@pytest.mark.django_db
 def test_sync_roles_is_idempotent():
     entries = ModelLogEntry.objects.count()
     assert roles_sync() == []

@@ -596,6 +596,15 @@ def test_a_decision_per_day(client, instructor, queue, evening):
     assert "Décision pour le" not in text(client.get(decision_url(request)))
 
 
+def test_the_journal_of_a_booking_request_leads_back_to_the_request(client, instructor, queue):
+    request = queue["durant"]
+
+    journal = text(client.get(f"{QUEUE}history/{request.pk}/"))
+
+    assert f'href="{decision_url(request)}"' in journal and "Voir la demande" in journal
+    assert "/edit/" not in journal
+
+
 def test_some_days_can_wait(client, instructor, queue, evening):
     request = queue["durant"]
     monday = request.lines.get(day=MONDAY)
