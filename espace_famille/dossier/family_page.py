@@ -23,7 +23,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import ModelLogEntry
 
 from commun import formats
-from espace_famille.dossier import audit
+from espace_famille.dossier import admin_iban, audit
 from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Subscription, Vaccination
 
 SECTIONS_HOOK = "portail_family_sections"
@@ -115,14 +115,6 @@ class JournalSection(FamilySection):
     template_name = "espace_famille/admin/family_page/journal.html"
 
 
-def masked_iban(iban: str) -> str:
-    """«FR76 •••• 0189»: enough to recognise the account, never the number."""
-    compact = iban.replace(" ", "")
-    if not compact:
-        return ""
-    return f"{compact[:4]} •••• {compact[-4:]}"
-
-
 def _file_sections(request, family: Family) -> list[FamilySection]:
     guardians = list(family.guardians.order_by("position", "pk"))
     children = list(
@@ -140,7 +132,7 @@ def _file_sections(request, family: Family) -> list[FamilySection]:
     return [
         IdentitySection(
             family,
-            iban=masked_iban(family.iban),
+            iban=admin_iban.masked(family, request.user) if family.iban else "",
             edit_url=admin_url("espace_famille_family_modeladmin_edit", family.pk) if can_edit else "",
         ),
         GuardiansSection(

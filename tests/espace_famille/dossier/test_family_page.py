@@ -25,6 +25,7 @@ from tests.factories import ActivityFactory, ChildFactory, EnrolmentFactory, Inv
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 12, 3, 10, tzinfo=PARIS)
 MONDAY = date(2026, 12, 7)
+IBAN = "FR7630006000011234567890189"
 
 
 @pytest.fixture(autouse=True)
@@ -55,6 +56,8 @@ def durant(site):
     """A family with a child (allergy, vaccine, an adult allowed to pick him up), a document, a request with its
     history, a booked day, an invoice and a payment."""
     family, leo, parent = household("DURANT")
+    family.iban, family.account_holder = IBAN, "M. Jean DURANT"
+    family.save()
     leo.allergies = "Arachide : éviction stricte."
     leo.save()
     Vaccination.objects.create(child=leo, name="ROR", date=date(2016, 11, 24))
@@ -117,6 +120,9 @@ def test_an_instructor_reads_the_whole_family_each_part_opening_its_screen(clien
     assert "2026-0042" in billing and "84,50\u00a0€" in billing and "OP-1" in billing
     assert f"/admin/facturation/factures/{durant['invoice'].pk}/pdf/" in billing
     assert "Reste à payer</dt><dd>84,50\u00a0€" in billing
+    # The IBAN masked, with no way to read it in full for an instructor.
+    identity = section(html, "identitysection")
+    assert IBAN not in html and "FR76 •••• •••• •••• •••• •••• 189" in identity and "Afficher l'IBAN" not in identity
     # Each showing of health data is audited, but does not flood the family's journal.
     assert ModelLogEntry.objects.filter(action=audit.HEALTH_READ, object_id=str(leo.pk)).count() == 1
     assert "Données de santé consultées" not in section(html, "journalsection")
@@ -126,6 +132,8 @@ def test_the_regie_sees_the_money_not_the_health_data(client, durant):
     html = page(client, member(REGISSEURS), durant["family"])
     assert "2026-0042" in html and "Léo" in html
     assert "Arachide" not in html and "BARRET" not in html and 'id="documentssection"' not in html
+    # The régie may read the IBAN in full, through «Afficher l'IBAN» (each showing journaled).
+    assert IBAN not in html and f'href="/admin/familles/{durant["family"].pk}/iban/">Afficher l\'IBAN</a>' in html
     assert not ModelLogEntry.objects.filter(action=audit.HEALTH_READ).exists()
 
 
