@@ -84,6 +84,20 @@ class _Day:
         self.runs = any(slot.weekday == self.day.weekday() for slot in self.activity.slots.all())
         self.closed = Calendar.load(self.day, self.day).closed(self.activity, self.day)
 
+    def problem(self, *, invoiced: bool = False) -> str | None:
+        """Why this day's marks cannot change at all (invoiced, to come, closed...), in French; None when they can.
+        The calendar counts only once read (read_calendar)."""
+        return rules.attendance_problem(
+            status=None,
+            booking_state=None,
+            enrolled=True,
+            day=self.day,
+            today=self.today,
+            invoiced=invoiced,
+            closed=self.closed,
+            runs=self.runs,
+        )
+
     def invoiced(self, child_ids) -> set[int]:
         return {
             child_id
@@ -204,17 +218,7 @@ def attendance_mark_all_present(
         if not todo:
             return result
         day_rows.read_calendar()
-        problem = rules.attendance_problem(
-            status=None,
-            booking_state=None,
-            enrolled=True,
-            day=day,
-            today=day_rows.today,
-            invoiced=False,
-            closed=day_rows.closed,
-            runs=day_rows.runs,
-        )
-        if problem:
+        if problem := day_rows.problem():
             raise AttendanceNotAllowed(f"Pointage impossible : {problem}.")
         invoiced = day_rows.invoiced(todo)
         result.locked = len(invoiced)
@@ -234,14 +238,7 @@ def attendance_clear(
         row = day_rows.marks.get(child_id)
         if row is None:
             return False
-        problem = rules.attendance_problem(
-            status=None,
-            booking_state=None,
-            enrolled=True,
-            day=day,
-            today=day_rows.today,
-            invoiced=bool(day_rows.invoiced([child_id])),
-        )
+        problem = day_rows.problem(invoiced=bool(day_rows.invoiced([child_id])))
         name = str(row.child)
         if problem:
             raise AttendanceNotAllowed(f"{name} : {problem}.")

@@ -27,17 +27,22 @@ BOOKING_REQUESTS = register(
     )
 )
 
+# The first columns of a row about one child's day in one activity (a booking, an attendance mark).
+CHILD_DAY = (
+    Column("Jour", "day"),
+    Column("Enfant", "child"),
+    Column("Famille", "child.family.name"),
+    Column("Activité", "activity.name"),
+    Column("Structure", "activity.facility.name"),
+)
+
 BOOKINGS = register(
     ListingExport(
         name="reservations",
         title="Réservations",
         model=Booking,
         columns=(
-            Column("Jour", "day"),
-            Column("Enfant", "child"),
-            Column("Famille", "child.family.name"),
-            Column("Activité", "activity.name"),
-            Column("Structure", "activity.facility.name"),
+            *CHILD_DAY,
             Column("État", "get_state_display"),
             Column("Absence justifiée", "justified"),
             Column("Demandé le", "queued_at"),
@@ -51,11 +56,7 @@ ATTENDANCES = register(
         title="Pointages",
         model=Attendance,
         columns=(
-            Column("Jour", "day"),
-            Column("Enfant", "child"),
-            Column("Famille", "child.family.name"),
-            Column("Activité", "activity.name"),
-            Column("Structure", "activity.facility.name"),
+            *CHILD_DAY,
             Column("Pointage", "get_status_display"),
             Column("Remarque", "note"),
             Column("Pointé par", "marked_by"),
