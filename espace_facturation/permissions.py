@@ -23,5 +23,7 @@ GROUP_PERMISSIONS = {
         *[("espace_facturation", f"{action}_invoicingrun") for action in ("view", "add")],
         ("espace_famille", "view_family"),
         ("espace_famille", "view_activity"),
+        # Activities billed by attendance: the régie reads the marks it bills («Pointages»), never changes them.
+        ("espace_famille", "view_attendance"),
     ],
 }

@@ -1,4 +1,5 @@
-"""A régisseur's working day in a real browser: the attendance marked by the instructors, the dashboard says
+"""A régisseur's working day in a real browser: the attendance marked by the instructors, read in «Pointages»,
+the dashboard says
 November is not invoiced yet, its link opens the invoicing form filled in, the preview bills the days the children
 came (not the justified absence), the invoices are issued, then a cheque received at the counter is recorded from
 the family's «Fiche famille». No console error, no blocked resource, no axe-core violation on any page."""
@@ -42,6 +43,11 @@ def test_a_regisseur_invoices_the_days_attended_and_records_a_cheque(live_server
     url = live_server.url
 
     staff_log_in(page, url, cashier)
+    # The régie reads the attendance it is about to bill: «Activités › Pointages», the activity's November.
+    page.goto(url + f"/admin/pointages/?activity={activity.pk}")
+    marks = page.get_by_role("main").inner_text()
+    assert marks.count("Léo DURANT") == 4 and "Absent justifié" in marks and marks.count("Présent") == 3
+    axe(page)
     page.goto(url + "/admin/")
     alerts = page.get_by_role("region", name="À surveiller")
     assert "Novembre 2026 n'est pas encore facturé — Regie BL Enfance" in alerts.inner_text()
