@@ -190,3 +190,16 @@ def test_the_compiled_french_catalogue_says_what_its_source_says():
         assert pairs and all(
             gettext(msgid.replace('\\"', '"')) == msgstr.replace('\\"', '"') for msgid, msgstr in pairs
         )
+
+
+def test_a_snippet_form_has_its_heading_one(client, site):
+    """Wagtail's create and edit forms had no <h1> (axe: page-has-heading-one): the e-mail templates' edit form."""
+    from notifications.models import EmailTemplate
+    from tests.factories import UserFactory, role
+
+    officer = UserFactory(email="redaction@example.org")
+    officer.groups.add(role("Chargés de communication"))
+    client.force_login(officer)
+    template = EmailTemplate.objects.order_by("pk").first()
+    page = client.get(f"/admin/snippets/notifications/emailtemplate/edit/{template.pk}/").content.decode()
+    assert '<h1 class="w-relative w-h1" id="header-title">' in page and page.count("<h1") == 1
