@@ -17,6 +17,7 @@ from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK
 
 from . import admin_exports, admin_views, dashboard, family_page
 from .models import FamilyCredit, Invoice, InvoicingRun, OnlinePayment, Payment, Regie
+from .permissions import RECORD_PAYMENT
 
 
 class RecordsPermissionHelper(ReadOnlyPermissionHelper):
@@ -229,7 +230,7 @@ class BillingGroup(ModelAdminGroup):
                 name="enregistrer-un-reglement",
                 icon_name="tick",
                 order=2,
-                permission=admin_views.RECORD_PAYMENT,
+                permission=RECORD_PAYMENT,
             ),
         ]
         return [*extra, *items]
