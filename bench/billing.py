@@ -4,7 +4,10 @@
 - `bench_invoicing_run(families)`: writes `families` families (a child, a parent account, every school day of
   a month booked in one activity), then times the invoicing of that month (its preview stored as a draft, then the
   run issuing it), e-mails to the families included,
-  and prints «Facturation d'un mois pour N familles : S s, F factures»."""
+  and prints «Facturation d'un mois pour N familles : S s, F factures».
+- `bench_certificates(count)`: writes `count` families whose child under six went to a childcare activity, with a
+  paid invoice of the year each, then times the year's run of childcare certificates and prints
+  «N attestations de frais de garde : S s»."""
 
 import time
 from datetime import date, datetime
@@ -14,8 +17,17 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from espace_facturation import pdf, rules, services
-from espace_facturation.models import Invoice, InvoicingRun, PaymentBackend, Regie
+from espace_facturation import certificates, pdf, rules, services
+from espace_facturation.models import (
+    Invoice,
+    InvoiceLine,
+    InvoicingRun,
+    Payment,
+    PaymentAllocation,
+    PaymentBackend,
+    PaymentKind,
+    Regie,
+)
 from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Child, Family, Subscription, SubscriptionMethod
 from espace_famille.planning import rules as famille_rules
@@ -25,6 +37,7 @@ CHUNK = 1_000
 MONTH = date(2027, 3, 1)
 PDF_TARGET = 10
 RUN_TARGET = 60
+CERTIFICATES_TARGET = 60
 
 
 def _regie() -> Regie:
@@ -133,4 +146,82 @@ def bench_invoicing_run(families: int = 5000) -> None:
         f"Facturation d'un mois pour {families} familles : émission {issued - previewed:.1f} s "
         f"(objectif ≤ {RUN_TARGET} s), après l'aperçu enregistré en {previewed - began:.1f} s ; "
         f"{run.invoice_count} factures, {run.total_amount} €"
+    )
+
+
+def _paid_childcare(count: int, regie: Regie, year: int) -> None:
+    """`count` families, each with a child under six, an invoice of the year for a crèche month and its payment."""
+    facility = Facility.objects.first() or Facility.objects.create(name="Crèche du banc d'essai")
+    creche, _ = Activity.objects.get_or_create(
+        code="BENCH-CRECHE",
+        defaults={"facility": facility, "label": "Crèche", "price": Decimal("20.00"), "childcare_certificate": True},
+    )
+    issued = date(year, 3, 5)
+    for start in range(0, count, CHUNK):
+        numbers = range(start, min(start + CHUNK, count))
+        with transaction.atomic():
+            families = Family.objects.bulk_create(
+                Family(name=f"GARDE{n}", subscriber_code=f"GARDE{n:08d}") for n in numbers
+            )
+            children = Child.objects.bulk_create(
+                Child(family=f, first_name="Jade", last_name=f.name, birth_date=date(year - 3, 5, 1), sex="F")
+                for f in families
+            )
+            invoices = Invoice.objects.bulk_create(
+                Invoice(
+                    regie=regie,
+                    family=f,
+                    number=f"G{year}-{n:06d}",
+                    issued_on=issued,
+                    due_on=date(year, 4, 5),
+                    amount=Decimal("400.00"),
+                    amount_paid=Decimal("400.00"),
+                    state="paid",
+                    emission_code="BENCH",
+                    personal_code="BENCH",
+                )
+                for n, f in zip(numbers, families, strict=True)
+            )
+            InvoiceLine.objects.bulk_create(
+                InvoiceLine(
+                    invoice=invoice,
+                    child=child,
+                    activity=creche,
+                    child_name=f"Jade {child.last_name}",
+                    label="Crèche",
+                    quantity=Decimal("20"),
+                    unit_price=Decimal("20.00"),
+                    amount=Decimal("400.00"),
+                )
+                for invoice, child in zip(invoices, children, strict=True)
+            )
+            payments = Payment.objects.bulk_create(
+                Payment(
+                    regie=regie,
+                    family=f,
+                    kind=PaymentKind.CHEQUE,
+                    operation_number=f"GB{year}{n:08d}",
+                    paid_on=date(year, 3, 20),
+                    amount=Decimal("400.00"),
+                )
+                for n, f in zip(numbers, families, strict=True)
+            )
+            PaymentAllocation.objects.bulk_create(
+                PaymentAllocation(payment=payment, invoice=invoice, amount=Decimal("400.00"))
+                for payment, invoice in zip(payments, invoices, strict=True)
+            )
+
+
+def bench_certificates(count: int = 5000) -> None:
+    """«Établir les attestations» for a year of `count` families, executed here as a worker would."""
+    year = timezone.localdate().year
+    regie = _regie()
+    _paid_childcare(count, regie, year)
+    began = time.perf_counter()
+    run = certificates.certificate_run_start(year=year, by=_cashier(), queue=False)
+    run = certificates.certificate_run_execute(run=run)
+    seconds = time.perf_counter() - began
+    print(
+        f"{run.created_count} attestations de frais de garde ({run.families_total} familles) : {seconds:.1f} s "
+        f"(objectif ≤ {CERTIFICATES_TARGET} s)"
     )

@@ -23,15 +23,18 @@ class CmsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import authentication_step_completed
         from allauth.mfa.signals import authenticator_removed
+        from django.contrib.auth.signals import user_logged_out
 
         from notifications import schedules
 
-        from . import admin_scripts, checks, staff_auth  # noqa: F401 - importing checks registers them
+        from . import admin_scripts, checks, page_cache, security, staff_auth  # noqa: F401 - importing checks registers them
 
         admin_scripts.install()
+        page_cache.connect()
 
         authentication_step_completed.connect(staff_auth.on_authentication_step, dispatch_uid="portail_2fa_step")
         authenticator_removed.connect(staff_auth.on_authenticator_removed, dispatch_uid="portail_2fa_removed")
+        user_logged_out.connect(security.mark_signed_out, dispatch_uid="portail_clear_site_data")
 
         schedules.register(
             schedules.PeriodicTask(

@@ -32,10 +32,12 @@ class PortalCSPMiddleware(CSPMiddleware):
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only)
-        if report_only or parts.update is not None:
+        if report_only:
             return parts
         if _framed_by_the_admin(request, response):
             parts.replace = {**(parts.replace or {}), "frame-ancestors": ["'self'"]}
+        if parts.update is not None:  # the view's own (an e-mail's preview: its inline styles)
+            return parts
         if request.path.startswith(settings.ADMIN_PATH_PREFIX):
             parts.update = settings.CSP_ADMIN_UPDATE
         elif settings.FRANCECONNECT_CLIENT_ID:
@@ -71,6 +73,33 @@ class PrivateNoStoreMiddleware:
         response = self.get_response(request)
         if request.path.startswith(settings.PRIVATE_PATH_PREFIXES):
             add_never_cache_headers(response)
+        return response
+
+
+# Set on the request by the signal of Django's logout(), whoever calls it.
+SIGNED_OUT = "_portail_signed_out"
+# What a browser forgets of the portal when a session ends: its cache, and its storage, which holds the service
+# worker and the planning it kept for offline reading (static/js/sw.js).
+CLEAR_SITE_DATA = '"cache", "storage"'
+
+
+def mark_signed_out(sender, request, user, **kwargs):
+    if request is not None and user is not None:
+        setattr(request, SIGNED_OUT, True)
+
+
+class ClearSiteDataMiddleware:
+    """The answer that ends a session — «Se déconnecter», the FranceConnect logout (the same view), a session that
+    expired, a staff session without its second factor — tells the browser to forget what it kept of the portal
+    (`Clear-Site-Data`): on a shared phone, the next person finds no planning of the previous one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, SIGNED_OUT, False):
+            response["Clear-Site-Data"] = CLEAR_SITE_DATA
         return response
 
 

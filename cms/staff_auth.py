@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from commun import tokens
 from espace_famille.comptes.forms import LoginForm
+from home.models import SiteIdentity
 from notifications import services as notifications
 
 # When this session last proved a second factor (an authenticator app code, a security key or a recovery code at
@@ -119,9 +120,9 @@ def enrolment_needed(request) -> bool:
     return not (granted and time.time() - granted < ENROLMENT_WINDOW)
 
 
-def enrolment_link(user) -> str:
+def enrolment_link(user, *, request=None) -> str:
     token = tokens.issue(purpose=ENROLMENT_PURPOSE, subject=str(user.pk), validity=ENROLMENT_VALIDITY)
-    return settings.PUBLIC_URL + reverse("staff_enrolment_confirm", args=[token])
+    return SiteIdentity.public_address(reverse("staff_enrolment_confirm", args=[token]), request=request)
 
 
 ENROLMENT_SENT = (
@@ -144,7 +145,7 @@ def enrolment(request):
                 kind="staff_second_factor",
                 to=user.email,
                 key=f"staff_second_factor:{uuid.uuid4()}",
-                context={"nom_complet": user.display_name, "lien": enrolment_link(user)},
+                context={"nom_complet": user.display_name, "lien": enrolment_link(user, request=request)},
             )
         messages.info(request, ENROLMENT_SENT.format(email=user.email))
         return redirect("staff_enrolment")

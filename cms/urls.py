@@ -12,6 +12,7 @@ from cms import staff_auth
 from cms.staff_auth import StaffLoginView
 from espace_famille.comptes.views import account as famille_views
 from espace_famille.comptes.views import franceconnect as franceconnect_views
+from home import pwa
 
 
 class FaviconView(RedirectView):
@@ -25,6 +26,9 @@ class FaviconView(RedirectView):
 
 urlpatterns = [
     path("favicon.ico", FaviconView.as_view(), name="favicon"),
+    path("manifest.webmanifest", pwa.manifest, name="pwa_manifest"),
+    path("sw.js", pwa.service_worker, name="pwa_service_worker"),
+    path("hors-ligne/", pwa.offline, name="pwa_offline"),
     # Before the admin's own login: staff sign in through allauth (rate limits, second factor).
     path("admin/login/", StaffLoginView.as_view(), name="staff_login"),
     path("admin/", include(wagtailadmin_urls)),
@@ -53,3 +57,7 @@ if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
+
+# 404 and 403 are Django's views drawing 404.html and 403.html; these need more (home/errors.py).
+handler400 = "home.errors.bad_request"
+handler500 = "home.errors.server_error"

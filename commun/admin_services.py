@@ -10,6 +10,7 @@ from django.db import models, transaction
 from django.shortcuts import redirect
 from wagtail.admin import messages
 from wagtail.log_actions import log
+from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail_modeladmin.helpers import PermissionHelper
 from wagtail_modeladmin.views import CreateView, DeleteView, EditView
 
@@ -221,3 +222,14 @@ class ReadOnlyPermissionHelper(PermissionHelper):
 
     def user_can_delete_obj(self, user, obj):
         return False
+
+
+class ViewOnlyPolicy(ModelPermissionPolicy):
+    """The same for a Wagtail viewset (register_permission_policy): its rows are read there, never added, edited or
+    deleted, whoever the user (superusers included)."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return "view" in actions and super().user_has_permission(user, "view")

@@ -21,8 +21,14 @@ PASSWORD_GROUP = "password-confirmation-failures"
 KEYS = ("user", "ip")
 
 
+def _keys(request) -> tuple[str, ...]:
+    # Before signing in (the code typed at sign-up) only the address counts: every visitor would otherwise share
+    # the account count of «no account», and one stranger would block everyone's sign-up.
+    return KEYS if request.user.is_authenticated else ("ip",)
+
+
 def _blocked(request, group: str) -> bool:
-    for key in KEYS:
+    for key in _keys(request):
         usage = get_usage(request, group=group, key=key, rate=settings.SUBSCRIPTION_RATE, increment=False)
         if usage and usage["count"] >= usage["limit"]:
             return True
@@ -30,7 +36,7 @@ def _blocked(request, group: str) -> bool:
 
 
 def _failed(request, group: str) -> None:
-    for key in KEYS:
+    for key in _keys(request):
         get_usage(request, group=group, key=key, rate=settings.SUBSCRIPTION_RATE, increment=True)
 
 

@@ -20,7 +20,17 @@ from espace_famille.dossier.models import Family
 
 from . import credits, payments, rules, services
 from .admin_views import CREDIT, Intent, Permission
-from .models import ZERO, FamilyCredit, Invoice, InvoiceNature, InvoiceState, PaymentKind, RefundMethod, Regie
+from .models import (
+    OPEN_STATES,
+    ZERO,
+    FamilyCredit,
+    Invoice,
+    InvoiceNature,
+    InvoiceState,
+    PaymentKind,
+    RefundMethod,
+    Regie,
+)
 from .permissions import RECORD_PAYMENT, REFUND
 
 
@@ -100,7 +110,7 @@ class CounterPaymentView(Permission, Intent, FormView):
                 Invoice.objects.filter(
                     family=self.family,
                     nature=InvoiceNature.INVOICE,
-                    state__in=(InvoiceState.TO_PAY, InvoiceState.PARTIAL),
+                    state__in=OPEN_STATES,
                 )
                 .order_by("due_on", "pk")
                 .select_related("regie")
@@ -152,6 +162,7 @@ class CounterPaymentView(Permission, Intent, FormView):
         messages.success(
             self.request,
             f"Règlement enregistré : opération n° {payment.operation_number}, {formats.money(payment.amount)}.",
+            buttons=[messages.button(reverse("espace_facturation_receipt", args=[payment.pk]), "Imprimer le reçu")],
         )
         return redirect(self.done_url())
 

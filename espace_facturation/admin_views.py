@@ -1,6 +1,7 @@
-"""Régisseurs' screens in the Wagtail admin: the invoicing run (its preview stored as a draft, issue, progress);
-the counter's screens (payments, credit notes, refunds) are in admin_counter.py, on the same bases. Each form
-confirms one action on one object (commun.intents): submitted twice, it is carried out once."""
+"""Régisseurs' screens in the Wagtail admin: the invoicing run (its preview stored as a draft, issue, progress),
+where the site's history links a run and a preview; the counter's screens (payments, credit notes, refunds) are in
+admin_counter.py, on the same bases. Each form confirms one action on one object (commun.intents): submitted twice,
+it is carried out once."""
 
 from datetime import date
 
@@ -17,6 +18,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import AdminDateInput
 
 from commun import formats, intents
+from commun.admin_links import ScreenURLFinder
 
 from . import selectors, services
 from .exceptions import BillingError
@@ -218,6 +220,24 @@ class InvoicingRunProgressView(Permission, TemplateView):
             invoices=run.invoices.select_related("family").order_by("number")[:200],
         )
         return context
+
+
+class RunURLFinder(ScreenURLFinder):
+    """A run in the site's history: its progress and its invoices."""
+
+    permission = RUN
+
+    def url(self, instance) -> str:
+        return reverse("espace_facturation_run", args=[instance.pk])
+
+
+class DraftURLFinder(ScreenURLFinder):
+    """A preview in the site's history: the preview, family by family (and its run, once issued)."""
+
+    permission = RUN
+
+    def url(self, instance) -> str:
+        return reverse("espace_facturation_draft", args=[instance.pk])
 
 
 class PermissionMenuItem(MenuItem):

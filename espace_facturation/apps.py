@@ -29,7 +29,8 @@ class EspaceFacturationConfig(AppConfig):
         blocks = [
             ("invoices", "Mes Factures", "Vos factures, à télécharger et à payer en ligne."),
             ("operations", "Mes Opérations", "Factures et règlements, et ce qui reste à payer."),
-            ("payments", "Mes Règlements", "Les règlements que vous avez effectués."),
+            ("payments", "Mes Règlements", "Les règlements que vous avez effectués, et leurs reçus."),
+            ("certificates", "Mes attestations", "Vos attestations de frais de garde, pour la déclaration de revenus."),
         ]
         for order, (key, label, description) in enumerate(blocks, start=1):
             register(
@@ -55,6 +56,15 @@ class EspaceFacturationConfig(AppConfig):
         )
         for kind in emails.KINDS:
             kinds.register(kind)
+        from . import debit_emails, debit_tasks
+        from .mandates import mandates_follow_family
+
+        for kind in debit_emails.KINDS:
+            kinds.register(kind)
+        from espace_famille.dossier.signals import bank_details_changed
+
+        # An accepted choice of «prélèvement» (or a new IBAN) makes or amends the family's mandates.
+        bank_details_changed.connect(mandates_follow_family, dispatch_uid="espace_facturation_mandates")
         from . import personal_data
 
         personal_data.register_all()
@@ -67,6 +77,21 @@ class EspaceFacturationConfig(AppConfig):
         invoiced.register(invoiced_days)
 
         from notifications import schedules
+
+        from . import tasks
+
+        for task in tasks.SCHEDULES:
+            schedules.register(task)
+        # «Établir les attestations» queues the run for a worker; without the cluster, cron runs what was started.
+        schedules.register_cron_only(
+            schedules.CronJob(
+                name="Attestations de frais de garde lancées depuis l'administration",
+                cron="*/5 * * * *",
+                command="attestations_frais_de_garde --pending",
+            )
+        )
+        for task in debit_tasks.SCHEDULES:
+            schedules.register(task)
 
         # The admin's «Émettre» queues the run for a worker; without the cluster, cron runs what was started.
         schedules.register_cron_only(

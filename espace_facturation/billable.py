@@ -145,7 +145,7 @@ def _bands(regie: Regie) -> dict[int, list[tuple[int | None, Decimal]]]:
     bands = defaultdict(list)
     for price in ActivityPrice.objects.filter(activity__regies=regie):
         bands[price.activity_id].append((price.quotient_max, price.amount))
-    return {key: sorted(value, key=lambda band: (band[0] is None, band[0] or 0)) for key, value in bands.items()}
+    return bands
 
 
 def billable(*, regie: Regie, month: date, family_ids: list[int] | None = None) -> dict[int, FamilyPreview]:
@@ -159,7 +159,7 @@ def billable(*, regie: Regie, month: date, family_ids: list[int] | None = None) 
     lines: dict[tuple, PreviewLine] = {}
     for source, row in _billed_days(regie, first, last, family_ids):
         day, child_id, first_name, last_name, family_id, quotient, activity_id, code, label, base = row
-        unit = rules.unit_price(base=base, bands=bands.get(activity_id, []), quotient=quotient)
+        unit = famille_rules.day_price(base=base, bands=bands.get(activity_id, []), quotient=quotient)
         family = families.setdefault(family_id, FamilyPreview(family_id))
         key = (family_id, child_id, activity_id, unit)
         line = lines.get(key)

@@ -14,7 +14,7 @@ from commun.dashboard import CRITICAL, WARNING, Alert
 from espace_famille.planning import rules as planning_rules
 from espace_famille.planning.models import Booking
 
-from .models import ZERO, Invoice, InvoiceNature, InvoiceState
+from .models import OPEN_STATES, ZERO, Invoice, InvoiceNature
 from .permissions import INVOICING, VIEW_INVOICE
 
 # How far back a month left unbilled is still reported.
@@ -23,9 +23,7 @@ PAST_DUE = "echeance"
 
 
 def unpaid_past_due(today: date):
-    return Invoice.objects.filter(
-        nature=InvoiceNature.INVOICE, state__in=(InvoiceState.TO_PAY, InvoiceState.PARTIAL), due_on__lt=today
-    )
+    return Invoice.objects.filter(nature=InvoiceNature.INVOICE, state__in=OPEN_STATES, due_on__lt=today)
 
 
 def _past_due_alert(today: date) -> Alert | None:

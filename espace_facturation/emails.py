@@ -71,4 +71,37 @@ KINDS = [
             "lien": "https://portail.example.org/espace-facturation/reglements/",
         },
     ),
+    EmailKind(
+        slug="invoice_reminder",
+        label="Relance de facture impayée",
+        subject="Portail citoyen : rappel, facture {{ numero }} à régler",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "Sauf erreur de notre part, votre facture n° {{ numero }} ({{ regie }}), à régler avant le "
+            "{{ echeance }}, n'est pas entièrement réglée : il reste {{ reste }} à payer.\n\n"
+            "Vous pouvez la payer en ligne depuis Mes Factures, ou au guichet de la régie.\n\n"
+            "Si vous l'avez réglée entre-temps, ne tenez pas compte de ce message."
+        ),
+        button_label="Payer ma facture",
+        button_url_key="lien",
+        zone=CONTACT_LINE,
+        placeholders={
+            "numero": "Numéro de la facture («2026-0001»)",
+            "regie": "Régie émettrice («Regie BL Enfance»)",
+            "montant": "Montant de la facture («43,00 €»)",
+            "reste": "Reste à payer («43,00 €»)",
+            "echeance": "Date d'échéance («11/01/2027»)",
+            "relance": "Numéro de la relance (1 pour la première)",
+            "lien": "Adresse de la facture dans l'Espace facturation",
+        },
+        sample={
+            "numero": "2026-0001",
+            "regie": "Regie BL Enfance",
+            "montant": formats.money(Decimal("43")),
+            "reste": formats.money(Decimal("43")),
+            "echeance": formats.date_numeric(date(2027, 1, 11)),
+            "relance": "1",
+            "lien": "https://portail.example.org/espace-facturation/factures/1/",
+        },
+    ),
 ]

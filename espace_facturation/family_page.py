@@ -5,7 +5,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Sum
 
 from espace_famille.dossier.family_page import FamilySection
 
-from .models import ZERO, FamilyCredit, Invoice, InvoiceNature, InvoiceState, Payment
+from .models import OPEN_STATES, ZERO, FamilyCredit, Invoice, InvoiceNature, Payment
 from .permissions import VIEW_INVOICE
 
 SHOWN = 24
@@ -20,9 +20,9 @@ class BillingSection(FamilySection):
 def _left_to_pay(family) -> ZERO:
     left = ExpressionWrapper(F("amount") - F("amount_paid"), output_field=DecimalField(max_digits=12, decimal_places=2))
     return (
-        Invoice.objects.filter(
-            family=family, nature=InvoiceNature.INVOICE, state__in=(InvoiceState.TO_PAY, InvoiceState.PARTIAL)
-        ).aggregate(left=Sum(left))["left"]
+        Invoice.objects.filter(family=family, nature=InvoiceNature.INVOICE, state__in=OPEN_STATES).aggregate(
+            left=Sum(left)
+        )["left"]
         or ZERO
     )
 

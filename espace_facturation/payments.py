@@ -42,6 +42,7 @@ from .permissions import RECORD_PAYMENT
 from .services import _space_url
 
 RECEIVED_EMAIL = "payment_received"
+DEBIT_IN_PROGRESS = "Cette facture est en cours de prélèvement : elle sera réglée par votre banque."
 
 
 def _operation_number(kind: str) -> str:
@@ -88,11 +89,12 @@ def _tell_family(payment: Payment, settled: list[Invoice], unallocated: Decimal)
 
 
 def _open_invoices_locked(*, regie: Regie, family: Family) -> list[Invoice]:
-    """The family's invoices to pay at the régie, locked always in this order: two payments never deadlock."""
+    """The family's invoices to pay at the régie, locked always in this order: two payments never deadlock. An invoice
+    in a direct-debit lot is not to pay: the bank is collecting it."""
     return list(
         Invoice.objects.select_for_update()
         .filter(regie=regie, family=family, nature=InvoiceNature.INVOICE)
-        .exclude(state__in=(InvoiceState.PAID, InvoiceState.CANCELLED))
+        .exclude(state__in=(InvoiceState.PAID, InvoiceState.CANCELLED, InvoiceState.DEBITING))
         .order_by("issued_on", "pk")
     )
 
@@ -262,6 +264,8 @@ def online_payment_start(*, invoice: Invoice, by: User) -> OnlinePayment:
         open_payment = OnlinePayment.objects.filter(invoice=invoice, state=OnlinePaymentState.STARTED).first()
         if open_payment is not None:
             raise PaymentInFlight(open_payment)
+        if invoice.debit_in_progress:
+            raise PaymentError(DEBIT_IN_PROGRESS)
         if invoice.left_to_pay <= 0:
             raise PaymentError("Cette facture est déjà réglée.")
         payment = OnlinePayment.objects.create(

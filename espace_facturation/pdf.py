@@ -14,7 +14,8 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 from commun import formats
 from home.models import SiteIdentity
 
-from .models import Invoice, InvoiceNature
+from . import selectors
+from .models import Invoice, InvoiceNature, InvoiceState
 
 FONT, BOLD = "Helvetica", "Helvetica-Bold"
 GRID = colors.HexColor("#b8c2cc")
@@ -63,8 +64,8 @@ def _grid(rows, widths, *, header=True):
     return table
 
 
-def _family_block(invoice: Invoice) -> str:
-    family = invoice.family
+def family_block(family) -> str:
+    """The family's name, first guardian and postal address, as an envelope's window shows them."""
     guardian = family.guardians.order_by("position", "pk").first()
     lines = [f"Famille {family.name}"]
     if guardian:
@@ -73,8 +74,8 @@ def _family_block(invoice: Invoice) -> str:
     return "\n".join(str(line) for line in lines if line)
 
 
-def _issuer_block(invoice: Invoice, municipality: str) -> str:
-    regie = invoice.regie
+def issuer_block(regie, municipality: str) -> str:
+    """The régie's identity: collectivité, name and service, address, phone, e-mail, SIRET."""
     lines = [regie.municipality or municipality, f"{regie.name} — {regie.service_name}", regie.address]
     if regie.phone:
         lines.append(f"Tél. {regie.phone}")
@@ -85,6 +86,31 @@ def _issuer_block(invoice: Invoice, municipality: str) -> str:
     return "\n".join(str(line) for line in lines if line)
 
 
+def _family_block(invoice: Invoice) -> str:
+    return family_block(invoice.family)
+
+
+def _issuer_block(invoice: Invoice, municipality: str) -> str:
+    return issuer_block(invoice.regie, municipality)
+
+
+def document(buffer, *, title: str, author: str, subject: str, compress: bool = True) -> SimpleDocTemplate:
+    """An A4 page with the margins of every document of the régie."""
+    return SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=1.8 * cm,
+        rightMargin=1.8 * cm,
+        topMargin=1.5 * cm,
+        bottomMargin=1.5 * cm,
+        title=title,
+        author=author,
+        subject=subject,
+        lang="fr-FR",
+        pageCompression=1 if compress else 0,
+    )
+
+
 def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
     """The PDF of an invoice or a credit note. `compress=False` keeps the page text readable in the file."""
     regie = invoice.regie
@@ -93,18 +119,12 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
     credit = invoice.nature == InvoiceNature.CREDIT_NOTE
     title = f"{'Avoir' if credit else 'Facture'} n° {invoice.number}"
     buffer = BytesIO()
-    document = SimpleDocTemplate(
+    doc = document(
         buffer,
-        pagesize=A4,
-        leftMargin=1.8 * cm,
-        rightMargin=1.8 * cm,
-        topMargin=1.5 * cm,
-        bottomMargin=1.5 * cm,
         title=title,
         author=regie.name,
         subject="Avis des sommes à payer" if not credit else "Avoir",
-        lang="fr-FR",
-        pageCompression=1 if compress else 0,
+        compress=compress,
     )
     story = [
         _grid(
@@ -156,7 +176,14 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
             ["Reste à payer", formats.money(invoice.left_to_pay)],
         ]
     story += [Spacer(1, 6), _grid(totals, [15.4, 2], header=False)]
-    if not credit:
+    if invoice.state == InvoiceState.PAID and not credit:
+        paid_on = selectors.settled_on(invoice=invoice)
+        story.append(
+            Paragraph("Payée" + (f" le {formats.date_numeric(paid_on)}" if paid_on else "") + ".", STYLES["h2"])
+        )
+    elif invoice.state == InvoiceState.CANCELLED and not credit:
+        story.append(Paragraph("Annulée par avoir.", STYLES["h2"]))
+    elif invoice.left_to_pay:
         story.append(Paragraph("Comment payer", STYLES["h2"]))
         ways = []
         if regie.pays_online:
@@ -181,5 +208,5 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
     )
     if regie.mentions:
         story.append(Paragraph(_text(regie.mentions), STYLES["small"]))
-    document.build(story)
+    doc.build(story)
     return buffer.getvalue()

@@ -1,6 +1,8 @@
 """The personal data of billing in the registry: invoices and payments, kept ten years for public accounting;
 invoicing drafts, the régie's working copies, kept a few months."""
 
+from django.db.models import Q
+
 from commun.personal_data import (
     ANONYMOUS,
     After,
@@ -16,7 +18,12 @@ from commun.personal_data import (
 from . import export
 from .models import (
     BilledDay,
+    CertificateRun,
+    ChildcareCertificate,
     CreditMovement,
+    DebitBatch,
+    DebitNotice,
+    DebitTransaction,
     FamilyCredit,
     Invoice,
     InvoiceLine,
@@ -25,10 +32,13 @@ from .models import (
     InvoicingDraftFamily,
     InvoicingDraftLine,
     InvoicingRun,
+    Mandate,
+    MandateAmendment,
     OnlinePayment,
     Payment,
     PaymentAllocation,
     Regie,
+    Reminder,
 )
 
 # Public accounting keeps invoices and payments ten years (leap days included); then the rows keep their amounts
@@ -38,6 +48,10 @@ LEGAL = "après {days} jours, durée de la comptabilité publique"
 # A draft has served once its month is invoiced (or was left for a newer one): what it issued lives on in the invoices.
 DRAFT_DAYS = 92
 DRAFT = "aperçu calculé il y a plus de {days} jours"
+# A debited family may dispute an unauthorised debit for 13 months (SEPA rulebook): the mandate's bank details and
+# the bank file stay that long after the last use, then lose the account.
+DISPUTE_DAYS = 400
+DISPUTE = "après {days} jours, délai de contestation d'un prélèvement (13 mois)"
 
 
 def register_all() -> None:
@@ -114,6 +128,58 @@ def register_all() -> None:
         # Deleted with their family's row (the database cascades).
         PersonalData(InvoicingDraftLine, family="draft_family__family", rules=(), export=None),
     )
+    # The family's documents: a certificate repeats what its payments (in the export) settled, and the family
+    # downloads it from «Mes attestations»; a reminder is an e-mail of the outbox or a letter of the régie.
+    register(
+        PersonalData(
+            ChildcareCertificate,
+            family="family",
+            activity="created_at",
+            rules=(After(LEGAL_DAYS, "created_at", Anonymise({"child_name": ANONYMOUS, "detail": []}), LEGAL),),
+            export=None,
+        ),
+        PersonalData(
+            Reminder,
+            family="family",
+            activity="sent_at",
+            rules=(After(LEGAL_DAYS, "sent_at", Anonymise({"recipients": ""}), LEGAL),),
+            export=None,
+        ),
+    )
+    register(
+        # The mandate's PDF is in the billing space; the family's export leaves it out (the IBAN shows masked there).
+        PersonalData(
+            Mandate,
+            family="family",
+            activity="signed_on",
+            rules=(
+                After(
+                    DISPUTE_DAYS,
+                    "revoked_on",
+                    Anonymise({"account_holder": ANONYMOUS, "iban": "", "bic": ""}),
+                    DISPUTE,
+                    where=Q(active=False),
+                ),
+            ),
+            export=None,
+        ),
+        PersonalData(
+            MandateAmendment,
+            family="mandate__family",
+            rules=(After(DISPUTE_DAYS, "amended_on", Anonymise({"old_iban": "", "new_iban": ""}), DISPUTE),),
+            export=None,
+        ),
+        # The pain.008 file names every debited account holder with the IBAN.
+        PersonalData(
+            DebitBatch, rules=(After(DISPUTE_DAYS, "collection_date", Anonymise({"xml": ""}), DISPUTE),), export=None
+        ),
+    )
+    exempt(DebitNotice, reason="an amount and a date between a registered invoice and a registered mandate")
+    exempt(
+        DebitTransaction,
+        reason="a debit's amount, sequence and rejection code between a registered invoice and mandate",
+    )
+    exempt(CertificateRun, reason="a year and its counts; names only the staff member who started the run")
     exempt(Regie, reason="the issuer's public contact details (address, phone, e-mail), not a person's")
     exempt(InvoicingRun, reason="names only the staff member who started the run, for the service's audit")
     exempt(InvoicingDraft, reason="a régie's month and totals; names only the staff member who computed it")

@@ -133,6 +133,8 @@ def credit_note_issue(*, invoice: Invoice, amount: Decimal, reason: str, by: Use
         invoice = Invoice.objects.select_for_update().select_related("regie").get(pk=invoice.pk)
         if invoice.nature != InvoiceNature.INVOICE or invoice.state == InvoiceState.CANCELLED:
             raise BillingError("Seule une facture émise peut être corrigée par un avoir.")
+        if invoice.debit_in_progress:
+            raise BillingError("Cette facture est en cours de prélèvement : attendez le règlement ou le rejet.")
         credited = sum((note.amount for note in invoice.credit_notes.all()), ZERO)
         if credited + amount > invoice.amount:
             raise BillingError(

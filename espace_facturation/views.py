@@ -15,11 +15,13 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from commun import formats
+from commun.downloads import content_disposition
 from espace_famille.dossier import selectors as famille_selectors
 
 from . import backends, payments, pdf, selectors
 from .exceptions import PaymentError, PaymentInFlight
 from .filters import InvoiceFilters, OperationFilters, PaymentFilters
+from .mandate_pdf import render_mandate
 from .models import InvoiceNature, OnlinePayment, OnlinePaymentState, PaymentBackend
 
 logger = logging.getLogger(__name__)
@@ -49,8 +51,17 @@ def home(request):
     family = _family(request)
     if family is None:
         return _not_subscribed(request)
-    to_pay = [invoice for invoice in selectors.family_invoices(family=family) if invoice.left_to_pay > 0]
-    context = {"family": family, "to_pay": to_pay, "breadcrumb": [("Espace facturation", None)]}
+    to_pay = [
+        invoice
+        for invoice in selectors.family_invoices(family=family)
+        if invoice.left_to_pay > 0 and not invoice.debit_in_progress
+    ]
+    context = {
+        "family": family,
+        "to_pay": to_pay,
+        "mandates": selectors.family_mandates(family=family),
+        "breadcrumb": [("Espace facturation", None)],
+    }
     return render(request, "espace_facturation/home.html", context)
 
 
@@ -62,7 +73,7 @@ def invoice_list(request):
     if family is None:
         return _not_subscribed(request)
     filters = InvoiceFilters(request.GET or None, years=selectors.years(family=family))
-    invoices = selectors.family_invoices(family=family)
+    invoices = selectors.with_debit(selectors.family_invoices(family=family))
     if filters.value("nature"):
         invoices = invoices.filter(nature=filters.value("nature"))
     if filters.value("year"):
@@ -105,7 +116,22 @@ def invoice_pdf_response(invoice) -> HttpResponse:
     """The invoice (or credit note) as the family receives it, a PDF to download («facture-2026-0001.pdf»)."""
     name = "avoir" if invoice.nature == InvoiceNature.CREDIT_NOTE else "facture"
     response = HttpResponse(pdf.render_invoice(invoice), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{invoice.number}.pdf"'
+    response["Content-Disposition"] = content_disposition(f"{name}-{invoice.number}.pdf")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@never_cache
+@login_required
+def mandate_pdf(request, pk):
+    """The family's SEPA mandate with a régie, its IBAN in full (the family's own document)."""
+    mandate = selectors.mandate_for(user=request.user, pk=pk)
+    return mandate_pdf_response(mandate, full_iban=True)
+
+
+def mandate_pdf_response(mandate, *, full_iban: bool) -> HttpResponse:
+    response = HttpResponse(render_mandate(mandate, full_iban=full_iban), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition(f"mandat-{mandate.reference}.pdf")
     response["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -216,23 +242,26 @@ def payfip_notify(request):
 @never_cache
 @login_required
 def operations(request):
-    """«Mes Opérations»: N Opération, Date, Description, Crédit, Débit, A Payer."""
+    """«Mes Opérations»: N Opération, Date, Description, Crédit, Débit, A Payer, and the running balance «Solde»;
+    the balance and the credit available at the top."""
     family = _family(request)
     if family is None:
         return _not_subscribed(request)
     filters = OperationFilters(
         request.GET or None, years=selectors.years(family=family), regies=selectors.regies(family=family)
     )
-    rows = selectors.operations(
+    found = selectors.operations(
         family=family, nature=filters.value("nature") or "", regie_id=filters.value("regie"), year=filters.value("year")
     )
-    page, query = _page(request, rows)
+    page, query = _page(request, found.rows)
     context = {
         "family": family,
         "filters": filters,
         "page": page,
         "query": query,
         "credits": selectors.family_credits(family=family),
+        "operations": found,
+        "regie_chosen": bool(filters.value("regie")),
         "breadcrumb": [ESPACE, ("Mes Opérations", None)],
     }
     return render(request, "espace_facturation/operations.html", context)

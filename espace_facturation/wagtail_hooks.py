@@ -1,23 +1,39 @@
 """Admin of billing (régisseurs): régies (written through commun.admin_services), invoices, payments, online
-payments, the invoicing run."""
+payments, the invoicing run; where the site's history links each of them."""
 
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail_modeladmin.options import ModelAdmin, ModelAdminGroup, modeladmin_register
 
+from commun import todo
 from commun.admin_display import DisplayAdminMixin
+from commun.admin_links import RecordLinkAdminMixin
 from commun.admin_services import ReadOnlyPermissionHelper, RecordAdminMixin
 from commun.dashboard import ALERTS_HOOK
 from commun.listing_exports import ListingExportAdminMixin
+from espace_facturation import todo as family_todo
 from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK, FamilyColumnMixin
 
-from . import admin_exports, admin_views, dashboard, family_page
-from .models import FamilyCredit, Invoice, InvoicingRun, OnlinePayment, Payment, Regie
-from .permissions import RECORD_PAYMENT
+from . import admin_debits, admin_documents, admin_exports, admin_journal, admin_views, dashboard, family_page
+from .models import (
+    CertificateRun,
+    ChildcareCertificate,
+    FamilyCredit,
+    Invoice,
+    InvoicingDraft,
+    InvoicingRun,
+    Mandate,
+    OnlinePayment,
+    Payment,
+    Regie,
+    Reminder,
+)
+from .permissions import CERTIFICATES, DEBIT, RECORD_PAYMENT, VIEW_ACCOUNTING
 
 
 class RecordsPermissionHelper(ReadOnlyPermissionHelper):
@@ -26,7 +42,9 @@ class RecordsPermissionHelper(ReadOnlyPermissionHelper):
     their amounts and states only from payments and credit notes, through the services."""
 
 
-class RecordsAdmin(DisplayAdminMixin, FamilyColumnMixin, ModelAdmin):
+class RecordsAdmin(RecordLinkAdminMixin, DisplayAdminMixin, FamilyColumnMixin, ModelAdmin):
+    """Read-only: the site's history links each record to its detail screen."""
+
     permission_helper_class = RecordsPermissionHelper
     inspect_view_enabled = True
 
@@ -54,11 +72,31 @@ class RegieAdmin(DisplayAdminMixin, RecordAdminMixin, ModelAdmin):
             heading="Factures",
         ),
         MultiFieldPanel(
+            [FieldPanel("reminder_days"), FieldRowPanel([FieldPanel("signatory_name"), FieldPanel("signatory_title")])],
+            heading="Relances, reçus et attestations",
+        ),
+        MultiFieldPanel(
             [
                 FieldPanel("payment_backend"),
                 FieldRowPanel([FieldPanel("payfip_client_id"), FieldPanel("payfip_test_mode")]),
             ],
             heading="Paiement en ligne",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("account_products"),
+                FieldRowPanel([FieldPanel("account_families"), FieldPanel("account_bank")]),
+                FieldRowPanel([FieldPanel("account_cash"), FieldPanel("account_cheques")]),
+            ],
+            heading="Comptabilité (journal comptable)",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("creditor_id"),
+                FieldRowPanel([FieldPanel("creditor_iban"), FieldPanel("creditor_bic")]),
+                FieldRowPanel([FieldPanel("debit_notice_days"), FieldPanel("debit_rejection_fee")]),
+            ],
+            heading="Prélèvement SEPA",
         ),
     ]
 
@@ -144,12 +182,21 @@ class PaymentAdmin(ListingExportAdminMixin, RecordsAdmin):
     listing_export = admin_exports.PAYMENTS
     menu_label = "Règlements"
     menu_icon = "tick"
-    list_display = ("operation_number", "paid_on", "kind", "reference", "family_column", "regie", "amount")
+    list_display = ("operation_number", "paid_on", "kind", "reference", "family_column", "regie", "amount", "receipt")
     list_filter = ("regie", "kind")
     search_fields = ("operation_number", "reference", "family__name")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("family", "regie")
+
+    def receipt(self, payment):
+        return format_html(
+            '<a href="{}">Reçu<span class="visually-hidden"> de l\'opération {}</span></a>',
+            reverse("espace_facturation_receipt", args=[payment.pk]),
+            payment.operation_number,
+        )
+
+    receipt.short_description = "Reçu"
 
 
 class OnlinePaymentAdmin(RecordsAdmin):
@@ -180,6 +227,9 @@ class InvoicingRunAdmin(RecordsAdmin):
     )
     list_filter = ("regie", "state")
 
+    def register_admin_url_finders(self):
+        register_admin_url_finder(InvoicingRun, admin_views.RunURLFinder)
+
 
 class FamilyCreditAdmin(RecordsAdmin):
     """«Trop-perçus»: what each régie owes families; the balance moves only through payments, invoices and
@@ -206,12 +256,95 @@ class FamilyCreditAdmin(RecordsAdmin):
     refund.short_description = "Remboursement"
 
 
+class ReminderAdmin(ListingExportAdminMixin, RecordsAdmin):
+    """«Relances»: each reminder sent, when, how and to whom; a letter to print for families without an account."""
+
+    model = Reminder
+    listing_export = admin_exports.REMINDERS
+    menu_label = "Relances"
+    menu_icon = "warning"
+    list_display = ("sent_at", "invoice", "family_column", "regie", "level", "channel", "amount_due", "letter")
+    list_filter = ("regie", "level", "channel")
+    search_fields = ("invoice__number", "family__name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("family", "regie", "invoice")
+
+    def letter(self, reminder):
+        return format_html(
+            '<a href="{}">Courrier<span class="visually-hidden"> de la relance n° {} de la facture {}</span></a>',
+            reverse("espace_facturation_reminder_letter", args=[reminder.pk]),
+            reminder.level,
+            reminder.invoice.number,
+        )
+
+    letter.short_description = "Courrier (PDF)"
+
+
+class CertificateAdmin(ListingExportAdminMixin, RecordsAdmin):
+    """The childcare certificates made, by year: the family downloads them from «Mes attestations»."""
+
+    model = ChildcareCertificate
+    listing_export = admin_exports.CERTIFICATES
+    menu_label = "Attestations de garde"
+    menu_icon = "doc-full-inverse"
+    list_display = ("year", "child_name", "family_column", "regie", "amount", "pdf")
+    list_filter = ("year", "regie")
+    search_fields = ("child_name", "family__name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("family", "regie")
+
+    def pdf(self, certificate):
+        return format_html(
+            '<a href="{}">PDF<span class="visually-hidden"> de l\'attestation {} de {}</span></a>',
+            reverse("espace_facturation_certificate_pdf", args=[certificate.pk]),
+            certificate.year,
+            certificate.child_name,
+        )
+
+    pdf.short_description = "PDF"
+
+
+class MandateAdmin(RecordsAdmin):
+    """«Mandats»: made and amended from the families' accepted bank details, never edited here."""
+
+    model = Mandate
+    menu_label = "Mandats"
+    menu_icon = "form"
+    list_display = ("reference", "family_column", "regie", "signed_on", "sequence", "active", "pdf")
+    list_filter = ("regie", "active")
+    search_fields = ("reference", "family__name")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("family", "regie")
+
+    def pdf(self, mandate):
+        return format_html(
+            '<a href="{}">PDF<span class="visually-hidden"> du mandat {}</span></a>',
+            reverse("espace_facturation_mandate_pdf", args=[mandate.pk]),
+            mandate.reference,
+        )
+
+    pdf.short_description = "PDF"
+
+
 @modeladmin_register
 class BillingGroup(ModelAdminGroup):
     menu_label = "Facturation"
     menu_icon = "doc-full"
     menu_order = 210
-    items = (RegieAdmin, InvoiceAdmin, PaymentAdmin, OnlinePaymentAdmin, FamilyCreditAdmin, InvoicingRunAdmin)
+    items = (
+        RegieAdmin,
+        InvoiceAdmin,
+        PaymentAdmin,
+        OnlinePaymentAdmin,
+        FamilyCreditAdmin,
+        InvoicingRunAdmin,
+        ReminderAdmin,
+        CertificateAdmin,
+        MandateAdmin,
+    )
 
     def get_submenu_items(self):
         items = super().get_submenu_items()
@@ -232,11 +365,48 @@ class BillingGroup(ModelAdminGroup):
                 order=2,
                 permission=RECORD_PAYMENT,
             ),
+            admin_views.PermissionMenuItem(
+                "Journal comptable",
+                reverse("espace_facturation_journal"),
+                name="journal-comptable",
+                icon_name="list-ul",
+                order=3,
+                permission=VIEW_ACCOUNTING,
+            ),
+            admin_views.PermissionMenuItem(
+                "État des restes à recouvrer",
+                reverse("espace_facturation_arrears"),
+                name="restes-a-recouvrer",
+                icon_name="warning",
+                order=4,
+                permission=VIEW_ACCOUNTING,
+            ),
+            admin_views.PermissionMenuItem(
+                "Prélèvements",
+                reverse("espace_facturation_debits"),
+                name="prelevements",
+                icon_name="tick",
+                order=5,
+                permission=DEBIT,
+            ),
+            admin_views.PermissionMenuItem(
+                "Établir les attestations",
+                reverse("espace_facturation_certificates"),
+                name="etablir-les-attestations",
+                icon_name="doc-full-inverse",
+                order=6,
+                permission=CERTIFICATES,
+            ),
         ]
         return [*extra, *items]
 
 
 hooks.register("register_admin_urls", admin_views.admin_urls)
+hooks.register("register_admin_urls", admin_journal.admin_urls)
+hooks.register("register_admin_urls", admin_documents.admin_urls)
+register_admin_url_finder(CertificateRun, admin_documents.CertificateRunURLFinder)
+hooks.register("register_admin_urls", admin_debits.admin_urls)
+register_admin_url_finder(InvoicingDraft, admin_views.DraftURLFinder)
 
 
 @hooks.register("register_log_actions")
@@ -257,6 +427,17 @@ def register_billing_log_actions(actions):
         ("portail.credit.overpayment", "Trop-perçu mis en avoir"),
         ("portail.credit.used", "Avoir déduit d'une facture"),
         ("portail.credit.refund", "Trop-perçu remboursé"),
+        ("portail.invoice.reminder", "Relance de facture envoyée"),
+        ("portail.certificate.issue", "Attestation de frais de garde établie"),
+        ("portail.certificates.start", "Attestations de frais de garde lancées"),
+        ("portail.certificates.done", "Attestations de frais de garde terminées"),
+        ("portail.mandate.create", "Mandat de prélèvement créé"),
+        ("portail.mandate.amend", "Mandat de prélèvement amendé (nouveau compte)"),
+        ("portail.mandate.revoke", "Mandat de prélèvement révoqué"),
+        ("portail.debit.notice", "Prélèvement pré-notifié"),
+        ("portail.debit.batch", "Lot de prélèvement généré"),
+        ("portail.debit.settle", "Lot de prélèvement réglé"),
+        ("portail.debit.reject", "Prélèvement rejeté"),
     ):
         actions.register_action(action, label, label)
 
@@ -264,3 +445,6 @@ def register_billing_log_actions(actions):
 hooks.register(ALERTS_HOOK, dashboard.alerts)
 hooks.register(SECTIONS_HOOK, family_page.section)
 hooks.register(AUDIT_OBJECTS_HOOK, family_page.audit_objects)
+
+# «À faire» (commun.todo)
+hooks.register(todo.TODO_HOOK, family_todo.family_todo)

@@ -5,7 +5,7 @@ from django.urls import path
 from espace_famille.comptes.views import account, data
 from espace_famille.demandes import views as requests
 from espace_famille.modifications import views as family
-from espace_famille.planning.views import feed, planning
+from espace_famille.planning.views import basket, feed, planning
 
 app_name = "espace_famille"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("mon-espace/abonnements/ajouter/", account.subscription_add, name="subscription_add"),
     path("mon-espace/demandes/", requests.request_list, name="requests"),
     path("mon-espace/demandes/<int:pk>/", requests.request_detail, name="request_detail"),
+    path("mon-espace/demandes/<int:pk>/retirer/", requests.request_withdraw, name="request_withdraw"),
     path("mon-espace/mes-donnees/", data.my_data, name="my_data"),
     path("mon-espace/mes-donnees/<int:family_pk>/dossier.pdf", data.my_data_pdf, name="my_data_pdf"),
     path("mon-espace/mes-donnees/<int:family_pk>/dossier.json", data.my_data_json, name="my_data_json"),
@@ -31,6 +32,8 @@ urlpatterns = [
     path("espace-famille/planning/confirmer/", planning.planning_confirm, name="planning_confirm"),
     path("espace-famille/planning/demande/<str:kind>/", planning.planning_long, name="planning_long"),
     path("espace-famille/planning/liste/", planning.planning_list, name="planning_list"),
+    path("espace-famille/planning/panier/", basket.planning_basket, name="planning_basket"),
+    path("espace-famille/planning/panier/resultat/", basket.planning_basket_result, name="planning_basket_result"),
     path("espace-famille/planning/calendrier/", feed.calendar_page, name="calendar"),
     path("espace-famille/planning/calendrier/renouveler/", feed.calendar_renew, name="calendar_renew"),
     path("espace-famille/planning/calendrier/<str:token>.ics", feed.calendar_feed, name="calendar_feed"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 from .menus import identity_for
+from .pwa import THEME_COLOUR
 
 
 def portal(request):
@@ -23,4 +24,5 @@ def portal(request):
         "franceconnect_enabled": bool(settings.FRANCECONNECT_CLIENT_ID),
         "terms_url": page_url("terms_page"),
         "privacy_url": page_url("privacy_page"),
+        "theme_colour": THEME_COLOUR,
     }

@@ -9,6 +9,10 @@ from wagtail.models import Collection, Locale, Page, Site
 
 from home.models import ContentPage, FormField, FormPage, HomePage, LegalPage, SiteIdentity, SitemapPage
 
+# The Site Wagtail's migrations create, which the demo turns into the address `make demo` serves.
+WAGTAIL_INITIAL_SITE = ("localhost", 80)
+DEMO_HOST, DEMO_PORT = "127.0.0.1", 8000
+
 
 def _paragraph(text):
     return {"type": "paragraph", "value": f"<p>{text}</p>"}
@@ -42,14 +46,17 @@ def load():
         )
         root.add_child(instance=home)
         home.save_revision().publish()
+    # The address `make demo` serves: e-mails written without a request (digests, reminders) link to it.
     site = Site.objects.filter(is_default_site=True).first()
     if site is None:
         site = Site.objects.create(
-            hostname="localhost", port=80, root_page=home, is_default_site=True, site_name="Portail citoyen"
+            hostname=DEMO_HOST, port=DEMO_PORT, root_page=home, is_default_site=True, site_name="Portail citoyen"
         )
-    elif site.root_page_id != home.pk:
+    elif site.root_page_id != home.pk or (site.hostname, site.port) == WAGTAIL_INITIAL_SITE:
         site.root_page = home
         site.site_name = "Portail citoyen"
+        if (site.hostname, site.port) == WAGTAIL_INITIAL_SITE:
+            site.hostname, site.port = DEMO_HOST, DEMO_PORT
         site.save()
     # Wagtail's own welcome page is replaced by our home page.
     for page in Page.objects.child_of(root).exclude(pk=home.pk).filter(slug="home"):
@@ -184,7 +191,6 @@ def load():
     identity.address = "892 rue Yves Kermen\n92100 Boulogne-Billancourt"
     identity.phone = "02.02.02.02.02"
     identity.opening_hours = "tous les jours de 9h à 12h et de 14h à 17h"
-    identity.public_url = "http://127.0.0.1:8000"
     identity.service_name = "le service enfance jeunesse"
     identity.sender_name = "Portail citoyen"
     identity.sender_email = "nepasrepondre@example.org"

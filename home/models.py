@@ -3,9 +3,11 @@
 from http import HTTPMethod
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -23,6 +25,10 @@ PORTAL_SPACES = [
 ]
 
 
+def _default_site() -> Site | None:
+    return Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+
+
 @register_setting(icon="site")
 class SiteIdentity(BaseSiteSetting):
     municipality_name = models.CharField("nom de la collectivité", max_length=150, default="Mairie")
@@ -32,7 +38,6 @@ class SiteIdentity(BaseSiteSetting):
     address = models.TextField("adresse postale", blank=True)
     phone = models.CharField("téléphone", max_length=30, blank=True)
     opening_hours = models.CharField("horaires d'ouverture", max_length=200, blank=True)
-    public_url = models.URLField("adresse du site", blank=True)
     service_name = models.CharField("service signataire", max_length=150, default="le service enfance jeunesse")
     sender_name = models.CharField("nom de l'expéditeur", max_length=100, default="Portail citoyen")
     sender_email = models.EmailField("adresse d'expédition", blank=True)
@@ -76,7 +81,6 @@ class SiteIdentity(BaseSiteSetting):
                 FieldPanel("logo"),
                 FieldPanel("address"),
                 FieldRowPanel([FieldPanel("phone"), FieldPanel("opening_hours")]),
-                FieldPanel("public_url"),
             ],
             heading="Identité",
         ),
@@ -95,21 +99,30 @@ class SiteIdentity(BaseSiteSetting):
         ),
     ]
 
+    # Every page's layout reads the logo and the four pages (menus, footer): one query with the settings.
+    select_related = ["site", "logo", "terms_page", "privacy_page", "contact_page", "sitemap_page"]
+
     class Meta:
         verbose_name = "identité de la collectivité"
 
     @classmethod
     def current(cls) -> "SiteIdentity":
-        site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+        site = _default_site()
         if site is None:
             return cls()
         return cls.for_site(site)
 
     @classmethod
-    def public_address(cls, path: str = "") -> str:
-        """The portal's public address (this identity's, else the PUBLIC_URL setting) followed by `path`: the links
-        of e-mails. Two queries: a caller writing many e-mails asks once and reuses it."""
-        return (cls.current().public_url or settings.PUBLIC_URL).rstrip("/") + path
+    def public_address(cls, path: str = "", *, request=None) -> str:
+        """The portal's address followed by `path`: the links of e-mails. With a request, the address the person is
+        using; otherwise the default Wagtail Site's («Paramètres > Sites»: its host name and port, https on 443),
+        else the PUBLIC_URL setting. One query: a caller writing many e-mails asks once and reuses it."""
+        if request is not None:
+            root = f"{request.scheme}://{request.get_host()}"
+        else:
+            site = _default_site()
+            root = site.root_url if site else settings.PUBLIC_URL
+        return root.rstrip("/") + path
 
     def signature(self) -> dict:
         sender = ""
@@ -120,7 +133,7 @@ class SiteIdentity(BaseSiteSetting):
             "address": self.address,
             "phone": self.phone,
             "opening_hours": self.opening_hours,
-            "public_url": self.public_url,
+            "public_url": self.site.root_url if self.site_id else settings.PUBLIC_URL,
             "service_name": self.service_name,
             "sender": sender,
         }
@@ -176,6 +189,22 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = "page d'accueil"
+
+    def get_context(self, request, *args, **kwargs):
+        # The editor previews the texts they write (connexion, création de compte, cartes) as a visitor reads them:
+        # signed in, the page would show their own «À faire» instead.
+        context = super().get_context(request, *args, **kwargs)
+        if getattr(request, "is_preview", False):
+            context["user"] = AnonymousUser()
+        return context
+
+    def serve(self, request, *args, **kwargs):
+        # A signed-in parent's home page is «À faire»: their invoices, documents and messages. No browser or proxy
+        # keeps it.
+        response = super().serve(request, *args, **kwargs)
+        if request.user.is_authenticated:
+            add_never_cache_headers(response)
+        return response
 
 
 class ContentPage(Page):

@@ -73,6 +73,13 @@ class EmailTemplate(PreviewableMixin, models.Model):
     def get_preview_template(self, request, mode_name):
         return "notifications/admin/preview.html"
 
+    def serve_preview(self, request, mode_name):
+        # An e-mail carries its styles inline (mail clients read no style sheet): its preview allows inline styles,
+        # never scripts.
+        response = super().serve_preview(request, mode_name)
+        response._csp_update = {"style-src": ["'unsafe-inline'"]}
+        return response
+
     def get_preview_context(self, request, mode_name):
         context = super().get_preview_context(request, mode_name)
         kind = kinds.get(self.kind)

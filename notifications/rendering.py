@@ -7,7 +7,11 @@ from django.template.loader import render_to_string
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from commun import elision
+
 PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+# «de » right before a placeholder: «la réservation de {{ enfant }}» reads «d'Alice» (commun.elision).
+DE_BEFORE = re.compile(r"(?<![\w'])([Dd])e $")
 
 
 @dataclass(frozen=True)
@@ -29,23 +33,53 @@ def unknown_placeholders(source: str, known: dict[str, str]) -> list[str]:
     return sorted({name for name in PLACEHOLDER.findall(source or "") if name not in known})
 
 
-def _fill_text(source: str, context: dict) -> str:
-    def value(match):
-        found = context.get(match.group(1), "")
-        return found.text if isinstance(found, Rich) else str(found)
+def _before(text: str, value) -> str:
+    """The author's text before a value: its last «de » elided when the value starts with a vowel sound."""
+    if value is None or isinstance(value, Rich) or not elision.elides(str(value)):
+        return text
+    return DE_BEFORE.sub(r"\1'", text)
 
-    return PLACEHOLDER.sub(value, source or "")
+
+# What may follow a placeholder left empty for its spaces before it to go too: «Bonjour {{ nom_complet }},» reads
+# «Bonjour,» for a person whose name is unknown, never «Bonjour ,».
+SPACES = " \t\u00a0\u202f"
+CLOSING = ",.;:!?)…"
+
+
+def _empty(found) -> bool:
+    return not (found.text if isinstance(found, Rich) else str(found))
+
+
+def _parts(source: str, context: dict):
+    """The source cut at its placeholders: (text before, value) pairs, then (the rest, None). An empty value takes
+    the spaces before it away when punctuation, a space or the end of the text follows it."""
+    source, last = source or "", 0
+    for match in PLACEHOLDER.finditer(source):
+        found = context.get(match.group(1))
+        found = "" if found is None else found
+        before = source[last : match.start()]
+        after = source[match.end() : match.end() + 1]
+        if _empty(found) and (not after or after in CLOSING or after.isspace()):
+            before = before.rstrip(SPACES)
+        yield before, found
+        last = match.end()
+    yield source[last:], None
+
+
+def _fill_text(source: str, context: dict) -> str:
+    return "".join(
+        _before(before, found) + ("" if found is None else found.text if isinstance(found, Rich) else str(found))
+        for before, found in _parts(source, context)
+    )
 
 
 def _fill_html(source: str, context: dict) -> SafeString:
     """Escape the author's text and the values; keep Rich values' own HTML."""
-    parts, last = [], 0
-    for match in PLACEHOLDER.finditer(source or ""):
-        parts.append(conditional_escape(source[last : match.start()]))
-        found = context.get(match.group(1), "")
-        parts.append(found.html if isinstance(found, Rich) else conditional_escape(str(found)))
-        last = match.end()
-    parts.append(conditional_escape((source or "")[last:]))
+    parts = []
+    for before, found in _parts(source, context):
+        parts.append(conditional_escape(_before(before, found)))
+        if found is not None:
+            parts.append(found.html if isinstance(found, Rich) else conditional_escape(str(found)))
     return mark_safe("".join(parts))
 
 

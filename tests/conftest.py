@@ -11,7 +11,7 @@ import time_machine
 from altcha.v2 import Payload, solve_challenge
 from altcha_django.challenge import build_challenge
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.test import Client, TestCase
 from wagtail.models import ModelLogEntry, Site
@@ -46,6 +46,11 @@ def session_moment(value: str) -> datetime:
 
 
 def pytest_configure(config):
+    # PORTAIL_TEST_STORAGE=s3 (cms/settings/test.py): moto's S3 server holds the media and private files.
+    if endpoint := getattr(settings, "S3_TEST_ENDPOINT", None):
+        from tests.object_storage import s3_server
+
+        config.portail_s3 = s3_server(endpoint, settings.S3_TEST_BUCKETS)
     # The whole session runs as if the clock read PORTAIL_TEST_NOW (then ticks on), so that a test leaning on
     # today's date shows up before the calendar reaches it: PORTAIL_TEST_NOW=2027-01-12T10:00 make test.
     if value := os.environ.get(CLOCK_VARIABLE):
@@ -54,6 +59,8 @@ def pytest_configure(config):
 
 
 def pytest_unconfigure(config):
+    if server := getattr(config, "portail_s3", None):
+        server.stop()
     if clock := getattr(config, "portail_clock", None):
         clock.stop()
 
@@ -66,10 +73,13 @@ def pytest_report_header(config):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate limits and ALTCHA replay protection live in the cache: each test starts clean.
+    # Rate limits and ALTCHA replay protection live in the cache, CMS pages in the page cache (cms/page_cache.py):
+    # each test starts clean, and a page it asks for twice is rendered from what the test wrote.
     cache.clear()
+    caches["pages"].clear()
     yield
     cache.clear()
+    caches["pages"].clear()
 
 
 @pytest.fixture(autouse=True)

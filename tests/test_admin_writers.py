@@ -178,6 +178,13 @@ def regie_form(**values):
         "mentions": "",
         "payment_backend": "",
         "payfip_client_id": "",
+        "account_products": "7066",
+        "account_families": "4111",
+        "account_cash": "531",
+        "account_cheques": "5112",
+        "account_bank": "515",
+        "debit_notice_days": "14",
+        "debit_rejection_fee": "0",
         **values,
     }
 

@@ -9,6 +9,7 @@ import io
 import re
 import time
 import uuid
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 
@@ -18,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from PIL import Image
 
-from espace_facturation.models import Regie
+from espace_facturation.models import ChildcareCertificate, Payment, Regie
 from espace_facturation.payments import online_payment_start
 from espace_famille.demandes.models import Request, RequestKind
 from espace_famille.dossier.models import Subscription, SubscriptionMethod
@@ -41,6 +42,10 @@ PNG = _png()
 PUBLIC = {
     "wagtail_serve",
     "favicon",
+    # The installable portal (home/pwa.py): its manifest, service worker and «hors ligne» page name nobody.
+    "pwa_manifest",
+    "pwa_service_worker",
+    "pwa_offline",
     "wagtailcore_login",
     "wagtailcore_authenticate_with_password",
     "resend_confirmation",
@@ -108,6 +113,15 @@ def _request_of(family, user):
     return Request.objects.create(family=family, kind=RequestKind.ADDRESS_CHANGE, author=user).pk
 
 
+def _mandate_of(family):
+    from espace_facturation.models import Mandate
+
+    regie = Regie.objects.create(name=f"Régie prélèvement {family.pk}", service_name="Service", creditor_id="FR12ZZZ1")
+    return Mandate.objects.create(
+        regie=regie, family=family, reference=f"PF{family.pk}", signed_on="2026-12-01", iban="FR76", bic="AGRIFRPP"
+    ).pk
+
+
 def _message_to(family):
     message = FamilyMessage.objects.create(
         audience=AudienceKind.FAMILY, family=family, audience_label=str(family), subject="Objet", body="Texte"
@@ -124,6 +138,7 @@ FAMILY = {
     "espace_famille:subscription_add": None,
     "espace_famille:requests": None,
     "espace_famille:request_detail": lambda f: {"pk": _request_of(f.family, f.user)},
+    "espace_famille:request_withdraw": lambda f: {"pk": _request_of(f.family, f.user)},
     "espace_famille:my_data": None,
     "espace_famille:my_data_pdf": lambda f: {"family_pk": f.family.pk},
     "espace_famille:my_data_json": lambda f: {"family_pk": f.family.pk},
@@ -139,6 +154,8 @@ FAMILY = {
     "espace_famille:planning_confirm": None,
     "espace_famille:planning_long": lambda f: {"kind": "reservation"},
     "espace_famille:planning_list": None,
+    "espace_famille:planning_basket": None,
+    "espace_famille:planning_basket_result": None,
     "espace_famille:calendar": None,
     "espace_famille:calendar_renew": None,
     "espace_facturation:home": None,
@@ -148,8 +165,12 @@ FAMILY = {
     "espace_facturation:invoice_detail": lambda f: {"pk": f.invoice.pk},
     "espace_facturation:invoice_pdf": lambda f: {"pk": f.invoice.pk},
     "espace_facturation:invoice_pay": lambda f: {"pk": f.invoice.pk},
+    "espace_facturation:mandate_pdf": lambda f: {"pk": _mandate_of(f.family)},
     "espace_facturation:payment_return": lambda f: {"order_id": f.online_payment.order_id},
     "espace_facturation:simulator": lambda f: {"order_id": f.online_payment.order_id},
+    "espace_facturation:payment_receipt": lambda f: {"pk": f.payment.pk},
+    "espace_facturation:certificates": None,
+    "espace_facturation:certificate_pdf": lambda f: {"pk": f.certificate.pk},
     "justificatifs:list": None,
     # The crèche pre-registration works on the parent's current family: its addresses carry no identifier
     # (tests/espace_famille/creche/test_preregistration.py checks another family never sees this one's draft).
@@ -233,7 +254,8 @@ class _Member:
 
     @cached_property
     def invoice(self):
-        regie = Regie.objects.first() or Regie.objects.create(
+        # A régie that pays online (the simulator): the online payment's pages are swept too.
+        regie = Regie.objects.filter(payment_backend="simulator").first() or Regie.objects.create(
             name="Regie", service_name="Service", payment_backend="simulator"
         )
         return InvoiceFactory(regie=regie, family=self.family, amount=Decimal("8.40"))
@@ -252,6 +274,35 @@ class _Member:
     @cached_property
     def online_payment(self):
         return online_payment_start(invoice=self.invoice, by=self.user)
+
+    @cached_property
+    def payment(self):
+        return Payment.objects.create(
+            regie=self.invoice.regie,
+            family=self.family,
+            kind="cheque",
+            operation_number=f"OP{self.family.pk}",
+            paid_on=date(2026, 11, 20),
+            amount=Decimal("1.00"),
+        )
+
+    @cached_property
+    def certificate(self):
+        return certificate_of(self.family, self.child, self.invoice.regie)
+
+
+def certificate_of(family, child, regie, *, name=None) -> ChildcareCertificate:
+    """A certificate of 2025, as the January run makes them."""
+    return ChildcareCertificate.objects.create(
+        regie=regie,
+        family=family,
+        child=child,
+        year=2025,
+        child_name=name or str(child),
+        child_birth_date=date(2022, 3, 1),
+        amount=Decimal("120.00"),
+        detail=[{"number": "2025-0001", "label": "Crèche", "amount": "120.00"}],
+    )
 
 
 def _security_key(user) -> int:

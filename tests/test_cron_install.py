@@ -27,6 +27,11 @@ CRONTAB = [
     "0 3 * * * manage.py retention",
     "0 9 * * * manage.py send_expiry_reminders",
     "*/5 * * * * manage.py invoicing_run --pending",
+    "30 8 * * * manage.py relances",
+    "0 6 5 1 * manage.py attestations_frais_de_garde",
+    "*/5 * * * * manage.py attestations_frais_de_garde --pending",
+    "0 7 * * * manage.py debit_notices",
+    "30 7 * * * manage.py debit_settle",
 ]
 
 
@@ -43,6 +48,10 @@ def test_every_periodic_task_and_every_queued_task_has_its_line_in_the_crontab()
         "espace_famille.demandes.tasks.send_digests",
         "cms.retention.run_scheduled",
         "espace_famille.justificatifs.tasks.send_expiry_reminders",
+        "espace_facturation.tasks.send_reminders",
+        "espace_facturation.tasks.certificates_of_last_year",
+        "espace_facturation.debit_tasks.send_debit_notices",
+        "espace_facturation.debit_tasks.settle_debit_batches",
     }
     assert sorted(job.line() for job in schedules.crontab()) == sorted(CRONTAB)
     commands = get_commands()

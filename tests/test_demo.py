@@ -149,3 +149,13 @@ def test_the_accueil_de_loisirs_bills_its_register_which_the_instructor_marked(d
     assert "Certificat médical remis par la famille" in listing and "Présent sans réservation" in listing
     sheet = client.get("/admin/feuille-de-presence/", {"activity": leisure.pk, "day": "2026-10-28"})
     assert sheet.status_code == 200 and "Timéo ADERNO" in unescape(sheet.content.decode())
+
+
+def test_no_demo_invoice_has_an_empty_detail_and_each_adds_up(durant):
+    for invoice in Invoice.objects.prefetch_related("lines"):
+        lines = list(invoice.lines.all())
+        assert lines, f"{invoice} n'a aucune ligne"
+        assert sum(line.amount for line in lines) == invoice.amount, invoice
+        assert all(line.quantity * line.unit_price == line.amount for line in lines), invoice
+    guide = InvoiceLine.objects.filter(invoice__number="2018-2544").get()
+    assert (guide.child_name, guide.label, guide.amount) == ("Léo DURANT", "5/ALSH-IS-Matin", Decimal("6.50"))

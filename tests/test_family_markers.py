@@ -18,7 +18,7 @@ from espace_famille.justificatifs.models import DocumentType
 from espace_famille.justificatifs.services import document_upload
 from tests.espace_facturation.factories import cashier
 from tests.factories import ChildFactory, FamilyFactory, GuardianFactory, InvoiceFactory, UserFactory
-from tests.test_authorization_sweep import FAMILY, PNG, SHARED_ARGUMENTS
+from tests.test_authorization_sweep import FAMILY, PNG, SHARED_ARGUMENTS, certificate_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +27,7 @@ LISTS = {
     "espace_facturation:invoices": "Mes Factures",
     "espace_facturation:operations": "Mes Opérations",
     "espace_facturation:payments": "Mes Règlements",
+    "espace_facturation:certificates": "Mes attestations",
     "espace_famille:requests": "Mes demandes",
     "justificatifs:list": "Pièces justificatives",
 }
@@ -48,7 +49,7 @@ class MarkedFamily:
         self.invoice = InvoiceFactory(
             regie=regie, family=self.family, number=f"{marker}-0001", amount=Decimal("8.40"), emission_code=marker
         )
-        payment_record(
+        self.payment = payment_record(
             regie=regie,
             family=self.family,
             kind="cheque",
@@ -66,6 +67,7 @@ class MarkedFamily:
             family=self.family, document_type=document_type, child=None, upload=upload, by=self.user
         )
         self.online_payment = online_payment_start(invoice=self.invoice, by=self.user)
+        self.certificate = certificate_of(self.family, self.child, regie, name=f"{word}enfant {marker}")
 
     def shown_in(self, response) -> bool:
         content = b"".join(response.streaming_content) if response.streaming else response.content

@@ -51,7 +51,7 @@ DATES = (
 )
 IDENTIFIERS = ("enfant", "activite", "famille", "family", "regie", "child", "activity", "invoice", "id")
 OTHERS = ("vue", "page", "p", "q", "nature", "type", "kind", "state", "facility", "creche", "first_choice")
-OTHERS += ("next", "ordering", "decision", "status")
+OTHERS += ("next", "ordering", "decision", "status", "panier")
 LONG = "9" * 3000
 DATE_VALUES = ("9999-12-31", "0001-01-01", "2026-02-30", "abc", "2026-13-01T25:61", LONG)
 OTHER_VALUES = ("abc", "99999999999999999999", "-1", "1.5", "<script>'\"é", LONG)
@@ -160,7 +160,8 @@ def test_family_pages_never_answer_a_server_error_to_hostile_parameters(client, 
     errors += _server_errors(client, addresses, [{}])
     assert not errors, "\n".join(errors)
     # The values reach the views: most pages answer them (a page with a message, a redirect), few refuse the address.
-    assert statuses.count(400) < len(statuses) / 4 and statuses.count(200) > len(statuses) / 2, statuses
+    # At least half of a part's answers are pages: which addresses fall in a part moves as pages are added.
+    assert statuses.count(400) < len(statuses) / 4 and statuses.count(200) >= len(statuses) / 2, statuses
 
 
 # The admin's own screens for the portal's data get every value; Wagtail's own screens (pages, images, users...)
@@ -191,10 +192,11 @@ def _text(response) -> str:
     return re.sub(r"\s+", " ", html.unescape(response.content.decode()))
 
 
+@pytest.mark.parametrize("vue", ["mois", "agenda"])
 @pytest.mark.parametrize("far", ["9999-12-31", "0001-01-01", "2026-02-30"])
-def test_a_planning_asked_for_an_impossible_date_shows_the_current_period_and_says_why(client, site, member, far):
+def test_a_planning_asked_for_an_impossible_date_shows_the_current_period_and_says_why(client, site, member, far, vue):
     client.force_login(member.user)
-    response = client.get(reverse("espace_famille:planning"), {"date": far, "vue": "mois"})
+    response = client.get(reverse("espace_famille:planning"), {"date": far, "vue": vue})
     assert response.status_code == 200
     page = _text(response)
     assert "La date demandée n'est pas une date du planning : voici la période en cours." in page

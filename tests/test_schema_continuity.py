@@ -73,6 +73,12 @@ TABLES_THE_ROLES_ADD_TO = {
     "wagtailcore_modellogentry",
 }
 
+# Columns a later migration removes on purpose, with where their values went.
+COLUMNS_MOVED = {
+    # home 0002: the portal's address is the Wagtail Site's; an address typed here moved to its Site.
+    "home_siteidentity": {"public_url"},
+}
+
 
 def _value(field: models.Field, number: int):
     if field.choices:
@@ -184,6 +190,8 @@ def test_a_database_filled_before_the_split_migrates_with_every_row_unchanged():
 
     assert set(before) <= set(after), "a table disappeared"
     for table, rows in before.items():
+        moved = COLUMNS_MOVED.get(table, set())
+        rows = [tuple(pair for pair in row if pair[0] not in moved) for row in rows]
         columns = {name for row in rows for name, _ in row}
         # Columns a later migration adds are not compared; every value that was there must be.
         kept = sorted((tuple(pair for pair in row if pair[0] in columns) for row in after[table]), key=repr)

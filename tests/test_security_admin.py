@@ -2,14 +2,20 @@
 inputs, inline panels start from static/js/admin.js), and only the preview panel's page may be framed, by the
 admin itself."""
 
+import io
 from html.parser import HTMLParser
 
 import pytest
+from django.core.files.images import ImageFile
+from django.urls import reverse
+from PIL import Image as PILImage
+from wagtail.images.models import Image
 from wagtail.models import Site
-from wagtail.test.utils.form_data import nested_form_data
+from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
 
 from cms import admin_scripts
-from home.models import FormPage, LegalPage, SitemapPage
+from home.models import FormPage, HomePage, LegalPage, SitemapPage
+from notifications.models import EmailTemplate
 from tests.factories import UserFactory
 from tests.test_security import _policy
 
@@ -90,3 +96,55 @@ def test_the_page_in_the_preview_panel_may_be_framed_by_the_admin_only(administr
 
     assert _policy(administrator.get(f"/admin/pages/{sitemap.pk}/edit/"))["frame-ancestors"] == ["'none'"]
     assert _policy(administrator.get(sitemap.url))["frame-ancestors"] == ["'none'"]
+
+
+def test_an_e_mail_preview_keeps_its_inline_styles_never_scripts(administrator):
+    """An e-mail carries its styles inline (mail clients read no style sheet): the preview panel shows them."""
+    template = EmailTemplate.objects.order_by("pk").first()
+    viewset = EmailTemplate.snippet_viewset
+    preview_url = reverse(viewset.get_url_name("preview_on_edit"), args=[template.pk])
+    form = {field: getattr(template, field) for field in ("kind", "subject", "body", "zone")}
+    assert administrator.post(preview_url, form).json()["is_valid"]
+
+    preview = administrator.get(preview_url, {"in_preview_panel": "true"})
+    assert preview.status_code == 200
+    assert "'unsafe-inline'" in _policy(preview)["style-src"]
+    assert _policy(preview)["script-src"] == ["'self'"]
+    assert _policy(preview)["frame-ancestors"] == ["'self'"]
+    # Everywhere else on the site, no inline style.
+    assert "'unsafe-inline'" not in _policy(administrator.get("/"))["style-src"]
+
+
+def test_the_image_chooser_thumbnails_are_decorative_beside_their_title(administrator):
+    content = io.BytesIO()
+    PILImage.new("RGB", (8, 8), "#0b5d6b").save(content, "PNG")
+    Image.objects.create(title="Blason de la ville", file=ImageFile(content, name="blason.png"))
+
+    page = administrator.get("/admin/images/chooser/").json()["html"]
+    assert 'alt=""' in page
+    assert 'alt="Blason de la ville"' not in page
+    assert "Blason de la ville" in page
+
+
+def test_the_home_page_previews_as_a_visitor_reads_it(administrator):
+    """The editor writes the texts a visitor reads (connexion, création de compte): the preview shows them, not the
+    editor's own «À faire»."""
+    home = HomePage.objects.get()
+    preview_url = f"/admin/pages/{home.pk}/edit/preview/"
+    form = nested_form_data(
+        {
+            "title": home.title,
+            "slug": home.slug,
+            "login_title": home.login_title,
+            "signup_title": "Pas encore de compte ?",
+            "signup_text": rich_text("<p>Lisez les conditions d'utilisation.</p>"),
+            "cards": streamfield([]),
+        }
+    )
+    assert administrator.post(preview_url, form).json()["is_valid"]
+
+    preview = administrator.get(preview_url, {"in_preview_panel": "true"}).content.decode()
+    assert "Pas encore de compte ?" in preview
+    assert "Lisez les conditions d'utilisation." in preview
+    assert "À faire" not in preview
+    assert "Se déconnecter" not in preview

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # and through the modules it imports; a refusal is a `raise PermissionDenied` somewhere on the way.
 
 PACKAGES = ("espace_famille", "espace_facturation", "notifications", "commun", "home")
-# Writers that are not named services.py: the planning's registers and cancellations, billing's payments and
+# Writers that are not named services.py: the planning's registers, cancellations and basket, billing's payments and
 # credits, and the admin's shared record writes.
 WRITER_MODULES = (
     "commun.admin_services",
@@ -20,10 +20,16 @@ WRITER_MODULES = (
     "espace_famille.planning.registers",
     "espace_famille.planning.attendance",
     "espace_famille.planning.cancellation",
+    "espace_famille.planning.basket",
     "espace_famille.planning.waiting_list",
     "espace_famille.planning.calendar_feed",
     "espace_facturation.payments",
     "espace_facturation.credits",
+    "espace_facturation.certificates",
+    "espace_facturation.reminders",
+    "espace_facturation.mandates",
+    "espace_facturation.debits",
+    "espace_facturation.debit_returns",
 )
 ORM_WRITES = {
     "save",
@@ -55,6 +61,7 @@ NO_ACTOR_CHECK = {
     "espace_famille.dossier.services:subscription_import": "a command imports the municipality's own accounts",
     "espace_famille.planning.waiting_list:announce": "the freed place goes to the first in line",
     "espace_famille.justificatifs.services:expiry_reminders_send": "a scheduled task",
+    "espace_facturation.reminders:reminders_send": "the daily task (or the relances command) of 08:30",
     "espace_facturation.payments:online_payment_link": "the bank's identifier of a started payment",
     "espace_facturation.payments:online_payment_expire": "the bank's page expired",
     "espace_facturation.payments:online_payment_notify": "the bank's confirmation is the actor",
@@ -75,7 +82,10 @@ NO_ACTOR_CHECK = {
     "espace_facturation.services:next_number": "inside credit_note_issue and the invoicing issue",
     "espace_facturation.credits:credit_add": "inside a payment or a credit note (refuses outside a transaction)",
     "espace_facturation.credits:credit_use": "inside the invoicing issue",
+    "espace_facturation.debits:debit_notices_send": "the daily job tells families of their debits",
+    "espace_facturation.debits:batches_settle": "the daily job: the bank kept the money past the debit date",
     "espace_famille.planning.cancellation:withdraw": "inside booking_request_submit",
+    "espace_famille.planning.cancellation:request_days_withdraw": "the planning handler of request_withdraw",
     "espace_famille.planning.waiting_list:waiting_list_refill": "inside activity_save",
     # Decisions on requests: demandes.request_decide / requests_decide check the actor, then run the kind's handler,
     # which calls these, and write what they return (request_decide refuses a decision with no audit entry).

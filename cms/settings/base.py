@@ -6,6 +6,8 @@ from pathlib import Path
 import dj_database_url
 import dj_email_url
 
+from cms.object_storage import object_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
@@ -31,6 +33,9 @@ PRODUCTION = False
 SECRET_KEY = env("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# The links of e-mails follow the Wagtail Site («Paramètres > Sites»: host name and port), or the address in use
+# during a request (home.models.SiteIdentity.public_address). This one serves Wagtail's own admin e-mails, and the
+# portal's only while no Site exists.
 PUBLIC_URL = env("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
@@ -81,7 +86,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz and /readyz for load balancers, before the host check, the HTTPS redirect, the session (cms/health.py).
+    "cms.health.HealthMiddleware",
+    # One JSON line per request on the «portail.requests» logger, with its X-Request-ID (cms/request_log.py).
+    "cms.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Outside every middleware that may end a session (SessionExpiryMiddleware, StaffOnlyAdminMiddleware).
+    "cms.security.ClearSiteDataMiddleware",
     "cms.security.PrivateNoStoreMiddleware",
     "cms.security.PortalCSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -101,6 +112,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "cms.security.MalformedAddressMiddleware",
+    # Last: a page it serves goes through every other middleware as the page Wagtail would serve.
+    "cms.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -151,6 +164,25 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portail_cache"}}
+# The anonymous visitors' CMS pages (cms/page_cache.py), kept PAGE_CACHE_SECONDS (0: no page cache): in Redis, shared
+# by every process, from PAGE_CACHE_URL or else REDIS_URL; without either, in each process's memory (a purge then
+# reaches only the process that made it: development and tests).
+PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
+PAGE_CACHE_URL = env("PAGE_CACHE_URL") or REDIS_URL
+if PAGE_CACHE_URL:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": PAGE_CACHE_URL,
+        "KEY_PREFIX": "pages",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+    }
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": PAGE_CACHE_SECONDS,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    }
 
 # Tasks: django-q2 on Redis when there is one, on the database otherwise.
 Q_CLUSTER = {
@@ -180,9 +212,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# The guide's rule (8 characters, a digit, a lower and an upper case letter) is one validator, which says the length
+# too: Django's MinimumLengthValidator would say it a second time beside the field.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "espace_famille.comptes.validators.PasswordCompositionValidator"},
 ]
@@ -192,7 +225,13 @@ LOGIN_REDIRECT_URL = "espace_famille:mon_espace"
 # Accounts (django-allauth): the email is the login, it must be confirmed, and no
 # answer tells whether an address has an account.
 ACCOUNT_ADAPTER = "espace_famille.comptes.adapters.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "espace_famille.comptes.forms.SignupForm", "login": "espace_famille.comptes.forms.LoginForm"}
+ACCOUNT_FORMS = {
+    "signup": "espace_famille.comptes.forms.SignupForm",
+    "login": "espace_famille.comptes.forms.LoginForm",
+    "change_password": "espace_famille.comptes.forms.ChangePasswordForm",
+    "set_password": "espace_famille.comptes.forms.SetPasswordForm",
+    "reset_password_from_key": "espace_famille.comptes.forms.ResetPasswordKeyForm",
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -269,6 +308,8 @@ STORAGES = {
     "private": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": PRIVATE_MEDIA_ROOT}},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# With S3_MEDIA_BUCKET and S3_PRIVATE_BUCKET, both on S3-compatible object storage (cms/object_storage.py).
+STORAGES.update(object_storages(os.environ))
 PHONENUMBER_DEFAULT_REGION = "FR"
 PHONENUMBER_DEFAULT_FORMAT = "NATIONAL"
 
@@ -309,6 +350,8 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 # No script of ours reads the CSRF cookie (forms carry the token).
 CSRF_COOKIE_HTTPONLY = True
+# «Le formulaire a expiré», in the site's layout, with a link that reloads the form.
+CSRF_FAILURE_VIEW = "home.errors.csrf_failure"
 SESSION_COOKIE_AGE = int(env("SESSION_COOKIE_AGE", str(8 * 3600)))
 # Supporting documents: the formats accepted (checked by content) and the largest file; the reminder before expiry.
 DOCUMENT_FORMATS = env_list("DOCUMENT_FORMATS", "pdf,jpeg,png")
@@ -364,8 +407,10 @@ CONTENT_SECURITY_POLICY = {
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
-        # The anti-robot widget computes its proof of work in a worker it creates from a blob.
+        # The anti-robot widget computes its proof of work in a worker it creates from a blob; the portal's service
+        # worker (/sw.js) keeps the «hors ligne» page and the last planning seen (home/pwa.py).
         "worker-src": ["'self'", "blob:"],
+        "manifest-src": ["'self'"],
         "frame-src": ["'self'", *env_list("CSP_FRAME_SRC")],
         "frame-ancestors": ["'none'"],
         # FranceConnect's origin is added when it is configured (cms/security.py).
@@ -400,5 +445,10 @@ LOGGING = {
     "filters": {"redact_tokens": {"()": "cms.logs.RedactTokens"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["redact_tokens"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # One JSON line per request (cms/request_log.py), whatever LOG_LEVEL says of the rest; REQUEST_LOG_LEVEL=WARNING
+        # silences it.
+        "portail.requests": {"level": env("REQUEST_LOG_LEVEL", "INFO")},
+    },
 }

@@ -6,6 +6,7 @@ points to the invoice it corrects.
 """
 
 from .billing import (
+    OPEN_STATES,
     ZERO,
     BilledDay,
     Invoice,
@@ -24,7 +25,19 @@ from .billing import (
     RunState,
 )
 from .credits import CreditMovement, CreditMovementKind, FamilyCredit, RefundMethod
+from .documents import CertificateRun, ChildcareCertificate, Reminder, ReminderChannel
 from .drafts import InvoicingDraft, InvoicingDraftDay, InvoicingDraftFamily, InvoicingDraftLine
+from .sepa import (
+    BatchState,
+    DebitBatch,
+    DebitNotice,
+    DebitState,
+    DebitTransaction,
+    Mandate,
+    MandateAmendment,
+    RejectionReason,
+    SequenceType,
+)
 
 __all__ = [
     "ZERO",
@@ -35,6 +48,7 @@ __all__ = [
     "InvoicingRun",
     "InvoiceNature",
     "InvoiceState",
+    "OPEN_STATES",
     "Invoice",
     "InvoiceLine",
     "BilledDay",
@@ -51,4 +65,17 @@ __all__ = [
     "CreditMovementKind",
     "RefundMethod",
     "CreditMovement",
+    "CertificateRun",
+    "ChildcareCertificate",
+    "ReminderChannel",
+    "Reminder",
+    "SequenceType",
+    "Mandate",
+    "MandateAmendment",
+    "DebitNotice",
+    "BatchState",
+    "DebitBatch",
+    "DebitState",
+    "RejectionReason",
+    "DebitTransaction",
 ]

@@ -14,6 +14,12 @@ from espace_famille.planning.models import Activity, Attendance, Booking
 ZERO = Decimal("0.00")
 
 
+def validate_reminder_days(value: str) -> None:
+    from ..rules import reminder_delays
+
+    reminder_delays(value)
+
+
 class PaymentBackend(models.TextChoices):
     NONE = "", "Pas de paiement en ligne"
     SIMULATOR = "simulator", "Simulateur (démonstration et essais)"
@@ -54,14 +60,80 @@ class Regie(models.Model):
         "numéro client PayFiP (numcli)", max_length=6, blank=True, help_text="Six chiffres, donné par la DGFiP."
     )
     payfip_test_mode = models.BooleanField("PayFiP en mode test", default=True)
+    # Who signs receipts and childcare certificates
+    signatory_name = models.CharField(
+        "signataire", max_length=150, blank=True, help_text="Par exemple « Marie DUPONT »."
+    )
+    signatory_title = models.CharField(
+        "qualité du signataire", max_length=150, blank=True, help_text="Par exemple « Régisseuse titulaire »."
+    )
+    # Reminders of unpaid invoices
+    reminder_days = models.CharField(
+        "délais de relance (jours après l'échéance)",
+        max_length=60,
+        blank=True,
+        default="15, 30",
+        validators=[validate_reminder_days],
+        help_text="Nombres de jours séparés par des virgules, par exemple « 15, 30 ». Vide : aucune relance.",
+    )
+    # Accounting: the accounts of the régie's journal (espace_facturation.journal), in the public accounts' plan.
+    account_products = models.CharField(
+        "imputation par défaut",
+        max_length=20,
+        default="7066",
+        help_text="Compte de produit des lignes dont l'activité n'a pas d'imputation comptable.",
+    )
+    account_families = models.CharField(
+        "compte des familles", max_length=20, default="4111", help_text="Compte de tiers des redevables."
+    )
+    account_cash = models.CharField("compte de caisse", max_length=20, default="531", help_text="Espèces.")
+    account_cheques = models.CharField(
+        "compte des chèques", max_length=20, default="5112", help_text="Chèques à encaisser."
+    )
+    account_bank = models.CharField(
+        "compte de banque",
+        max_length=20,
+        default="515",
+        help_text="Compte au Trésor : paiements en ligne, prélèvements, virements et remboursements.",
+    )
+    # Direct debit (SEPA SDD CORE)
+    creditor_id = models.CharField(
+        "identifiant créancier SEPA (ICS)",
+        max_length=35,
+        blank=True,
+        help_text="Par exemple « FR12ZZZ123456 » : sans ICS, la régie ne propose pas le prélèvement.",
+    )
+    creditor_iban = models.CharField(
+        "IBAN du compte de la régie", max_length=34, blank=True, help_text="Le compte crédité par les prélèvements."
+    )
+    creditor_bic = models.CharField("BIC du compte de la régie", max_length=11, blank=True)
+    debit_notice_days = models.PositiveSmallIntegerField(
+        "délai de pré-notification (jours)",
+        default=14,
+        help_text="La famille est prévenue du montant et de la date du prélèvement au moins ce nombre de jours avant.",
+    )
+    debit_rejection_fee = MoneyField(
+        "frais de rejet de prélèvement",
+        max_digits=8,
+        decimal_places=2,
+        default=ZERO,
+        validators=[MinValueValidator(ZERO)],
+        help_text="Facturés à la famille pour chaque prélèvement rejeté ; 0 : aucun frais.",
+    )
 
     class Meta:
         verbose_name = "régie"
         verbose_name_plural = "régies"
         ordering = ["name"]
+        permissions = [("view_accounting", "Consulter le journal comptable et les restes à recouvrer")]
 
     def __str__(self):
         return self.name
+
+    @property
+    def debits(self) -> bool:
+        """Whether the régie collects by direct debit (it has its creditor identifier and account)."""
+        return bool(self.creditor_id and self.creditor_iban)
 
     @property
     def pays_online(self) -> bool:
@@ -139,6 +211,13 @@ class InvoiceState(models.TextChoices):
     PARTIAL = "partial", "Partiellement payée"
     PAID = "paid", "Payée"
     CANCELLED = "cancelled", "Annulée"
+    # In a direct-debit lot sent to the bank: a payment in flight (no online payment, no reminder) until the debit
+    # date passes (paid) or the bank rejects it (back to pay).
+    DEBITING = "debiting", "En cours de prélèvement"
+
+
+# What is left to pay on: reminders, direct debits, «À faire», the counter and the dashboard read these states.
+OPEN_STATES = (InvoiceState.TO_PAY, InvoiceState.PARTIAL)
 
 
 class Invoice(models.Model):
@@ -186,6 +265,11 @@ class Invoice(models.Model):
 
     def __str__(self):
         return f"{self.get_nature_display()} {self.number}"
+
+    @property
+    def debit_in_progress(self) -> bool:
+        """In a direct-debit lot sent to the bank: reminders and online payment leave it alone."""
+        return self.state == InvoiceState.DEBITING
 
     @property
     def left_to_pay(self) -> Decimal:

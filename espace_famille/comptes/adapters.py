@@ -15,6 +15,7 @@ from commun import throttling
 from commun.http import client_ip
 from espace_famille.comptes import franceconnect, services
 from espace_famille.comptes.models import User
+from home.models import SiteIdentity
 from notifications import services as notifications
 
 logger = logging.getLogger(__name__)
@@ -109,7 +110,7 @@ class AccountAdapter(DefaultAccountAdapter):
         user = User.objects.filter(email__iexact=login.strip(), is_active=True).first()
         token = throttling.unlock_token(login) if user else None
         if token:
-            link = settings.PUBLIC_URL + reverse("account_unlock", args=[token])
+            link = SiteIdentity.public_address(reverse("account_unlock", args=[token]), request=request)
             notifications.queue(
                 kind="account_locked",
                 to=user.email,
@@ -133,14 +134,16 @@ class AccountAdapter(DefaultAccountAdapter):
         id_token = request.session.get(franceconnect.ID_TOKEN)
         if id_token and franceconnect.enabled():
             try:
-                return franceconnect.logout_url(id_token)
+                return franceconnect.logout_url(request, id_token)
             except (RequestException, RuntimeError, ValueError):  # unreachable: the portal's own logout still happens
                 logger.warning("Déconnexion FranceConnect impossible", exc_info=True)
         return super().get_logout_redirect_url(request)
 
     def send_mail(self, template_prefix, email, context):
         kind, extra, key = self._email_for(template_prefix, context)
-        user = context.get("user")
+        # allauth names no account in some e-mails («vous avez déjà un compte»): the address's own account greets
+        # its owner, to whom alone the e-mail goes.
+        user = context.get("user") or User.objects.filter(email__iexact=email, is_active=True).first()
         notifications.queue(
             kind=kind,
             to=email,

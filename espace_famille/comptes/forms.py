@@ -1,22 +1,60 @@
 """Forms of the citizen space: registration, profile, subscriber code."""
 
+from allauth.account.forms import ChangePasswordForm as AllauthChangePasswordForm
 from allauth.account.forms import LoginForm as AllauthLoginForm
+from allauth.account.forms import ResetPasswordKeyForm as AllauthResetPasswordKeyForm
+from allauth.account.forms import SetPasswordForm as AllauthSetPasswordForm
 from allauth.account.forms import SignupForm as AllauthSignupForm
+from allauth.core import context as allauth_context
 from altcha_django.forms import AltchaField
 from django import forms
 from django.contrib.auth import authenticate
 
 from commun import throttling
+from commun.forms import SelectField
 from espace_famille.comptes import rules as comptes_rules
+from espace_famille.comptes.exceptions import SubscriptionThrottled
 from espace_famille.comptes.models import User
 from espace_famille.dossier import rules as dossier_rules
+from espace_famille.dossier import selectors as dossier_selectors
 from espace_famille.dossier.models import Civility
 
 
-class SignupForm(AllauthSignupForm):
+class NewPasswordFields:
+    """A new password's fields, the same on every form that sets one: the guide's rule once, as the help of the first
+    field (not the list of every validator's help, which said the length twice), no placeholder."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["password1"].help_text = comptes_rules.PASSWORD_RULE
+        for name in ("password1", "password2"):
+            self.fields[name].widget.attrs.pop("placeholder", None)
+
+
+class ChangePasswordForm(NewPasswordFields, AllauthChangePasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["oldpassword"].widget.attrs.pop("placeholder", None)
+
+
+class SetPasswordForm(NewPasswordFields, AllauthSetPasswordForm):
+    pass
+
+
+class ResetPasswordKeyForm(NewPasswordFields, AllauthResetPasswordKeyForm):
+    pass
+
+
+SUBSCRIBER_CODE_UNKNOWN = (
+    "Ce code abonné ne correspond à aucun dossier famille. Vérifiez-le, ou laissez ce champ vide : vous pourrez "
+    "vous abonner plus tard depuis « Mes abonnements »."
+)
+
+
+class SignupForm(NewPasswordFields, AllauthSignupForm):
     """«Créer un compte», with the guide's fields in the guide's order."""
 
-    civility = forms.ChoiceField(label="Civilité", choices=[("", "---------"), *Civility.choices])
+    civility = SelectField(label="Civilité", choices=Civility.choices)
     last_name = forms.CharField(label="Nom", max_length=150)
     first_name = forms.CharField(label="Prénom", max_length=150)
     subscriber_code = forms.CharField(
@@ -57,16 +95,29 @@ class SignupForm(AllauthSignupForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "E-mail (identifiant)"
         self.fields["password1"].label = "Mot de passe"
-        self.fields["password1"].help_text = comptes_rules.PASSWORD_RULE
         self.fields["password2"].label = "Confirmation du mot de passe"
-        for name in ("email", "password1", "password2"):
-            self.fields[name].widget.attrs.pop("placeholder", None)
+        self.fields["email"].widget.attrs.pop("placeholder", None)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
 
     def clean_subscriber_code(self):
         return dossier_rules.normalize_subscriber_code(self.cleaned_data.get("subscriber_code", ""))
+
+    def clean(self):
+        """The code abonné is checked here, beside its field, not after the e-mail's confirmation: it tells only
+        what «M'abonner» tells (whether a code matches a file, never which one), once the anti-robot check passed,
+        and wrong codes are throttled per address as there."""
+        data = super().clean()
+        code = data.get("subscriber_code")
+        if code and not self.has_error("captcha") and not self.has_error("subscriber_code"):
+            request = allauth_context.request
+            if throttling.subscription_blocked(request):
+                self.add_error("subscriber_code", SubscriptionThrottled())
+            elif dossier_selectors.family_by_subscriber_code(code=code) is None:
+                throttling.subscription_failed(request)
+                self.add_error("subscriber_code", SUBSCRIBER_CODE_UNKNOWN)
+        return data
 
 
 class LoginForm(AllauthLoginForm):
@@ -132,6 +183,8 @@ class FranceConnectCreateForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    civility = SelectField(label="Civilité", choices=Civility.choices)
+
     class Meta:
         model = User
         fields = ["civility", "last_name", "first_name"]

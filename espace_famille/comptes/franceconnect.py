@@ -21,6 +21,7 @@ from joserfc.jws import JWSRegistry
 from requests import RequestException
 
 from espace_famille.comptes import rules
+from home.models import SiteIdentity
 
 logger = logging.getLogger(__name__)
 
@@ -76,12 +77,12 @@ def client():
     )
 
 
-def callback_url() -> str:
-    return settings.PUBLIC_URL + reverse("franceconnect_callback")
+def callback_url(request) -> str:
+    return SiteIdentity.public_address(reverse("franceconnect_callback"), request=request)
 
 
-def logout_return_url() -> str:
-    return settings.PUBLIC_URL + reverse("franceconnect_logout_return")
+def logout_return_url(request) -> str:
+    return SiteIdentity.public_address(reverse("franceconnect_logout_return"), request=request)
 
 
 def authorize_redirect(request):
@@ -89,7 +90,7 @@ def authorize_redirect(request):
     try:
         return client().authorize_redirect(
             request,
-            callback_url(),
+            callback_url(request),
             state=secrets.token_urlsafe(32),
             nonce=secrets.token_urlsafe(32),
             acr_values=settings.FRANCECONNECT_ACR,
@@ -151,8 +152,8 @@ def _userinfo(app, access_token: str, *, sub: str) -> dict:
     return decoded.claims
 
 
-def logout_url(id_token: str) -> str:
+def logout_url(request, id_token: str) -> str:
     """FranceConnect's end-session address, which ends the person's FranceConnect session then comes back."""
     return client().create_logout_url(
-        post_logout_redirect_uri=logout_return_url(), id_token_hint=id_token, state=secrets.token_urlsafe(32)
+        post_logout_redirect_uri=logout_return_url(request), id_token_hint=id_token, state=secrets.token_urlsafe(32)
     )["url"]

@@ -4,6 +4,7 @@ subscriptions to families."""
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 
+from commun.elision import de
 from espace_famille.dossier.models import Civility
 
 
@@ -52,7 +53,10 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        """«M. Jean DURANT», as the guide greets people."""
+        """«M. Jean DURANT», as the guide greets people; empty while the account has no name (a civility alone
+        greets nobody: «Bonjour M.,»)."""
+        if not (self.first_name or self.last_name):
+            return ""
         parts = [self.civility, self.first_name, self.last_name.upper()]
         return " ".join(part for part in parts if part)
 
@@ -71,4 +75,4 @@ class FranceConnectIdentity(models.Model):
         verbose_name_plural = "identités FranceConnect"
 
     def __str__(self):
-        return f"FranceConnect de {self.user}"
+        return f"FranceConnect {de(self.user)}"

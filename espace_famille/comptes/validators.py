@@ -9,8 +9,9 @@ class PasswordCompositionValidator:
     def validate(self, password, user=None):
         problems = rules.password_composition_problems(password)
         if problems:
+            # The rule itself is the field's help text, beside it: the error says only what this password lacks.
             raise ValidationError(
-                f"{rules.PASSWORD_RULE}. Il manque : {', '.join(problems)}.",
+                f"Ce mot de passe ne respecte pas la règle : il manque {', '.join(problems)}.",
                 code="password_composition",
             )
 

@@ -50,11 +50,23 @@ class ApplicationFilterSet(WagtailFilterSet):
         label="Crèche (choix 1)", queryset=Facility.objects.filter(kind=FacilityKind.CRECHE)
     )
     entry_date = django_filters.DateFromToRangeFilter(label="Date d'entrée souhaitée", widget=DateRangePickerWidget)
-    state = django_filters.ChoiceFilter(label="État", field_name="request__state", choices=RequestState.choices)
+    state = django_filters.ChoiceFilter(
+        label="État",
+        field_name="request__state",
+        choices=RequestState.choices,
+        empty_label="Tous, sauf les retirées",
+    )
 
     class Meta:
         model = CrecheApplication
         fields = []
+
+    def filter_queryset(self, queryset):
+        # An application its family withdrew is no longer the service's work: shown only when asked for.
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.exclude(request__state=RequestState.WITHDRAWN)
+        return queryset
 
 
 class ApplicationIndexView(ListingExportMixin, IndexView):

@@ -3,7 +3,8 @@
 from xml.sax.saxutils import escape
 
 from commun.data_export import json_value, when
-from espace_famille.creche.forms import FamilleForm, InformationsForm, TypeDeGardeForm
+from commun.elision import de
+from espace_famille.creche.forms import FamilleForm, InformationsForm, TypeDeGardeForm, answer_shown
 from espace_famille.creche.models import CrecheApplication, CrecheDraft
 from espace_famille.demandes.models import RequestState
 
@@ -32,24 +33,33 @@ def collect(family) -> dict:
     }
 
 
-def _labels() -> dict[str, str]:
-    labels = {"choice_names": "Crèches choisies"}
+def _fields() -> dict:
+    """The wizard's fields by name: each answer's label, and how its value reads (answer_shown)."""
+    fields = {}
     for form in (InformationsForm(), FamilleForm(), TypeDeGardeForm()):
-        labels.update({name: str(field.label) for name, field in form.fields.items()})
-    return labels
+        fields.update(form.fields)
+    return fields
 
 
-def _answer(value) -> str:
-    if isinstance(value, bool):
-        return "Oui" if value else "Non"
+def _label(name: str, fields: dict) -> str:
+    if name == "choice_names":
+        return "Crèches choisies"
+    return str(fields[name].label) if name in fields else name
+
+
+def _answer(field, value) -> str:
     if isinstance(value, list):
         return escape(", ".join(str(item) for item in value)) or "—"
+    if field is not None:
+        value = answer_shown(field, value)
+    elif isinstance(value, bool):
+        value = "Oui" if value else "Non"
     return escape(str(value)) if value not in (None, "") else "—"
 
 
-def _answers(doc, answers: dict, labels: dict[str, str]) -> None:
+def _answers(doc, answers: dict, fields: dict) -> None:
     rows = [
-        [escape(labels.get(name, name)), _answer(value)]
+        [escape(_label(name, fields)), _answer(fields.get(name), value)]
         for name, value in answers.items()
         if name not in HIDDEN_ANSWERS and value not in (None, "", False)
     ]
@@ -61,10 +71,10 @@ def render(doc, creche: dict) -> None:
     if not creche["applications"] and not creche["draft"]:
         doc.para("Aucune pré-inscription.")
         return
-    labels = _labels()
+    fields = _fields()
     states = dict(RequestState.choices)
     for application in creche["applications"]:
-        doc.para(escape(f"Pré-inscription de {application['child_first_name']}"), "h3")
+        doc.para(escape(f"Pré-inscription {de(application['child_first_name'])}"), "h3")
         rows = [
             ["État", escape(str(states.get(application["state"], application["state"])))],
             ["Déposée le", when(application["submitted_at"])],
@@ -73,8 +83,8 @@ def render(doc, creche: dict) -> None:
         if application["decided_at"]:
             rows.append(["Traitée le", when(application["decided_at"])])
         doc.fields(rows)
-        _answers(doc, application["answers"], labels)
+        _answers(doc, application["answers"], fields)
     if creche["draft"]:
         doc.para("Pré-inscription en cours (brouillon)", "h3")
         doc.fields([["Modifiée le", when(creche["draft"]["updated_at"])]])
-        _answers(doc, creche["draft"]["answers"], labels)
+        _answers(doc, creche["draft"]["answers"], fields)

@@ -1,8 +1,12 @@
 """The three steps of «Pré-inscription en crèche», each validated on the server."""
 
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 
+from commun import formats
+from commun.forms import EMPTY_LABEL
 from espace_famille.creche import rules
 from espace_famille.dossier.models import Civility, Sex
 from espace_famille.modifications.forms import PhoneField
@@ -31,7 +35,12 @@ def _text(label, *, required=True, max_length=150):
 
 
 class StepForm(forms.Form):
-    """A step: its cleaned data becomes JSON for the draft."""
+    """A step: its cleaned data becomes JSON for the draft. `answers`: the draft's answers of every step, which
+    a step may check its own against (the entry date comes after the child's birth)."""
+
+    def __init__(self, *args, answers: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.answers = answers or {}
 
     def as_json(self) -> dict:
         return {
@@ -40,25 +49,33 @@ class StepForm(forms.Form):
         }
 
 
-def _guardian_fields(prefix: str, *, required: bool) -> dict:
-    return {
+def _guardian_fields(prefix: str, *, required: bool | str) -> dict:
+    """A guardian's fields. required: True, or the name of the group («Responsable2») whose starred fields are
+    required once any of its fields is filled (see InformationsForm.clean)."""
+    always = required is True
+    fields = {
         f"{prefix}_civility": forms.ChoiceField(
-            label="Civilité", choices=CIVILITIES, required=required, widget=forms.RadioSelect, error_messages=MESSAGES
+            label="Civilité", choices=CIVILITIES, required=always, widget=forms.RadioSelect, error_messages=MESSAGES
         ),
-        f"{prefix}_last_name": _text("Nom", required=required),
-        f"{prefix}_first_name": _text("Prénom(s)", required=required),
-        f"{prefix}_birth_date": _date("Date de naissance", required=required),
-        f"{prefix}_phone": PhoneField(label="Téléphone", required=required, error_messages={"required": REQUIRED}),
+        f"{prefix}_last_name": _text("Nom", required=always),
+        f"{prefix}_first_name": _text("Prénom(s)", required=always),
+        f"{prefix}_birth_date": _date("Date de naissance", required=always),
+        f"{prefix}_phone": PhoneField(label="Téléphone", required=always, error_messages={"required": REQUIRED}),
         f"{prefix}_email": forms.EmailField(
             label="E-mail",
-            required=required,
+            required=always,
             error_messages={"required": REQUIRED, "invalid": "Saisissez une adresse e-mail valide."},
         ),
-        f"{prefix}_profession": _text("Profession", required=False),
     }
+    if not always:
+        # includes/field.html stars a field from this attribute, and clean() requires it from the same one.
+        for field in fields.values():
+            field.required_with = required
+    fields[f"{prefix}_profession"] = _text("Profession", required=False)
+    return fields
 
 
-GUARDIAN2_REQUIRED = ["civility", "last_name", "first_name", "birth_date", "phone", "email"]
+GUARDIAN2 = "Responsable2"
 
 
 class InformationsForm(StepForm):
@@ -70,7 +87,7 @@ class InformationsForm(StepForm):
         super().__init__(*args, **kwargs)
         self.fields.update(_guardian_fields("r1", required=True))
         self.fields["r1_allocataire"] = _text("N° allocataire", required=False, max_length=20)
-        self.fields.update(_guardian_fields("r2", required=False))
+        self.fields.update(_guardian_fields("r2", required=GUARDIAN2))
 
     def guardian1(self):
         return [self[name] for name in self.fields if name.startswith("r1_")]
@@ -85,12 +102,11 @@ class InformationsForm(StepForm):
             day = data.get(f"{prefix}_birth_date")
             if day and (error := rules.birth_date_error(day, today=today)):
                 self.add_error(f"{prefix}_birth_date", error)
-        started = any(self.data.get(self.add_prefix(f"r2_{name}")) for name in GUARDIAN2_REQUIRED + ["profession"])
-        if started:
-            for name in GUARDIAN2_REQUIRED:
-                field = f"r2_{name}"
-                if not data.get(field) and field not in self.errors:
-                    self.add_error(field, REQUIRED)
+        group = [name for name in self.fields if name.startswith("r2_")]
+        if any(self.data.get(self.add_prefix(name)) for name in group):
+            for name in group:
+                if getattr(self.fields[name], "required_with", None) and not data.get(name) and name not in self.errors:
+                    self.add_error(name, REQUIRED)
         return data
 
 
@@ -128,6 +144,10 @@ class FamilleForm(StepForm):
         return day
 
 
+# The grid has no field of its own: its errors are kept on its first box and shown beside the whole grid.
+GRID_ERRORS_ON = rules.slot_name(0, 0)
+
+
 class TypeDeGardeForm(StepForm):
     """«Etape 3 Type de garde»: up to four distinct crèches, the entry date, the kind of care and the grid."""
 
@@ -143,7 +163,7 @@ class TypeDeGardeForm(StepForm):
                 label=f"Choix {index}",
                 queryset=creches,
                 required=index == 1,
-                empty_label="—",
+                empty_label=EMPTY_LABEL,
                 error_messages={**MESSAGES, "invalid_choice": "Choisissez une crèche de la liste."},
             )
         self.fields["entry_date"] = _date("Date d'entrée souhaitée")
@@ -160,19 +180,36 @@ class TypeDeGardeForm(StepForm):
         return [self[f"choice{index}"] for index in range(1, 5)]
 
     def grid(self):
+        if self.grid_errors():
+            for day in range(7):
+                for half in range(2):
+                    self.fields[rules.slot_name(day, half)].widget.attrs["aria-describedby"] = "id_grid_error"
         return [
             (half_label, [self[rules.slot_name(day, half)] for day in range(7)])
             for half, half_label in enumerate(rules.HALVES)
         ]
 
+    def grid_errors(self):
+        """The grid's own errors («Régulier» with no day), shown beside it rather than beside one of its boxes."""
+        return self.errors.get(GRID_ERRORS_ON, [])
+
     def clean_entry_date(self):
         day = self.cleaned_data["entry_date"]
-        if day <= timezone.localdate():
-            raise forms.ValidationError("La date d'entrée souhaitée doit être dans le futur.")
+        if error := rules.entry_date_error(day, today=timezone.localdate(), birth=self._child_birth_date()):
+            raise forms.ValidationError(error)
         return day
+
+    def _child_birth_date(self) -> date | None:
+        try:
+            return date.fromisoformat(self.answers.get("child_birth_date") or "")
+        except (TypeError, ValueError):
+            return None
 
     def clean(self):
         data = super().clean()
+        slots = [data.get(rules.slot_name(day, half)) for day in range(7) for half in range(2)]
+        if data.get("care_kind") == self.REGULAR and not any(slots):
+            self.add_error(GRID_ERRORS_ON, "Cochez au moins un jour de garde pour un accueil régulier.")
         chosen = [data.get(f"choice{index}") for index in range(1, 5)]
         twice = rules.duplicate_choices(chosen)
         for index, choice in enumerate(chosen, start=1):
@@ -189,6 +226,21 @@ class TypeDeGardeForm(StepForm):
 
 
 STEPS = [InformationsForm, FamilleForm, TypeDeGardeForm]
+
+
+def answer_shown(field: forms.Field, value) -> str:
+    """An answer of the draft's JSON as a person reads it: a day in French («01/12/2026»), a choice's label.
+    The review page, the instructors' page and «Télécharger mes données» all write the answers through it."""
+    if isinstance(field, forms.DateField) and value:
+        try:
+            return formats.date_numeric(date.fromisoformat(str(value)))
+        except ValueError:
+            return str(value)
+    if isinstance(field, forms.BooleanField):
+        return "Oui" if value else "Non"
+    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.ModelChoiceField):
+        return str(dict(field.choices).get(value, value))
+    return "" if value is None else str(value)
 
 
 def initial_for(step: int, data: dict) -> dict:

@@ -20,6 +20,9 @@ class CrecheHandler(kinds.KindHandler):
     decidable_states = (RequestState.PENDING, RequestState.WAITING)
     extra_decisions = {WAITING: "wait"}
     family_template = "creche/includes/request_part.html"
+    # A pending application holds no place: withdrawn, it is simply no longer examined.
+    withdrawable = True
+    withdraw_help = "Votre pré-inscription ne sera pas étudiée par le service. Vous pourrez en faire une nouvelle."
 
     def _decide(self, request, *, by, decision, message):
         return services.decision_outcome(request=request, decision=decision)

@@ -1,7 +1,10 @@
 """Models of the creche application: a family's draft and its submitted, frozen application."""
 
+from datetime import date
+
 from django.db import models
 
+from commun.elision import de
 from espace_famille.demandes.models import Request
 from espace_famille.dossier.models import Family
 from espace_famille.planning.models import Facility
@@ -40,4 +43,12 @@ class CrecheApplication(models.Model):
         permissions = [("decide_crecheapplication", "Peut décider des pré-inscriptions en crèche")]
 
     def __str__(self) -> str:
-        return f"Pré-inscription de {self.child_first_name} — {self.first_choice}"
+        return f"Pré-inscription {de(self.child_first_name)} — {self.first_choice}"
+
+    @property
+    def child_birth_date(self) -> date | None:
+        """The child's (expected) birth date, kept as the draft's JSON wrote it."""
+        try:
+            return date.fromisoformat(self.data.get("child_birth_date") or "")
+        except ValueError:
+            return None

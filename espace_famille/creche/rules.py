@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from commun import formats
+
 DAYS = ["Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi", "Samedi", "Dimanche"]
 HALVES = ["Matin", "Soir"]
 MAX_AGE_YEARS = 120
@@ -19,6 +21,19 @@ def birth_date_error(day: date, *, today: date, expected: bool = False) -> str |
         return "La date de naissance ne peut pas être dans le futur."
     if day.year < today.year - MAX_AGE_YEARS:
         return "La date de naissance n'est pas plausible."
+    return None
+
+
+def entry_date_error(day: date, *, today: date, birth: date | None) -> str | None:
+    """A French message when the desired entry date is not after today, or comes before the child's (expected)
+    birth."""
+    if day <= today:
+        return "La date d'entrée souhaitée doit être dans le futur."
+    if birth and day < birth:
+        return (
+            "La date d'entrée souhaitée ne peut pas précéder la naissance de l'enfant "
+            f"(le {formats.date_numeric(birth)}, à l'étape 2 Famille)."
+        )
     return None
 
 

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from commun.elision import de
 from espace_famille.creche.models import CrecheApplication, CrecheDraft
 from espace_famille.demandes import acknowledgements, kinds
 from espace_famille.demandes import services as demandes_services
@@ -47,7 +48,7 @@ def application_submit(*, family: Family, by: AbstractUser, steps_done: int = 3)
             family=family,
             kind=RequestKind.CRECHE,
             author=by,
-            subject=f"Pré-inscription de {data['child_first_name']} — {first.name}"[:200],
+            subject=f"Pré-inscription {de(data['child_first_name'])} — {first.name}"[:200],
             start_date=data["entry_date"],
         )
         application = CrecheApplication.objects.create(

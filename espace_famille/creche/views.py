@@ -39,8 +39,9 @@ def step(request, number: int):
         raise Http404
     family = _family(request)
     form_class = forms.STEPS[number - 1]
+    answers = selectors.wizard_values(family=family)
     if request.method == "POST":
-        form = form_class(request.POST)
+        form = form_class(request.POST, answers=answers)
         if not form.is_valid():
             return render(request, "creche/step.html", _context(number, form), status=400)
         services.draft_save(family=family, values=form.as_json(), by=request.user)
@@ -49,7 +50,7 @@ def step(request, number: int):
         if number < 3:
             return redirect("creche:step", number=number + 1)
         return redirect("creche:review")
-    form = form_class(initial=selectors.wizard_values(family=family))
+    form = form_class(initial=answers, answers=answers)
     return render(request, "creche/step.html", _context(number, form))
 
 
@@ -66,11 +67,8 @@ def review_rows(values: dict) -> list[tuple[str, list[tuple[str, str]]]]:
             if name.startswith("choice"):
                 facility = Facility.objects.filter(pk=value).first()
                 value = facility.name if facility else ""
-            elif hasattr(field, "choices") and not name.startswith("choice"):
-                value = dict(field.choices).get(value, value)
-            elif field.__class__.__name__ == "DateField":
-                year, month, day = str(value).split("-")
-                value = f"{day}/{month}/{year}"
+            else:
+                value = forms.answer_shown(field, value)
             label = {"r1": "Responsable1 — ", "r2": "Responsable2 — "}.get(name[:2], "") + str(field.label)
             rows.append((label, str(value)))
         if number == 3:
@@ -89,7 +87,7 @@ def _complete(values: dict) -> int | None:
     """The first step whose answers do not validate, or None."""
     for number, form_class in enumerate(forms.STEPS, start=1):
         data = {k: ("on" if v is True else v) for k, v in values.items() if v not in (None, False)}
-        if not form_class(data).is_valid():
+        if not form_class(data, answers=values).is_valid():
             return number
     return None
 

@@ -6,7 +6,9 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from commun import todo
 from espace_famille.creche import admin_views
+from espace_famille.creche import todo as family_todo
 from espace_famille.creche.models import CrecheApplication
 
 
@@ -52,3 +54,6 @@ register_permission_policy(CrecheApplication, ApplicationPolicy(CrecheApplicatio
 register_snippet(ApplicationViewSet)
 for action in (admin_views.AcceptBulkAction, admin_views.WaitingBulkAction, admin_views.RefuseBulkAction):
     hooks.register("register_bulk_action", action)
+
+# «À faire» (commun.todo)
+hooks.register(todo.TODO_HOOK, family_todo.family_todo)

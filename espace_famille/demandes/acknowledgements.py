@@ -2,6 +2,7 @@
 
 The services call these inside their transaction, so the email is queued with the requests or not at all."""
 
+import re
 from datetime import datetime
 
 from django.contrib.auth.models import AbstractUser
@@ -9,11 +10,13 @@ from django.urls import reverse
 
 from commun import formats
 from espace_famille.demandes.emails import email_table
-from espace_famille.demandes.models import Request, RequestKind
+from espace_famille.demandes.models import Request, RequestKind, RequestState
 from notifications import services as notifications
 from notifications.rendering import Rich
 
 RECEIVED_EMAIL = "request_received"
+BASKET_EMAIL = "basket_received"
+BASKET_HEADERS = ["Jour", "Heure", "Activité", "Enfant", "Prix", "Résultat"]
 NO_ACTIVITY = "—"
 
 # What a request is, after «Votre demande» («Votre demande de réservation», «Vos 3 demandes d'absence»).
@@ -35,15 +38,29 @@ ROW_TYPE = {RequestKind.BOOKING: "Réservation", RequestKind.ABSENCE: "Absence"}
 HEADERS = ["Jour", "Heure", "Type de la demande", "Activité"]
 
 
-def announcement(*, kind: str, count: int, activity_name: str, at: datetime) -> str:
+def state_words(state: str, *, plural: bool = False) -> str:
+    """What a request is now, in the words «Mes demandes» shows (RequestState's labels): «en cours d'instruction»,
+    «acceptée», «partiellement acceptées»."""
+    words = RequestState(state).label.lower()
+    return re.sub(r"ée\b", "ées", words, count=1) if plural else words
+
+
+def submission_state(requests: list[Request]) -> str:
+    """The state the requests of one submission are in: theirs when they share it (all pending, or all decided
+    alike by the rules), «partiellement acceptée» otherwise."""
+    states = {request.state for request in requests}
+    return states.pop() if len(states) == 1 else RequestState.PARTIAL
+
+
+def announcement(*, kind: str, count: int, activity_name: str, at: datetime, state: str = RequestState.PENDING) -> str:
     """«Vos 10 demandes de réservation pour 4/Péri SOIR réalisées le 04/01/2019 à 16:33 sont en cours
-    d'instruction :», or the singular form for one day."""
+    d'instruction :», or the singular form for one day; «est acceptée» when the rules decided it at once."""
     what = WHAT.get(kind, f"de {RequestKind(kind).label.lower()}")
     place = f" pour {activity_name}" if activity_name else ""
     when = f"le {formats.datetime_numeric(at)}"
     if count == 1:
-        return f"Votre demande {what}{place} réalisée {when} est en cours d'instruction :"
-    return f"Vos {count} demandes {what}{place} réalisées {when} sont en cours d'instruction :"
+        return f"Votre demande {what}{place} réalisée {when} est {state_words(state)} :"
+    return f"Vos {count} demandes {what}{place} réalisées {when} sont {state_words(state, plural=True)} :"
 
 
 def _recipient(by: AbstractUser | None) -> str:
@@ -59,9 +76,9 @@ def _space_url() -> str:
     return SiteIdentity.public_address(reverse("espace_famille:mon_espace"))
 
 
-def _queue(*, to: str, by: AbstractUser, key: str, sentence: str, rows: Rich) -> None:
+def _queue(*, to: str, by: AbstractUser, key: str, sentence: str, rows: Rich, kind: str = RECEIVED_EMAIL) -> None:
     notifications.queue(
-        kind=RECEIVED_EMAIL,
+        kind=kind,
         to=to,
         key=key,
         context={
@@ -108,7 +125,13 @@ def booking_received(
         to=to,
         by=by,
         key=f"{RECEIVED_EMAIL}:{min(request.pk for request in requests)}",
-        sentence=announcement(kind=request_kind, count=len(rows), activity_name=activity.name, at=now),
+        sentence=announcement(
+            kind=request_kind,
+            count=len(rows),
+            activity_name=activity.name,
+            at=now,
+            state=submission_state(requests),
+        ),
         rows=email_table(headers, rows),
     )
 
@@ -133,4 +156,26 @@ def request_received(*, request: Request, by: AbstractUser | None, now: datetime
         key=key,
         sentence=announcement(kind=request.kind, count=1, activity_name="", at=now),
         rows=email_table(HEADERS, [row]),
+    )
+
+
+def basket_received(*, key: str, rows: list[list[str]], total: str, by: AbstractUser | None, now: datetime) -> None:
+    """One email for a basket of days confirmed at once («Confirmer» on «Mon panier»), whatever its number of
+    children, activities and days: each day with its result (booked, waiting list, request, refused and why).
+
+    key: the basket's own (its intent), so a repeat queues nothing; rows: Jour, Heure, Activité, Enfant, Prix,
+    Résultat, already in words."""
+    to = _recipient(by)
+    if not to or not rows:
+        return
+    count = len(rows)
+    days = "1 jour" if count == 1 else f"{count} jours"
+    sentence = f"Votre panier de {days} validé le {formats.datetime_numeric(now)} a été traité (total : {total}) :"
+    _queue(
+        to=to,
+        by=by,
+        key=f"{BASKET_EMAIL}:{key}",
+        sentence=sentence,
+        rows=email_table(BASKET_HEADERS, rows),
+        kind=BASKET_EMAIL,
     )

@@ -1,5 +1,6 @@
 """What every request queue of the admin shares: «Traiter» on the rows a decider can decide, the request's journal,
-the decision message forms, and the one base of the bulk decisions (accept / refuse many requests of any kind)."""
+the decision message forms, the one base of the bulk decisions (accept / refuse many requests of any kind), and
+where the site's history links a request (its decision screen)."""
 
 from django import forms
 from django.contrib.admin.utils import quote
@@ -12,10 +13,12 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.views.snippets import HistoryView
 
 from commun.admin_intents import IntentBulkActionMixin
-from espace_famille.demandes import services
+from commun.admin_links import ScreenURLFinder
+from espace_famille.demandes import kinds, services
 from espace_famille.demandes.models import Request
 
 DECIDE = "decide"
+VIEW_REQUEST = "espace_famille.view_request"
 
 
 def person(user) -> str:
@@ -73,6 +76,26 @@ class RequestHistoryView(HistoryView):
     @cached_property
     def header_buttons(self):
         return [HeaderButton(label="Voir la demande", url=self.get_edit_url(self.object), icon_name="info-circle")]
+
+
+class RequestURLFinder(ScreenURLFinder):
+    """Where the site's history links a request: the screen where its kind decides it (kinds.KindHandler.admin_url),
+    for staff who may read requests or decide that kind."""
+
+    def may_read(self, instance) -> bool:
+        handler = self._handler(instance)
+        return self.user.has_perm(VIEW_REQUEST) or bool(handler and handler.can_decide(self.user))
+
+    def url(self, instance) -> str:
+        handler = self._handler(instance)
+        return handler.admin_url(instance) if handler else ""
+
+    @staticmethod
+    def _handler(instance):
+        try:
+            return kinds.handler_for(instance.kind)
+        except LookupError:
+            return None
 
 
 class DecisionForm(forms.Form):

@@ -189,7 +189,8 @@ KINDS.append(
         zone=CONTACT_LINE + "\n\nRestant à votre disposition,",
         placeholders={
             "annonce": "La phrase d'annonce («Vos 10 demandes de réservation pour 4/Péri SOIR réalisées le "
-            "04/01/2019 à 16:33 sont en cours d'instruction :»)",
+            "04/01/2019 à 16:33 sont en cours d'instruction :» ; «… sont acceptées :» quand l'activité les "
+            "accepte aussitôt)",
             "tableau": "Le tableau des jours demandés : Jour, Heure, Type de la demande, Activité",
             "lien": "Adresse de Mon espace citoyen",
         },
@@ -201,6 +202,44 @@ KINDS.append(
                 [
                     ["04/02/2019", "16:30", "Réservation", "4/Péri SOIR"],
                     ["05/02/2019", "16:30", "Réservation", "4/Péri SOIR"],
+                ],
+            ),
+            "lien": "https://portail.example.org/mon-espace/",
+        },
+    )
+)
+
+# Bookings: the acknowledgement of a basket of days confirmed at once (espace_famille.planning.basket): one email
+# for the whole basket, each day with its result.
+KINDS.append(
+    EmailKind(
+        slug="basket_received",
+        label="Accusé d'enregistrement d'un panier de réservations",
+        subject="Accusé d'enregistrement électronique : votre panier de réservations",
+        body=(
+            "Bonjour {{ nom_complet }},\n\n"
+            "{{ annonce }}\n\n"
+            "{{ tableau }}\n\n"
+            "Les demandes transmises au service vous seront confirmées après leur traitement ; une place libérée "
+            "revient au premier de la liste d'attente, qui en est averti.\n\n"
+            "Vous pouvez également visualiser vos demandes depuis votre espace citoyen dans le menu Mes Demandes."
+        ),
+        button_label="Mon espace citoyen",
+        button_url_key="lien",
+        zone=CONTACT_LINE + "\n\nRestant à votre disposition,",
+        placeholders={
+            "annonce": "La phrase d'annonce («Votre panier de 3 jours validé le 04/01/2019 à 16:33 a été traité "
+            "(total : 7,50 €) :»)",
+            "tableau": "Le tableau des jours du panier : Jour, Heure, Activité, Enfant, Prix, Résultat",
+            "lien": "Adresse de Mon espace citoyen",
+        },
+        sample={
+            "annonce": "Votre panier de 2 jours validé le 04/01/2019 à 16:33 a été traité (total : 2,50 €) :",
+            "tableau": email_table(
+                ["Jour", "Heure", "Activité", "Enfant", "Prix", "Résultat"],
+                [
+                    ["04/02/2019", "16:30", "4/Péri SOIR", "Léa", "2,50 €", "Réservé"],
+                    ["05/02/2019", "16:30", "4/Péri SOIR", "Léa", "—", "Refusé : délai dépassé"],
                 ],
             ),
             "lien": "https://portail.example.org/mon-espace/",

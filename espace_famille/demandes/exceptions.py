@@ -17,3 +17,18 @@ class StaleRequest(ValidationError):
             "Le dossier a été modifié depuis cette demande. Vérifiez les valeurs actuelles avant d'accepter.",
             code="stale_request",
         )
+
+
+class AlreadyWithdrawn(InvalidTransition):
+    def __init__(self):
+        super().__init__("Cette demande a déjà été retirée.")
+
+
+class NotWithdrawable(InvalidTransition):
+    """The request is no longer pending, or its kind cannot be withdrawn (`kind=True`)."""
+
+    def __init__(self, *, kind: bool = False):
+        if kind:
+            super().__init__("Une demande de ce type ne peut pas être retirée.")
+        else:
+            super().__init__("Cette demande a déjà été traitée : elle ne peut plus être retirée.")

@@ -54,28 +54,58 @@ class Batch:
 
 @dataclass
 class Row:
-    """One line of what the family (and the admin) reads of a request: «Activité : 1/Péri MATIN».
-
-    value: text, or a value shown by «espace_famille/includes/shown.html» (a family-file value, a list of
-    vaccinations); before and headers: a family-file change's value when asked, the columns of a list value."""
+    """One line of what the family (and the admin) reads of a request: «Activité : 1/Péri MATIN»."""
 
     label: str
     value: Any
-    before: Any = None
+
+
+@dataclass
+class Change:
+    """One thing a request changes, as the family reads it in «Détail de ma demande»: a field of the family file
+    («Téléphone portable : 06 12 34 56 78 → 07 81 23 45 67»), a day of the planning («Non réservé → Réservé»).
+
+    before: what the file or the day held when the family asked («—» when it was not recorded); after: what the
+    family asked. Each is text, or a value shown by «espace_famille/includes/shown.html» (a family-file value, a
+    list of vaccinations, whose columns are `headers`). decision: where each change is decided on its own (a day),
+    its decision («Accepté le 16/11/2026 10:00»)."""
+
+    label: str
+    before: Any
+    after: Any
     headers: list | None = None
+    decision: str = ""
 
 
 @dataclass
 class Description:
     """What «Détail de ma demande» shows of a request, beside the data every request has.
 
-    rows: what it is about («Structure», «Activité»); days: each day asked and its decision («Jours demandés»);
-    changes: the values asked beside those of the file when asked («Modifications demandées»)."""
+    rows: what it is about («Structure», «Activité»); changes: what it changes, before and after («Modifications
+    demandées» of the family file, «Jours demandés» of the planning), under `changes_heading`, the first column
+    named `change_label` («Champ», «Jour»)."""
 
     subject: str
     rows: list[Row] = field(default_factory=list)
-    days: list[Row] = field(default_factory=list)
-    changes: list[Row] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    changes_heading: str = "Modifications demandées"
+    change_label: str = "Champ"
+
+    @property
+    def decisions(self) -> bool:
+        """Whether the changes are decided one by one (a «Décision» column)."""
+        return any(change.decision for change in self.changes)
+
+
+@dataclass
+class Withdrawal:
+    """What a kind released when the family withdrew its request, for request_withdraw to record.
+
+    state: the request's state afterwards («withdrawn»; a request of days already partly decided keeps the state
+    of its decided days); data: what the audit entry says of it ({"days": [...]})."""
+
+    state: str = RequestState.WITHDRAWN
+    data: dict = field(default_factory=dict)
 
 
 class KindHandler:
@@ -113,7 +143,22 @@ class KindHandler:
 
     def describe(self, request: Request) -> Description:
         """What the family reads of the request in «Mes demandes», and the admin in its lists."""
-        return Description(subject=request.subject or request.get_kind_display())
+        return Description(subject=request.subject or request.get_kind_display(), changes=self.changes(request))
+
+    def changes(self, request: Request) -> list[Change]:
+        """What the request changes, before and after, as the family reads it (none by default)."""
+        return []
+
+    # The family may withdraw a pending request of this kind («Retirer ma demande»): `withdraw` releases what the
+    # request holds. A kind whose pending request holds something no one would release (a document waiting for its
+    # check) leaves it False. withdraw_help: what the family reads on the confirmation page.
+    withdrawable: bool = False
+    withdraw_help: str = ""
+
+    def withdraw(self, request: Request, *, by: AbstractUser, now) -> Withdrawal:
+        """Release what the pending request (locked by `lock`) holds, in request_withdraw's transaction, which
+        records the withdrawal (state, event, audit entry). Holding nothing, a request releases nothing."""
+        return Withdrawal()
 
     def admin_url(self, request: Request) -> str:
         """The admin page where the request is decided ('' when the kind has none)."""

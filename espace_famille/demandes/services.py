@@ -15,8 +15,9 @@ from wagtail.log_actions import log
 
 from commun import audit
 from espace_famille.demandes import digests, kinds
-from espace_famille.demandes.exceptions import InvalidTransition, StaleRequest
+from espace_famille.demandes.exceptions import AlreadyWithdrawn, InvalidTransition, NotWithdrawable, StaleRequest
 from espace_famille.demandes.models import DecisionNotice, EventKind, LineState, Request, RequestEvent, RequestState
+from espace_famille.dossier.permissions import check_family_member
 
 EVENTS = {
     RequestState.ACCEPTED: (EventKind.ACCEPTED, "portail.request.accept"),
@@ -209,6 +210,32 @@ def requests_decide_by_rules(*, requests, decision: str) -> kinds.Batch:
         raise ValueError("Only a kind deciding in batches can be decided by the rules.")
     records_write(batch, by=None)
     return batch
+
+
+def request_withdraw(*, request: Request, by: AbstractUser) -> Request:
+    """«Retirer ma demande»: a parent of the request's family withdraws it while it is pending. Its kind's handler
+    releases what it holds (the days of a booking request); the request is «Retirée par la famille», with its event
+    and audit entry, and leaves the staff's queues (they list pending requests). No notice: nothing was decided.
+
+    Raises PermissionDenied (not a parent of the family), AlreadyWithdrawn (a second submission: nothing changes),
+    NotWithdrawable (decided meanwhile, or a kind that cannot be withdrawn)."""
+    check_family_member(by=by, family=request.family_id)
+    handler = kinds.handler_for(request.kind)
+    if not handler.withdrawable:
+        raise NotWithdrawable(kind=True)
+    now = timezone.now()
+    with transaction.atomic():
+        locked = handler.lock(request)
+        if locked.state == RequestState.WITHDRAWN:
+            raise AlreadyWithdrawn()
+        if locked.state != RequestState.PENDING:
+            raise NotWithdrawable()
+        withdrawal = handler.withdraw(locked, by=by, now=now)
+        locked.state, locked.decided_at = withdrawal.state, now
+        locked.save(update_fields=["state", "decided_at"])
+        RequestEvent.objects.create(request=locked, kind=EventKind.WITHDRAWN, author=by)
+        log(instance=locked, action="portail.request.withdraw", user=by, data=withdrawal.data)
+    return locked
 
 
 def request_mark_read(*, request: Request) -> None:

@@ -1,16 +1,20 @@
 """Admin registration of the requests: the «Demandes» menu group, built from the request kinds' handlers (each kind's
-queue), the permission policy of requests, and the audit actions of requests."""
+queue), the permission policy of requests, where the site's history links a request, and the audit actions of
+requests."""
 
 from django.contrib.auth import get_user_model
 from wagtail import hooks
+from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.log_actions import LogFormatter
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSetGroup
 
+from commun import todo
 from espace_famille.demandes import dashboard, family_page, kinds
-from espace_famille.demandes.admin_views import DECIDE
+from espace_famille.demandes import todo as family_todo
+from espace_famille.demandes.admin_views import DECIDE, RequestURLFinder
 from espace_famille.demandes.models import Request
 from espace_famille.dossier.family_page import AUDIT_OBJECTS_HOOK, SECTIONS_HOOK
 
@@ -78,9 +82,18 @@ class RequestsGroup(SnippetViewSetGroup):
         self.items = tuple(kinds.admin_viewsets())
         super().__init__()
 
+    def on_register(self):
+        # After its viewsets, whose own finder leads to an edit form requests do not have: each request links to
+        # the screen where its kind decides it.
+        super().on_register()
+        register_admin_url_finder(Request, RequestURLFinder)
+
 
 register_permission_policy(Request, RequestPolicy(Request))
 register_snippet(RequestsGroup)
 hooks.register("construct_homepage_panels", dashboard.add_panel)
 hooks.register(SECTIONS_HOOK, family_page.section)
 hooks.register(AUDIT_OBJECTS_HOOK, family_page.audit_objects)
+
+# «À faire» (commun.todo)
+hooks.register(todo.TODO_HOOK, family_todo.family_todo)

@@ -7,8 +7,7 @@ from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.html import format_html
-from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
-from localflavor.generic.forms import BICFormField, IBANFormField
+from wagtail.admin.admin_url_finder import register_admin_url_finder
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail_modeladmin.helpers import PermissionHelper
@@ -17,10 +16,12 @@ from wagtail_modeladmin.views import IndexView
 
 from commun import admin_services
 from commun.admin_display import DisplayAdminMixin, DisplayInspectView
+from commun.admin_links import RecordLinkAdminMixin
+from commun.forms import BicField, IbanField
 from commun.listing_exports import ListingExportAdminMixin
 from espace_famille.dossier import admin_exports, admin_iban, audit
 from espace_famille.dossier import services as dossier_services
-from espace_famille.dossier.family_page import FamilyColumnMixin, family_link
+from espace_famille.dossier.family_page import FamilyColumnMixin, FamilyURLFinder, family_link
 from espace_famille.dossier.models import (
     AuthorizedContact,
     Child,
@@ -93,8 +94,8 @@ def _members_link(owner, admin_name, count, lookup="family"):
 
 
 class FamilyForm(WagtailAdminModelForm):
-    iban = IBANFormField(label="IBAN", required=False, include_countries=IBAN_SEPA_COUNTRIES)
-    bic = BICFormField(label="BIC", required=False)
+    iban = IbanField(label="IBAN", required=False)
+    bic = BicField(label="BIC", required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,6 +165,9 @@ class FamilyAdmin(ListingExportAdminMixin, FileRecordAdmin):
         ],
         base_form_class=FamilyForm,
     )
+
+    def register_admin_url_finders(self):
+        register_admin_url_finder(Family, FamilyURLFinder)
 
     def get_queryset(self, request):
         return (
@@ -355,7 +359,11 @@ class SubscriptionPermissionHelper(PermissionHelper):
         return False
 
 
-class SubscriptionAdmin(DisplayAdminMixin, FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin):
+class SubscriptionAdmin(
+    RecordLinkAdminMixin, DisplayAdminMixin, FamilyColumnMixin, admin_services.RecordAdminMixin, ModelAdmin
+):
+    """Never edited: the site's history links a subscription to its detail screen."""
+
     model = Subscription
     menu_label = "Abonnements"
     menu_icon = "link"

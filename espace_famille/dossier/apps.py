@@ -9,6 +9,9 @@ class DossierConfig(AppConfig):
     verbose_name = "Dossier famille"
 
     def ready(self):
-        from espace_famille.dossier import personal_data
+        from espace_famille.dossier import emails, personal_data
+        from notifications import kinds
 
         personal_data.register_all()
+        for kind in emails.KINDS:
+            kinds.register(kind)

@@ -121,7 +121,7 @@ def show(model: type[models.Model], name: str, value) -> Shown:
         return Shown(text=f"{len(rows)} ligne{'s' if len(rows) > 1 else ''}", rows=rows)
     field = model._meta.get_field(name)
     if name == "iban":
-        return Shown(rules.mask_iban(value or ""))
+        return Shown(rules.mask_iban(value) if value else "—")
     if value in (None, ""):
         return Shown("—")
     if isinstance(field, models.BooleanField):

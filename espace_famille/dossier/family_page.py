@@ -23,6 +23,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.models import ModelLogEntry
 
 from commun import formats
+from commun.admin_links import ScreenURLFinder
 from espace_famille.dossier import admin_iban, audit
 from espace_famille.dossier.models import AuthorizedContact, Child, Family, Guardian, Subscription, Vaccination
 
@@ -60,6 +61,16 @@ class FamilyColumnMixin:
         for name in self.family_path.split("__"):
             family = getattr(family, name)
         return family_link(family)
+
+
+class FamilyURLFinder(ScreenURLFinder):
+    """Where the site's history (and any Wagtail screen that names a family) links a family: its «Fiche famille»,
+    for staff who may read families (their edit form is a button of it)."""
+
+    permission = VIEW_FAMILY
+
+    def url(self, instance) -> str:
+        return family_url(instance.pk)
 
 
 def admin_url(name: str, *args) -> str:

@@ -38,6 +38,8 @@ class Family(models.Model):
     account_holder = models.CharField("titulaire du compte", max_length=150, blank=True)
     iban = models.CharField("IBAN", max_length=34, blank=True)
     bic = models.CharField("BIC", max_length=11, blank=True)
+    # «Mode de paiement» of the billing space: with a mandate, the régies that debit collect the invoices.
+    direct_debit = models.BooleanField("prélèvement automatique", default=False)
 
     class Meta:
         app_label = "espace_famille"

@@ -41,7 +41,7 @@ ADDRESS_FIELDS = ("address_line", "address_complement", "postcode", "city")
 FISCAL_FIELDS = ("quotient", "allocataire_number", "dependants")
 
 
-BANK_FIELDS = ("account_holder", "iban", "bic")
+BANK_FIELDS = ("account_holder", "iban", "bic", "direct_debit")
 
 
 CHILD_FIELDS = (

@@ -3,10 +3,12 @@
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, models, transaction
+from django.urls import reverse
 from wagtail.log_actions import log
 
+from commun import formats
 from commun.admin_services import check_record_permission, record_delete, record_save
-from espace_famille.dossier import audit, rules
+from espace_famille.dossier import audit, emails, rules
 from espace_famille.dossier.models import (
     AuthorizedContact,
     Child,
@@ -17,6 +19,8 @@ from espace_famille.dossier.models import (
     Vaccination,
 )
 from espace_famille.dossier.permissions import VIEW_FULL_IBAN, check_staff_permission
+from home.models import SiteIdentity
+from notifications import services as notifications
 
 
 def _family_insert(*, name: str, subscriber_code: str | None, by: AbstractUser | None, data: dict) -> Family:
@@ -46,9 +50,57 @@ def family_import(*, name: str, subscriber_code: str, source: str) -> Family:
     return _family_insert(name=name, subscriber_code=subscriber_code, by=None, data={"source": source})
 
 
+def _tell_subscribed(*, subscription: Subscription, family: Family) -> None:
+    """«Un nouveau compte a été rattaché à votre dossier famille»: one e-mail to each account already linked to
+    the family (not to the new one), queued in the link's transaction, keyed by the link and the recipient."""
+    others = [
+        other.user
+        for other in Subscription.objects.filter(family=family)
+        .exclude(user_id=subscription.user_id)
+        .select_related("user")
+        .order_by("pk")
+        if other.user.is_active and other.user.email
+    ]
+    if not others:
+        return
+    new = subscription.user
+    context = {
+        "famille": family.name,
+        "compte": new.display_name or new.email,
+        "compte_email": new.email,
+        "date": formats.datetime_numeric(subscription.created_at),
+        "lien": SiteIdentity.public_address(reverse("espace_famille:mon_espace")),
+    }
+    notifications.queue_many(
+        kind=emails.SUBSCRIPTION_ADDED,
+        messages=[
+            (
+                user.email,
+                f"{emails.SUBSCRIPTION_ADDED}:{subscription.pk}:{user.pk}",
+                {
+                    **context,
+                    "civilite": user.civility,
+                    "prenom": user.first_name,
+                    "nom": user.last_name.upper(),
+                    "nom_complet": user.display_name,
+                },
+            )
+            for user in others
+        ],
+    )
+
+
 def _link(
-    *, user: AbstractUser, family: Family, method: str, by: AbstractUser | None, data: dict | None = None
+    *,
+    user: AbstractUser,
+    family: Family,
+    method: str,
+    by: AbstractUser | None,
+    data: dict | None = None,
+    tell: bool = True,
 ) -> tuple[Subscription, bool]:
+    """Link the account to the family once; the accounts already linked are told by e-mail (unless `tell` is
+    False: an import of the former portal's accounts links accounts the families already had)."""
     with transaction.atomic():
         family = Family.objects.select_for_update().get(pk=family.pk)
         subscription, created = Subscription.objects.get_or_create(
@@ -61,6 +113,8 @@ def _link(
                 user=by,
                 data={"method": method, "family": family.pk, "user": user.pk, **(data or {})},
             )
+            if tell:
+                _tell_subscribed(subscription=subscription, family=family)
     return subscription, created
 
 
@@ -74,7 +128,9 @@ def subscription_create(*, user: AbstractUser, family: Family, by: AbstractUser)
 def subscription_import(*, user: AbstractUser, family: Family, source: str) -> tuple[Subscription, bool]:
     """The system path: a command run on the server (the demo, an import of the former portal's accounts) links
     an account to its family as staff would have. No person acts; the audit entry names the source."""
-    return _link(user=user, family=family, method=SubscriptionMethod.STAFF, by=None, data={"source": source})
+    return _link(
+        user=user, family=family, method=SubscriptionMethod.STAFF, by=None, data={"source": source}, tell=False
+    )
 
 
 def subscription_claim(*, family: Family, method: str, by: AbstractUser) -> tuple[Subscription, bool]:

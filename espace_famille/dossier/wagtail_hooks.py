@@ -6,7 +6,9 @@ from wagtail import hooks
 from wagtail.log_actions import LogFormatter
 from wagtail_modeladmin.options import modeladmin_register
 
+from commun import todo
 from espace_famille.dossier import admin_iban, admin_views, audit, family_page
+from espace_famille.dossier import todo as family_todo
 
 
 @hooks.register("insert_global_admin_js")
@@ -48,3 +50,7 @@ def register_family_log_actions(actions):
 
 modeladmin_register(admin_views.FamilyGroup)
 hooks.register("register_admin_urls", family_page.admin_urls)
+
+# «À faire» (commun.todo)
+hooks.register(todo.CURRENT_FAMILY_HOOK, family_todo.current_family)
+hooks.register(todo.TODO_HOOK, family_todo.family_todo)

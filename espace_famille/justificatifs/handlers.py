@@ -5,6 +5,8 @@ from django.urls import reverse
 from espace_famille.demandes import kinds
 from espace_famille.demandes.models import RequestKind, RequestState
 from espace_famille.justificatifs import services
+from espace_famille.justificatifs.admin_listing import inspect_url
+from espace_famille.justificatifs.models import Document
 
 DECIDE = "justificatifs.change_document"
 
@@ -28,7 +30,13 @@ class DocumentHandler(kinds.KindHandler):
         return kinds.Outcome(state=RequestState.REFUSED, audit=audit)
 
     def admin_url(self, request):
-        return reverse("justificatifs_queue")
+        return self.admin_urls([request]).get(request.pk) or reverse("justificatifs_queue")
+
+    def admin_urls(self, requests):
+        """Each request's document screen («Justificatifs»), which leads to «Pièces à vérifier» while it waits: the
+        queue alone shows no document once decided."""
+        documents = Document.objects.filter(request__in=requests).values_list("request_id", "pk")
+        return {request_id: inspect_url(pk) for request_id, pk in documents}
 
     def queue_url(self):
         return reverse("justificatifs_queue")

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commun import intents
+from commun.downloads import download_name
 from commun.uploads import UploadRefused
 from espace_famille.dossier import selectors as famille_selectors
 from espace_famille.justificatifs import selectors, services
@@ -100,9 +101,11 @@ def document_upload(request, type_pk):
 def document_file(request, pk):
     """«Voir»: the file, as an attachment, never sniffed nor cached; to the family and to staff only."""
     document = selectors.document_for(user=request.user, pk=pk)
-    name = f"{document.document_type.name}{document.extension}".replace('"', "")
     response = FileResponse(
-        document.file.open("rb"), as_attachment=True, filename=name, content_type=document.content_type
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=download_name(f"{document.document_type.name}{document.extension}"),
+        content_type=document.content_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -15,7 +15,6 @@ from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.views.decorators.cache import never_cache
-from localflavor.generic.forms import BICFormField
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, StatusTagColumn
 from wagtail.admin.widgets import AdminDateInput, Button
@@ -23,6 +22,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewS
 
 from commun import formats, intents
 from commun.admin_intents import IntentDecisionMixin
+from commun.forms import BicField
 from commun.listing_exports import ListingExportMixin
 from espace_famille.demandes import kinds
 from espace_famille.demandes import services as demandes_services
@@ -131,7 +131,7 @@ class FreshValuesForm(forms.Form):
     @staticmethod
     def _form_field(model_field: models.Field) -> forms.Field:
         if model_field.name == "bic":
-            return BICFormField(required=False)
+            return BicField(required=False)
         if isinstance(model_field, models.DateField):
             return model_field.formfield(widget=AdminDateInput)
         return model_field.formfield()

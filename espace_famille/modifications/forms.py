@@ -4,10 +4,9 @@ import phonenumbers
 from django import forms
 from django.core.validators import RegexValidator
 from django.utils import timezone
-from localflavor.generic.countries.sepa import IBAN_SEPA_COUNTRIES
-from localflavor.generic.forms import BICFormField, IBANFormField
 from phonenumber_field.formfields import PhoneNumberField
 
+from commun.forms import BicField, IbanField, SelectField
 from espace_famille.dossier import changes, rules
 from espace_famille.dossier.models import (
     Child,
@@ -125,13 +124,14 @@ class BankForm(FileForm):
 
     model = Family
     account_holder = forms.CharField(label="Titulaire du compte", max_length=150, required=False)
-    iban = IBANFormField(
-        label="Nouvel IBAN",
+    iban = IbanField(label="Nouvel IBAN", required=False, help_text="Laissez vide pour conserver le compte actuel.")
+    bic = BicField(label="BIC", required=False)
+    direct_debit = forms.BooleanField(
+        label="Je choisis le prélèvement automatique de mes factures",
         required=False,
-        include_countries=IBAN_SEPA_COUNTRIES,
-        help_text="Laissez vide pour conserver le compte actuel.",
+        help_text="Une fois la demande acceptée, les régies qui le proposent prélèvent vos factures à leur échéance ; "
+        "vous êtes prévenu(e) du montant et de la date avant chaque prélèvement.",
     )
-    bic = BICFormField(label="BIC", required=False)
     # Whoever holds an open session must not be able to divert the direct debits: the password is asked again.
     password = forms.CharField(
         label="Mot de passe de votre compte",
@@ -158,7 +158,7 @@ class BankForm(FileForm):
 
     def clean(self):
         data = super().clean()
-        if data.get("iban") and not data.get("bic"):
+        if data.get("iban") and not data.get("bic") and not self.has_error("bic"):
             self.add_error("bic", "Indiquez le BIC de la banque du nouveau compte.")
         if not self.errors and set(self.edited()) - {"password"}:
             password = data.get("password") or ""
@@ -181,15 +181,13 @@ class BankForm(FileForm):
 
 class GuardianForm(FileForm):
     model = Guardian
-    civility = forms.ChoiceField(label="Civilité", choices=[("", "---------"), *Civility.choices], required=False)
-    family_situation = forms.ChoiceField(
-        label="Situation familiale", choices=[("", "---------"), *FamilySituation.choices], required=False
-    )
+    civility = SelectField(label="Civilité", choices=Civility.choices, required=False)
+    family_situation = SelectField(label="Situation familiale", choices=FamilySituation.choices, required=False)
     last_name = forms.CharField(label="Nom", max_length=150)
     first_name = forms.CharField(label="Prénom", max_length=150)
     email = forms.EmailField(label="E-mail", required=False)
     phone = PhoneField(label="Téléphone")
-    quality = forms.ChoiceField(label="Qualité", choices=[("", "---------"), *Quality.choices], required=False)
+    quality = SelectField(label="Qualité", choices=Quality.choices, required=False)
     mobile = PhoneField(label="Téléphone portable")
     accepts_email = forms.BooleanField(label="Accepte de recevoir des emails", required=False)
     accepts_sms = forms.BooleanField(label="Accepte de recevoir des SMS", required=False)
@@ -206,7 +204,7 @@ class ChildForm(FileForm):
     last_name = forms.CharField(label="Nom", max_length=150)
     birth_date = forms.DateField(label="Date de naissance", widget=_date_input())
     first_name = forms.CharField(label="Prénom", max_length=150)
-    sex = forms.ChoiceField(label="Sexe", choices=[("", "---------"), *Sex.choices])
+    sex = SelectField(label="Sexe", choices=Sex.choices)
     insurance_company = forms.CharField(label="Compagnie d'assurance", max_length=150, required=False)
     insurance_number = forms.CharField(label="N° de la compagnie", max_length=50, required=False)
     glasses = forms.BooleanField(label="Port de lunettes", required=False)
@@ -267,7 +265,7 @@ class ContactForm(forms.Form):
     full_name = forms.CharField(label="Nom complet", max_length=150)
     mobile = PhoneField(label="Mobile")
     phone = PhoneField(label="Téléphone")
-    relationship = forms.ChoiceField(label="Lien de parenté", choices=[("", "---------"), *Relationship.choices])
+    relationship = SelectField(label="Lien de parenté", choices=Relationship.choices)
     emergency_call = forms.BooleanField(label="Appelé en cas d'urgence", required=False)
     can_pick_up = forms.BooleanField(label="Autorisé à récupérer l'enfant", required=False)
 

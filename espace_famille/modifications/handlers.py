@@ -8,6 +8,8 @@ from espace_famille.demandes.models import FAMILY_FILE_KINDS, Request, RequestSt
 from espace_famille.dossier import changes
 from espace_famille.modifications import services
 
+NOT_RECORDED = "—"
+
 
 class FamilyFileHandler(kinds.KindHandler):
     """Accepting applies the values asked to the file (StaleRequest if the file changed since, unless the instructor
@@ -15,6 +17,9 @@ class FamilyFileHandler(kinds.KindHandler):
 
     kinds = tuple(kind.value for kind in FAMILY_FILE_KINDS)
     admin_order = 10
+    # A pending change holds nothing: the file keeps its values until an instructor accepts.
+    withdrawable = True
+    withdraw_help = "Votre dossier famille garde ses valeurs actuelles : rien n'y sera modifié."
 
     def accept(self, request, *, by, message, lines=None, values=None):
         request = Request.objects.select_related("family", "guardian", "child").get(pk=request.pk)
@@ -24,18 +29,19 @@ class FamilyFileHandler(kinds.KindHandler):
     def refuse(self, request, *, by, message, lines=None):
         return kinds.Outcome(state=RequestState.REFUSED)
 
-    def describe(self, request):
+    def changes(self, request):
+        """Field by field, the value the file held when the family asked and the value asked; a value not recorded
+        when asked shows «—». The IBAN is masked (dossier.changes.show)."""
         model = changes.KIND_FIELDS[request.kind][0]
-        rows = [
-            kinds.Row(
+        return [
+            kinds.Change(
                 label=changes.field_label(model, name),
-                value=changes.show(model, name, change["after"]),
-                before=changes.show(model, name, change["before"]),
+                before=changes.show(model, name, change["before"]) if "before" in change else NOT_RECORDED,
+                after=changes.show(model, name, change.get("after")),
                 headers=changes.list_headers(name) if name in changes.LIST_MODELS else None,
             )
             for name, change in request.changes.items()
         ]
-        return kinds.Description(subject=request.subject or request.get_kind_display(), changes=rows)
 
     def admin_url(self, request):
         return reverse(Request.snippet_viewset.get_url_name("inspect"), args=[quote(request.pk)])

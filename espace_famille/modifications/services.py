@@ -11,7 +11,7 @@ from espace_famille.demandes import services as demandes_services
 from espace_famille.demandes.exceptions import StaleRequest
 from espace_famille.demandes.models import EventKind, Request, RequestEvent, RequestKind, RequestState
 from espace_famille.dossier import changes as file_changes
-from espace_famille.dossier import rules
+from espace_famille.dossier import rules, signals
 from espace_famille.dossier.models import Child, Family, Guardian
 from espace_famille.dossier.permissions import check_family_member
 
@@ -167,6 +167,9 @@ def file_apply(*, request: Request, by: AbstractUser, values: dict | None = None
             user=by,
             data={"request": request.pk, "changes": file_changes.masked_for_log(applied)},
         )
+        bank = set(applied) & set(rules.BANK_FIELDS)
+        if isinstance(target, Family) and bank:
+            signals.bank_details_changed.send(sender=Family, family=target, by=by, fields=bank)
 
 
 def request_accept(*, request: Request, by: AbstractUser, message: str = "", values: dict | None = None) -> Request:

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from commun import intents, throttling
+from commun.elision import de
 from commun.uploads import PHOTO, UploadRefused, upload_help
 from espace_famille.demandes import selectors as demandes_selectors
 from espace_famille.demandes.models import RequestKind
@@ -244,7 +245,7 @@ def photo_edit(request, person, pk):
             except UploadRefused as exc:
                 error = exc.message
             else:
-                messages.success(request, f"La photo de {target} a été modifiée.")
+                messages.success(request, f"La photo {de(target)} a été modifiée.")
                 return redirect("espace_famille:family_file")
     context = {
         "target": target,

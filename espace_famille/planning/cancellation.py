@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from espace_famille.demandes import digests
+from espace_famille.demandes import rules as demandes_rules
 from espace_famille.demandes.models import (
     DecisionNotice,
     EventKind,
@@ -94,6 +95,50 @@ def withdraw(*, family, by, activity, asked, now) -> list[Request]:
         )
         settle_requests(originals, by=None, now=now, withdrawal=True)
     return requests
+
+
+def request_days_withdraw(*, request: Request, by: AbstractUser, now) -> tuple[str, list[str]]:
+    """«Retirer ma demande» on a pending booking or absence request, the activity and the request locked by the
+    caller (demandes.services.request_withdraw): its days still pending are withdrawn (a booking asked becomes
+    «Réservation annulée», an absence asked leaves the day «Réservé»), and so are its days on the waiting list,
+    which give up their turn; its days decided otherwise stay as they are. No day held a place: nobody is promoted.
+
+    Returns the request's state from its lines («withdrawn» when none was decided) and the days withdrawn."""
+    lines = list(RequestLine.objects.select_for_update(of=("self",)).filter(request=request).order_by("pk"))
+    booking_ids = [line.booking_id for line in lines if line.booking_id]
+    bookings = {booking.pk: booking for booking in locked_bookings().filter(pk__in=booking_ids)}
+    # A day on the waiting list is this request's when this request put it there and nothing moved it since.
+    last_request = {}
+    for booking_id, request_id in (
+        BookingHistory.objects.filter(booking__in=booking_ids)
+        .order_by("booking_id", "pk")
+        .values_list("booking_id", "request_id")
+    ):
+        last_request[booking_id] = request_id
+    withdrawn, history = [], []
+    for line in lines:
+        booking = bookings.get(line.booking_id)
+        if booking is None:
+            continue
+        waiting = (
+            line.state == LineState.ACCEPTED
+            and booking.state == planning_rules.WAITING
+            and last_request.get(booking.pk) == request.pk
+        )
+        if line.state != LineState.PENDING and not waiting:
+            continue
+        new_state = planning_rules.next_state(booking.state, planning_rules.Event.WITHDRAW)
+        history.append(
+            history_row(booking, new_state, by=by, request_id=request.pk, reason="Demande retirée par la famille")
+        )
+        booking.state = new_state
+        line.state = LineState.WITHDRAWN
+        withdrawn.append(line)
+    save_states([bookings[line.booking_id] for line in withdrawn], now)
+    BookingHistory.objects.bulk_create(history)
+    RequestLine.objects.filter(pk__in=[line.pk for line in withdrawn]).update(state=LineState.WITHDRAWN, decided_at=now)
+    state = demandes_rules.request_state([line.state for line in lines])
+    return state, [f"{line.day:%Y-%m-%d}" for line in withdrawn]
 
 
 def booking_cancel(*, booking: Booking, by: AbstractUser | None, reason: str = "") -> Booking:

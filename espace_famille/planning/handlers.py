@@ -8,8 +8,12 @@ from espace_famille.demandes import kinds
 from espace_famille.demandes.exceptions import InvalidTransition
 from espace_famille.demandes.models import LineState, Request, RequestKind
 from espace_famille.planning import services, writes
+from espace_famille.planning.cancellation import request_days_withdraw
+from espace_famille.planning.models import BookingHistory, BookingState
 
 BOOKING_KINDS = (RequestKind.BOOKING.value, RequestKind.ABSENCE.value, RequestKind.CANCELLATION.value)
+# What a day of a booking or absence request asks for (a cancellation's day reads it from its history).
+ASKED = {RequestKind.BOOKING.value: BookingState.BOOKED, RequestKind.ABSENCE.value: BookingState.ABSENT}
 REQUESTS_URL_NAMESPACE = "espace_famille_booking_requests"
 
 
@@ -21,6 +25,11 @@ class PlanningHandler(kinds.KindHandler):
     kinds = BOOKING_KINDS
     line_based = True
     admin_order = 20
+    withdrawable = True
+    withdraw_help = (
+        "Les jours encore en attente ne seront plus demandés, et ceux en liste d'attente y perdront leur place ; "
+        "les jours déjà acceptés ou refusés restent tels quels."
+    )
 
     def lock(self, request: Request) -> Request:
         activity_id = Request.objects.values_list("activity_id", flat=True).get(pk=request.pk)
@@ -58,6 +67,11 @@ class PlanningHandler(kinds.KindHandler):
             requests=requests, by=by, accept=decision == kinds.ACCEPT, message=message
         )
 
+    def withdraw(self, request, *, by, now):
+        self._check_decided(request)
+        state, days = request_days_withdraw(request=request, by=by, now=now)
+        return kinds.Withdrawal(state=state, data={"days": days})
+
     def describe(self, request):
         rows = []
         if request.activity_id:
@@ -65,12 +79,40 @@ class PlanningHandler(kinds.KindHandler):
                 kinds.Row("Structure", request.activity.facility.name),
                 kinds.Row("Activité", request.activity.name),
             ]
+        return kinds.Description(
+            subject=request.subject or request.get_kind_display(),
+            rows=rows,
+            changes=self.changes(request),
+            changes_heading="Jours demandés",
+            change_label="Jour",
+        )
+
+    def changes(self, request):
+        """Each day: its state when the family asked (from the day's history), the state asked, its decision."""
+        # The request's first move of each day is the family's: from the state the day had, to the state asked.
+        moves = {}
+        for booking_id, before, after in (
+            BookingHistory.objects.filter(request=request)
+            .order_by("-pk")
+            .values_list("booking_id", "from_state", "to_state")
+        ):
+            moves[booking_id] = (before, after)
+        labels = dict(BookingState.choices)
+        changes = []
         # Sorted here rather than by the database: the lines are often prefetched.
-        days = []
         for line in sorted(request.lines.all(), key=lambda line: (line.day, line.pk)):
+            before, after = moves.get(line.booking_id, (None, None))
+            after = ASKED.get(request.kind, after)
             decided = f" le {formats.datetime_numeric(line.decided_at)}" if line.decided_at else ""
-            days.append(kinds.Row(formats.day_month_year(line.day), line.get_state_display() + decided))
-        return kinds.Description(subject=request.subject or request.get_kind_display(), rows=rows, days=days)
+            changes.append(
+                kinds.Change(
+                    label=formats.day_month_year(line.day),
+                    before=labels.get(before, "—"),
+                    after=labels.get(after, "—"),
+                    decision=line.get_state_display() + decided,
+                )
+            )
+        return changes
 
     def admin_url(self, request):
         return reverse(f"{REQUESTS_URL_NAMESPACE}:inspect", args=[request.pk])

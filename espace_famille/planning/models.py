@@ -122,7 +122,32 @@ class Activity(models.Model):
             "selon sa réservation."
         ),
     )
+    # Where the régie's accounts book what this activity earns (its journal, espace_facturation.journal).
+    accounting_code = models.CharField(
+        "imputation comptable",
+        max_length=20,
+        blank=True,
+        help_text="Compte de produit de l'activité, par exemple « 7066 ». Vide : l'imputation par défaut de la régie.",
+    )
     active = models.BooleanField("active", default=True)
+    # The yearly «attestation de frais de garde» (childcare of children under six): which activities count.
+    childcare_certificate = models.BooleanField(
+        "ouvre droit à l'attestation de frais de garde",
+        default=False,
+        help_text="Crèche, garderie, accueil de loisirs : les sommes payées figurent sur l'attestation annuelle.",
+    )
+    certificate_excludes_meals = models.BooleanField(
+        "exclure les repas",
+        default=False,
+        help_text="Le repas est facturé dans le prix du jour : sa part n'ouvre pas droit au crédit d'impôt.",
+    )
+    meal_price = MoneyField(
+        "part repas par jour",
+        max_digits=7,
+        decimal_places=2,
+        default=0,
+        help_text="Retirée de chaque jour facturé sur l'attestation quand « exclure les repas » est coché.",
+    )
 
     class Meta:
         app_label = "espace_famille"

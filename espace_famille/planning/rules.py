@@ -1,6 +1,7 @@
 """Pure rules of the family space (accounts, family file, bookings): no database, testable alone."""
 
 from datetime import date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from commun import formats
@@ -191,6 +192,58 @@ def absence_event(*, now_or_declared_at: datetime, limit: datetime, justified: b
 def place_outcome(*, holding: int, capacity: int | None) -> str:
     """Accepting a booking: booked when a place is free, otherwise the waiting list."""
     return Event.ACCEPT if capacity is None or holding < capacity else Event.ACCEPT_FULL
+
+
+# Prices ----------------------------------------------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def day_price(*, base: Decimal, bands, quotient: int | None) -> Decimal:
+    """A day's price for a family, the one the basket shows and invoicing bills: the band of the lowest ceiling
+    (the open band last) the quotient familial does not exceed; the activity's own price when the quotient is
+    unknown or no band matches. Rounded to the cent, half up, as the public accounts do.
+
+    bands: (ceiling or None, amount) pairs, in any order."""
+    amount = base
+    if quotient is not None:
+        for ceiling, band_amount in sorted(bands, key=lambda band: (band[0] is None, band[0] or 0)):
+            if ceiling is None or quotient <= ceiling:
+                amount = band_amount
+                break
+    return Decimal(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# The basket («Ajouter au panier»): what confirming a ticked day will do ---------------------------------------------
+
+BASKET_BOOKED, BASKET_REQUEST, BASKET_WAITING, BASKET_REFUSED = "booked", "request", "waiting", "refused"
+
+
+def basket_outcome(*, problem: str, auto_accept: bool, holding: int, capacity: int | None, waiting: int) -> tuple:
+    """What confirming one ticked day will do, and its French words: (code, text, rank on the waiting list or None).
+
+    problem: why the day cannot be asked («fermé (Noël)», «délai dépassé …»), empty when it can; holding: the places
+    taken that day (the basket's own days before this one counted); waiting: the children already waiting."""
+    if problem:
+        return BASKET_REFUSED, f"Refusé : {problem}", None
+    # The children already waiting get the free places first (waiting_list.allocate serves by order of request).
+    free = None if capacity is None else max(capacity - holding, 0)
+    full = free is not None and waiting >= free
+    if not auto_accept:
+        text = "Demande transmise au service, qui la validera"
+        if full:
+            text += " (complet ce jour-là : liste d'attente si elle est acceptée)"
+        return BASKET_REQUEST, text, None
+    if full:
+        rank = waiting - free + 1
+        return BASKET_WAITING, f"Liste d'attente, rang {rank}", rank
+    return BASKET_BOOKED, "Réservé directement", None
+
+
+def modifiable_until(limit: datetime) -> str:
+    """«Modifiable jusqu'au lundi 19/11/2018 à 12:00»: the cancellation deadline of a booked day, in Paris."""
+    moment = limit.astimezone(PARIS)
+    return f"Modifiable jusqu'au {formats.weekday_date(moment)} à {formats.time_short(moment)}"
 
 
 # How full a day is, on the dashboard's occupancy grid: «complet» from capacity, «presque complet» from 80 %.

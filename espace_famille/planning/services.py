@@ -92,13 +92,15 @@ def booking_request_submit(
     days,
     justification=None,
     now: datetime | None = None,
+    acknowledge: bool = True,
 ) -> SubmitResult:
     """Ask for bookings, absences or the withdrawal of pending requests on some days of some children.
 
     Each day is either requested or skipped with its French reason. One Request per child with at least one
     day requested; a cancellation is decided at once. On an activity that accepts automatically, the
     requests are decided by the rules in the same transaction. A justification goes through the upload policy
-    first (UploadRefused: nothing is written)."""
+    first (UploadRefused: nothing is written). acknowledge=False: no acknowledgement e-mail, the caller sends one
+    for several submissions (the basket, planning/basket.py)."""
     if kind not in REQUEST_KIND:
         raise ValueError(f"Unknown request kind: {kind!r}")
     # The service may book for a family with no account (the instructors' permission to decide requests).
@@ -167,14 +169,15 @@ def booking_request_submit(
                 justification=justification,
                 now=now,
             )
-            # Auto-accepted too: the decision itself comes in the next processing digest.
-            acknowledgements.booking_received(
-                requests=result.requests, asked=result.requested, activity=activity, kind=kind, by=by, now=now
-            )
             if activity.auto_accept:
                 demandes_services.requests_decide_by_rules(requests=result.requests, decision=kinds.ACCEPT)
                 for request in result.requests:
                     request.refresh_from_db(fields=["state", "decided_at", "decided_by"])
+            # After the rules: the email says the state «Mes demandes» shows («acceptée» when decided at once).
+            if acknowledge:
+                acknowledgements.booking_received(
+                    requests=result.requests, asked=result.requested, activity=activity, kind=kind, by=by, now=now
+                )
     return result
 
 

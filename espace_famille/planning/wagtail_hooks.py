@@ -8,12 +8,15 @@ from wagtail.log_actions import LogFormatter
 from wagtail.permissions import register_permission_policy
 from wagtail_modeladmin.options import modeladmin_register
 
+from commun import todo
+from commun.admin_services import ViewOnlyPolicy
 from espace_famille.dossier.family_page import SECTIONS_HOOK
 from espace_famille.planning import attendance, calendar_admin, dashboard, family_page
+from espace_famille.planning import todo as family_todo
 from espace_famille.planning.admin import attendances, bulk, day_sheet
 from espace_famille.planning.models import Attendance, AttendanceStatus
 
-register_permission_policy(Attendance, attendances.ViewOnlyPolicy(Attendance))
+register_permission_policy(Attendance, ViewOnlyPolicy(Attendance))
 hooks.register("register_admin_viewset", lambda: attendances.attendance_viewset)
 modeladmin_register(day_sheet.PlanningGroup)
 hooks.register("register_admin_urls", day_sheet.day_sheet_urls)
@@ -51,3 +54,6 @@ def warn_of_unknown_school_holidays(request, panels):
 
 hooks.register("construct_homepage_panels", dashboard.add_panels)
 hooks.register(SECTIONS_HOOK, family_page.section)
+
+# «À faire» (commun.todo)
+hooks.register(todo.UPCOMING_HOOK, family_todo.family_upcoming)

@@ -1,5 +1,6 @@
 """«Gérer vos pièces justificatives» in a real browser: a parent uploads a document, an instructor opens it in
-the admin queue and validates it, the parent sees it «validé». axe-core checks the parent's pages."""
+the admin queue and validates it, finds it in «Justificatifs» and opens its screen; the parent sees it «validé».
+axe-core checks the parent's pages and «Justificatifs»."""
 
 import io
 
@@ -61,6 +62,13 @@ def test_a_parent_uploads_a_document_and_an_instructor_validates_it(live_server,
     staff_page.get_by_role("button", name="Valider").click()
     staff_page.wait_for_load_state()
     assert "1 document validé." in staff_page.content()
+    staff_page.goto(url + "/admin/justificatifs/")
+    assert "Validé" in staff_page.content() and "DURANT" in staff_page.content()
+    axe(staff_page)
+    with staff_page.expect_navigation():
+        staff_page.get_by_role("link", name="Attestation d'assurance").click()
+    assert "attestation.pdf" in staff_page.content() and "Demande acceptée" in staff_page.content()
+    axe(staff_page)
     admin.close()
 
     assert Document.objects.get().state == DocumentState.VALIDATED

@@ -8,6 +8,7 @@ import mimetypes
 import pytest
 from django.core.files.images import ImageFile
 from django.core.files.storage import default_storage
+from django.urls import reverse
 from PIL import Image as PILImage
 from playwright.sync_api import expect
 from wagtail.images.models import Image
@@ -15,6 +16,7 @@ from wagtail.models import Site
 
 from espace_famille.comptes.roles import COMMUNICATION
 from home.models import HomePage, LegalPage, SiteIdentity
+from notifications.models import EmailTemplate
 from tests.browser.staff import staff_log_in
 from tests.factories import UserFactory, role
 
@@ -59,15 +61,16 @@ def test_an_editor_chooses_the_logo_links_a_page_and_previews_it(live_server, ad
     logo_field = page.locator("[data-contentpath='logo']")
     logo_field.get_by_role("button", name="Choisir une image").click()
     modal = page.locator(".modal-dialog")
+    expect(modal.get_by_role("link", name="Blason de la ville")).to_be_visible()
+    axe(page)
     modal.get_by_role("link", name="Blason de la ville").click()
     expect(logo_field.get_by_text("Blason de la ville")).to_be_visible()
     with page.expect_navigation():
         page.get_by_role("button", name="Enregistrer").click()
     assert SiteIdentity.objects.get(site_id=site_pk).logo == blason
 
-    # No axe-core check on the page editor: Wagtail's rich text field (Draftail) is a textbox without an accessible
-    # name (aria-input-field-name), upstream.
     page.goto(url + f"/admin/pages/{home.pk}/edit/")
+    axe(page)
     text = page.locator("[data-contentpath='signup_text']")
     text.get_by_role("textbox").click()
     page.keyboard.press("Control+End")
@@ -85,3 +88,13 @@ def test_an_editor_chooses_the_logo_links_a_page_and_previews_it(live_server, ad
     expect(preview.get_by_role("link", name="conditions d'utilisation.")).to_have_attribute(
         "href", terms.url, timeout=15000
     )
+    axe(page)
+
+    # The e-mails' texts: the listing, then one template's form, with its rich text.
+    template = EmailTemplate.objects.order_by("pk").first()
+    page.goto(url + reverse(EmailTemplate.snippet_viewset.get_url_name("list")))
+    axe(page)
+    page.goto(url + reverse(EmailTemplate.snippet_viewset.get_url_name("edit"), args=[template.pk]))
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+    axe(page)
+    assert len(axe.visited) == 6

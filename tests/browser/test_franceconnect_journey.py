@@ -21,7 +21,6 @@ def test_a_parent_opens_an_account_with_franceconnect_and_leaves_through_it(live
         settings.FRANCECONNECT_CLIENT_ID = CLIENT_ID
         settings.FRANCECONNECT_CLIENT_SECRET = CLIENT_SECRET
         settings.FRANCECONNECT_ISSUER = provider.issuer
-        settings.PUBLIC_URL = live_server.url
         url = live_server.url
 
         page.goto(url + "/compte/login/")

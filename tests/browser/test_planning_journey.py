@@ -44,7 +44,7 @@ def test_a_parent_books_a_day_and_a_period_from_the_planning(
     log_in(page, url, parent.email)
     page.goto(url + "/espace-famille/")
     page.get_by_role("link", name="Planning").first.click()
-    page.wait_for_url("**/planning/")
+    page.wait_for_url("**/planning/?vue=agenda")  # a phone opening the planning lands on the agenda
     page.goto(url + "/espace-famille/planning/?vue=semaine&date=2018-11-19")
     assert page.get_by_role("heading", name="19 — 25 nov. 2018").is_visible()
     axe(page)

@@ -145,6 +145,7 @@ def test_the_portal_registers_the_guide_s_navigation_in_its_order():
         "Mes Factures",
         "Mes Opérations",
         "Mes Règlements",
+        "Mes attestations",
     ]
 
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from espace_facturation import rules
 from espace_facturation.models import InvoiceState
+from espace_famille.planning.rules import day_price
 
 D = Decimal
 BANDS = [(500, D("1.20")), (1000, D("1.80")), (None, D("2.40"))]
@@ -23,11 +24,15 @@ def test_money_rounds_half_up_to_the_cent():
     [(None, "2.10"), (0, "1.20"), (500, "1.20"), (501, "1.80"), (1000, "1.80"), (1001, "2.40"), (99999, "2.40")],
 )
 def test_the_price_follows_the_quotient_bands_and_the_activity_price_without_quotient(quotient, price):
-    assert rules.unit_price(base=D("2.10"), bands=BANDS, quotient=quotient) == D(price)
+    assert day_price(base=D("2.10"), bands=BANDS, quotient=quotient) == D(price)
+
+
+def test_the_bands_may_come_in_any_order():
+    assert day_price(base=D("2.10"), bands=list(reversed(BANDS)), quotient=700) == D("1.80")
 
 
 def test_without_an_open_band_a_high_quotient_pays_the_activity_price():
-    assert rules.unit_price(base=D("2.10"), bands=BANDS[:2], quotient=5000) == D("2.10")
+    assert day_price(base=D("2.10"), bands=BANDS[:2], quotient=5000) == D("2.10")
 
 
 def test_a_line_amount_is_rounded_once_on_the_total():
@@ -68,3 +73,36 @@ def test_an_allocation_never_exceeds_the_payment_nor_what_each_invoice_owes(amou
     shares = rules.allocate(amount=amount, left=left)
     assert sum((share for _, share in shares), D(0)) <= amount
     assert all(0 < share <= dict(left)[pk] for pk, share in shares)
+
+
+def test_a_credit_note_is_shared_between_accounts_to_the_cent():
+    shares = rules.prorata(amount=Decimal("2.00"), weights=[Decimal("8.40"), Decimal("14.00"), Decimal("4.00")])
+    assert shares == [Decimal("0.64"), Decimal("1.06"), Decimal("0.30")] and sum(shares) == Decimal("2.00")
+    assert rules.prorata(amount=Decimal("0.01"), weights=[Decimal("1"), Decimal("1")]) == [Decimal("0.01"), 0]
+    assert rules.prorata(amount=Decimal("5.00"), weights=[Decimal("0"), Decimal("0")]) == [Decimal("5.00"), 0]
+    assert rules.prorata(amount=Decimal("5.00"), weights=[]) == []
+
+
+def test_money_comes_in_and_goes_out_on_the_regies_own_accounts():
+    accounts = {"cash": "531", "cheques": "5112", "bank": "515"}
+    assert rules.treasury_account(kind="cash", **accounts) == "531"
+    assert rules.treasury_account(kind="cheque", **accounts) == "5112"
+    assert rules.treasury_account(kind="online", **accounts) == "515"
+    assert rules.treasury_account(kind="debit", **accounts) == "515"
+    # A cheque the régie writes (a refund) is drawn on its bank account.
+    assert rules.treasury_account(kind="cheque", outgoing=True, **accounts) == "515"
+    assert rules.treasury_account(kind="transfer", outgoing=True, **accounts) == "515"
+
+
+def test_an_invoice_is_never_settled_beyond_its_amount():
+    assert rules.settled_at(amount=Decimal("26.40"), contributions=Decimal("30.00")) == Decimal("26.40")
+    assert rules.settled_at(amount=Decimal("26.40"), contributions=Decimal("10.00")) == Decimal("10.00")
+
+
+@given(
+    st.decimals(min_value=0, max_value=10_000, places=2),
+    st.lists(st.decimals(min_value=0, max_value=1_000, places=2), min_size=1, max_size=8),
+)
+def test_the_shares_of_a_credit_note_always_add_up_to_it(amount, weights):
+    shares = rules.prorata(amount=amount, weights=weights)
+    assert sum(shares) == amount and all(share >= 0 for share in shares)

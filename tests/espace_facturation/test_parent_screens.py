@@ -110,6 +110,30 @@ def test_the_pdf_writes_thousands_with_a_space_its_font_has(client, invoice):
     assert content.count("1 234,50 €") == 4 and "\u25a0" not in content  # unit price, line, total, left to pay
 
 
+def pay_by_cheque(invoice, amount: str, paid_on: date):
+    payments.payment_record(
+        regie=invoice.regie,
+        family=invoice.family,
+        kind=PaymentKind.CHEQUE,
+        amount=D(amount),
+        paid_on=paid_on,
+        reference="1",
+        by=cashier(),
+    )
+
+
+def test_a_paid_invoices_pdf_says_the_day_it_was_paid_not_a_day_to_pay_before(client, invoice):
+    url = reverse("espace_facturation:invoice_pdf", args=[invoice.pk])
+    pay_by_cheque(invoice, "3.00", date(2027, 1, 5))
+    partly = pdf_text(client.get(url))
+    assert "À régler avant le 04/01/2027" in partly and "Comment payer" in partly and "Payée le" not in partly
+
+    pay_by_cheque(invoice, "5.40", date(2027, 1, 12))
+    paid = pdf_text(client.get(url))
+    assert "Payée le 12/01/2027" in paid
+    assert "À régler avant" not in paid and "Comment payer" not in paid and "Payer en ligne" not in paid
+
+
 def test_paying_online_through_the_simulator_then_reading_reglements_and_operations(client, invoice):
     response = client.post(reverse("espace_facturation:invoice_pay", args=[invoice.pk]))
     online = OnlinePayment.objects.get()

@@ -316,3 +316,4 @@ def test_the_export_holds_the_familys_crèche_applications_messages_and_justific
         assert shown in text, shown
     assert "certificat-medical.pdf" in text and "Pré-inscription en cours (brouillon)" in text
     assert "Intrus" not in text and "Refus pour AUTRE" not in text
+    assert "01/09/2027" in text and "2027-09-01" not in text, "the answers' days are written in French"

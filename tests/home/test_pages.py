@@ -111,4 +111,4 @@ def test_demo_loader_is_safe_to_run_twice(db):
     assert (Page.objects.count(), Family.objects.count(), User.objects.count(), Subscription.objects.count()) == counts
     assert set(Family.objects.values_list("name", flat=True)) == {"DURANT", "ADERNO", "BLMAN"}
     durant = Family.objects.get(name="DURANT")
-    assert sorted(durant.children.values_list("first_name", flat=True)) == ["Léa", "Léo", "Nathan"]
+    assert sorted(durant.children.values_list("first_name", flat=True)) == ["Jade", "Léa", "Léo", "Nathan"]

@@ -7,9 +7,10 @@ from html import unescape
 
 import pytest
 from django.core import mail
-from django.test import RequestFactory, override_settings
+from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.models import Site
 
 from commun import menus
 from commun.clock import PARIS
@@ -20,7 +21,6 @@ from espace_famille.dossier.models import Subscription
 from espace_famille.modifications import services as modifications_services
 from espace_famille.planning import services as planning_services
 from espace_famille.planning.models import Booking
-from home.models import SiteIdentity
 from notifications.models import OutboxMessage
 from tests.factories import (
     ActivityFactory,
@@ -216,7 +216,28 @@ def test_an_activity_that_accepts_at_once_still_acknowledges(sent, family, paren
     ask(sent, family=family, parent=parent, children=[child], activity=automatic, days=[MONDAY])
 
     [email] = acknowledgements_sent()
-    assert "Votre demande de réservation pour 7/Garderie" in email.body
+    assert "Votre demande de réservation pour 7/Garderie réalisée le 10/11/2026 à 16:33 est acceptée :" in email.body
+
+
+def test_a_one_day_absence_the_rules_accept_says_acceptee_in_the_email_as_in_mes_demandes(
+    client, sent, family, parent, child
+):
+    meals = ActivityFactory(code="2", label="Repas Ecoles", auto_accept=True)
+    EnrolmentFactory(child=child, activity=meals)
+    ask(sent, family=family, parent=parent, children=[child], activity=meals, days=[MONDAY])
+    mail.outbox.clear()
+
+    [request] = ask(
+        sent, family=family, parent=parent, children=[child], activity=meals, kind="absence", days=[MONDAY]
+    ).requests
+
+    client.force_login(parent)
+    listing = unescape(client.get(reverse("espace_famille:requests")).content.decode())
+    row = re.search(rf"<tr>((?:(?!</tr>).)*> la demande {request.pk} :(?:(?!</tr>).)*)</tr>", listing, re.S | re.I)
+    assert row and '<td data-label="Statut">Acceptée</td>' in row.group(1)
+    [email] = acknowledgements_sent()
+    assert "Votre demande d'absence pour 2/Repas Ecoles réalisée le 10/11/2026 à 16:33 est acceptée :" in email.body
+    assert "en cours d'instruction" not in email.body
 
 
 def test_withdrawing_a_pending_request_sends_no_acknowledgement(sent, family, parent, child, activity):
@@ -284,16 +305,17 @@ def test_the_button_and_the_plain_link_lead_to_mon_espace_citoyen(sent, family, 
     )
 
 
-@override_settings(PUBLIC_URL="https://portail.example.org")
-def test_without_a_site_address_the_link_uses_the_portal_s_public_url(sent, family, parent, child, activity):
-    identity = SiteIdentity.current()
-    identity.public_url = ""
-    identity.save()
+def test_the_link_follows_the_address_of_the_wagtail_site(sent, family, parent, child, activity):
+    """The municipality configures its address once, in «Paramètres > Sites»: port 443 is https, without a port."""
+    Site.objects.filter(is_default_site=True).update(hostname="portail.ville.fr", port=443)
 
     ask(sent, family=family, parent=parent, children=[child], activity=activity, days=[MONDAY])
 
     [email] = acknowledgements_sent()
-    assert "https://portail.example.org/mon-espace/" in email.body
+    assert "https://portail.ville.fr/mon-espace/" in email.body and ":8000" not in email.body
+    assert 'href="https://portail.ville.fr/mon-espace/"' in email.alternatives[0][0]
+    # The signature gives the same address.
+    assert "\nhttps://portail.ville.fr\n" in email.body
 
 
 def test_the_acknowledgement_ends_with_the_configurable_zone_and_the_signature(sent, family, parent, child, activity):

@@ -54,3 +54,14 @@ def test_test_send_goes_through_the_outbox(site, django_capture_on_commit_callba
     assert row.subject == "[TEST] Portail citoyen : confirmation de création de compte"
     assert mail.outbox[0].to == ["com@example.org"]
     assert "Bonjour M. Jean DURANT," in mail.outbox[0].body
+
+
+def test_de_before_a_value_with_a_vowel_sound_is_elided_in_the_subject_text_and_html(site):
+    EmailTemplate.objects.filter(kind="account_confirmation").update(
+        subject="Compte de {{ prenom }}", body="La réservation de {{ nom_complet }}, code {{ lien }}.", zone=""
+    )
+    alice = services.render_for(kind="account_confirmation", context={"prenom": "Alice", "nom_complet": "Hugo"})
+    paul = services.render_for(kind="account_confirmation", context={"prenom": "Paul", "nom_complet": "Yann"})
+    assert alice.subject == "Compte d'Alice" and "La réservation d'Hugo, code" in alice.text
+    assert "La réservation d&#x27;Hugo" in alice.html
+    assert paul.subject == "Compte de Paul" and "La réservation de Yann, code" in paul.text

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from wagtail.log_actions import log
 
 from commun import data_export, personal_data
+from commun.downloads import content_disposition
 from commun.menus import crumb
 from espace_famille.dossier import selectors
 from espace_famille.dossier.models import Family
@@ -41,7 +42,7 @@ def _family(request, family_pk: int) -> Family:
 def _attachment(family: Family, content: bytes, *, content_type: str, extension: str) -> HttpResponse:
     name = f"donnees-famille-{slugify(family.name).upper() or family.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition(name)
     return response
 
 

@@ -5,6 +5,7 @@ An activity's week (one row per weekday) and its tariffs are edited on the activ
 ParentalKey, so the form carries the seven weekday rows as plain fields and the tariffs as a Django formset."""
 
 from datetime import time
+from decimal import Decimal
 
 from django import forms
 from django.contrib.admin import display
@@ -109,10 +110,16 @@ class ActivityForm(type("WeekFields", (WagtailAdminModelForm,), _week_fields()))
                         f"{prefix}_period": slot.period,
                     }
                 )
+        if "meal_price" in self.fields:
+            # Empty: no meal within the day's price (most activities).
+            self.fields["meal_price"].required = False
         self.prices = PriceFormSet(data=self.data if self.is_bound else None, instance=self.instance, prefix="tarifs")
         for form in self.prices.forms:
             form.fields["quotient_max"].widget.attrs["aria-label"] = "Quotient familial jusqu'à"
             form.fields["amount"].widget.attrs["aria-label"] = "Prix par jour"
+
+    def clean_meal_price(self):
+        return self.cleaned_data.get("meal_price") or Decimal("0")
 
     def clean(self):
         cleaned = super().clean()
@@ -253,6 +260,9 @@ class ActivityAdmin(RegisterAdmin):
                     FieldPanel("price"),
                     FormsetPanel("prices", heading="Tarifs par quotient familial"),
                     FieldPanel("billing_basis"),
+                    FieldPanel("accounting_code"),
+                    FieldPanel("childcare_certificate"),
+                    FieldRowPanel([FieldPanel("certificate_excludes_meals"), FieldPanel("meal_price")]),
                 ],
                 heading="Tarifs et facturation",
             ),

@@ -12,9 +12,9 @@ from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.generic.models import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.permission_policies import ModelPermissionPolicy
 
 from commun import formats
+from commun.admin_links import ScreenURLFinder
 from commun.listing_exports import ListingExportMixin
 from espace_famille.dossier.family_page import family_link
 from espace_famille.planning.admin import exports
@@ -22,17 +22,6 @@ from espace_famille.planning.models import Activity, Attendance, AttendanceStatu
 from espace_famille.planning.occupancy import sheet_url
 
 SEARCH_FIELDS = ("child__first_name", "child__last_name", "child__family__name")
-
-
-class ViewOnlyPolicy(ModelPermissionPolicy):
-    """Marks are read here, never added, edited or deleted, whoever the user (superusers included): the day sheet
-    writes them, under its rules (a day invoiced is locked)."""
-
-    def user_has_permission(self, user, action):
-        return action == "view" and super().user_has_permission(user, action)
-
-    def user_has_any_permission(self, user, actions):
-        return "view" in actions and super().user_has_permission(user, "view")
 
 
 def _as_date(value):
@@ -120,6 +109,15 @@ class AttendanceIndexView(ListingExportMixin, IndexView):
         return queryset
 
 
+class AttendanceURLFinder(ScreenURLFinder):
+    """A mark in the site's history: its day sheet, for staff who may read the sheets (bookings)."""
+
+    permission = "espace_famille.view_booking"
+
+    def url(self, instance) -> str:
+        return sheet_url(instance.activity_id, instance.day)
+
+
 class AttendanceViewSet(ModelViewSet):
     """Its menu item sits in the «Activités» group, after «Réservations» (day_sheet.PlanningGroup)."""
 
@@ -134,7 +132,9 @@ class AttendanceViewSet(ModelViewSet):
     search_fields = list(SEARCH_FIELDS)
     list_per_page = 50
     copy_view_enabled = False
-    # The generic edit form is never shown (ViewOnlyPolicy): it still needs its fields named.
+    url_finder_class = AttendanceURLFinder
+    # The generic edit form is never shown (commun.admin_services.ViewOnlyPolicy: the day sheet writes the marks,
+    # under its rules): it still needs its fields named.
     form_fields = ["note"]
 
 

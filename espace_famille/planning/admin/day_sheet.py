@@ -16,6 +16,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.widgets import AdminDateInput
 from wagtail_modeladmin.options import ModelAdminGroup
 
+from commun.elision import de
 from espace_famille.dossier import audit
 from espace_famille.planning.admin.activities import ActivityAdmin, ClosureAdmin, EnrolmentAdmin, FacilityAdmin
 from espace_famille.planning.admin.attendances import attendance_viewset
@@ -58,7 +59,7 @@ class AttendanceForm(forms.Form):
         self.rows = sheet["register"]
         for row in self.rows:
             self.fields[f"mark_{row['child_id']}"] = forms.ChoiceField(
-                label=f"Pointage de {row['name']}", choices=row["choices"], required=False
+                label=f"Pointage {de(row['name'])}", choices=row["choices"], required=False
             )
             self.fields[f"note_{row['child_id']}"] = forms.CharField(
                 label=f"Remarque sur {row['name']}", max_length=NOTE_LENGTH, required=False

@@ -22,6 +22,7 @@ from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewS
 
 from commun import formats, intents
 from commun.admin_intents import IntentDecisionMixin
+from commun.downloads import download_name
 from commun.listing_exports import ListingExportMixin
 from espace_famille.demandes import kinds
 from espace_famille.demandes import services as demandes_services
@@ -274,7 +275,7 @@ def justification_download(request, pk: int):
         raise PermissionDenied
     planning_request = get_object_or_404(planning_queryset().exclude(justification=""), pk=pk)
     name = os.path.basename(planning_request.justification.name)
-    return FileResponse(planning_request.justification.open("rb"), as_attachment=True, filename=name)
+    return FileResponse(planning_request.justification.open("rb"), as_attachment=True, filename=download_name(name))
 
 
 class BookingRequestViewSet(SnippetViewSet):

@@ -1,6 +1,6 @@
 """«Calendrier sur mon téléphone»: the secret address of the family's iCalendar feed, its renewal, the feed."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,6 +14,7 @@ from icalendar import Calendar as ICalendar
 from icalendar import Event as IEvent
 
 from commun.clock import PARIS
+from commun.downloads import content_disposition
 from espace_famille.planning import selectors as planning_selectors
 from espace_famille.planning.calendar_feed import calendar_token_renew
 from espace_famille.planning.models import BookingState
@@ -76,7 +77,8 @@ def calendar_feed(request, token):
     feed.add("x-wr-timezone", "Europe/Paris")
     labels = dict(BookingState.choices)
     stamp = timezone.now()
-    for booking, slot in planning_selectors.feed_bookings(family=family, today=timezone.localdate()):
+    bookings = planning_selectors.feed_bookings(family=family, today=timezone.localdate())
+    for booking, slot in bookings:
         event = IEvent()
         event.add("uid", f"reservation-{booking.pk}@portail-famille")
         event.add("dtstamp", stamp)
@@ -89,8 +91,13 @@ def calendar_feed(request, token):
         event.add("location", booking.activity.facility.name)
         event.add("description", labels[booking.state])
         feed.add_component(event)
+    if bookings:
+        # Times carry TZID=Europe/Paris: RFC 5545 wants the zone described in the feed (VTIMEZONE), from the zone
+        # database, over the days the feed holds.
+        days = [booking.day for booking, _ in bookings]
+        feed.add_missing_timezones(first_date=min(days), last_date=max(days) + timedelta(days=1))
     response = HttpResponse(feed.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, max-age=900"
-    response["Content-Disposition"] = 'inline; filename="planning.ics"'
+    response["Content-Disposition"] = content_disposition("planning.ics", inline=True)
     response["Referrer-Policy"] = "no-referrer"
     return response

@@ -18,15 +18,16 @@ from commun import formats, intents
 from commun.listing import filtered_page
 from commun.parsing import parse_date, parse_id
 from commun.uploads import UploadRefused
+from espace_famille.demandes import acknowledgements
 from espace_famille.dossier import selectors
-from espace_famille.planning import rules, services
+from espace_famille.planning import agenda, basket, rules, services
 from espace_famille.planning import selectors as planning_selectors
 from espace_famille.planning.forms import DayConfirmForm, LongPeriodForm, PlanningRequestFilter
 from espace_famille.planning.models import BookingState
 
 ESPACE_FAMILLE = ("Espace famille", "espace_famille:home")
 PLANNING = ("Planning", "espace_famille:planning")
-VIEWS = {"semaine": "Semaine (7 jours)", "semaine5": "Semaine (5 jours)", "mois": "Mois"}
+VIEWS = {"semaine": "Semaine (7 jours)", "semaine5": "Semaine (5 jours)", "mois": "Mois", "agenda": "Agenda"}
 DEFAULT_VIEW = "semaine"
 PER_PAGE = 10
 DATE_UNKNOWN = "La date demandée n'est pas une date du planning : voici la période en cours."
@@ -51,7 +52,10 @@ def _family_or_none(request):
 
 
 def period_bounds(view: str, day: date) -> tuple[date, date]:
-    """The days a view shows around `day`: its month, its week (Monday to Sunday) or Monday to Friday."""
+    """The days a view shows around `day`: its month, its week (Monday to Sunday, the agenda's too) or Monday to
+    Friday."""
+    if view == "agenda":
+        return agenda.bounds(day)
     if view == "mois":
         first = day.replace(day=1)
         following = (first + timedelta(days=32)).replace(day=1)
@@ -63,6 +67,14 @@ def period_bounds(view: str, day: date) -> tuple[date, date]:
 def period_title(view: str, start: date, end: date) -> str:
     """«novembre 2018», «19 — 25 nov. 2018», «29 oct. — 4 nov. 2018», «31 déc. 2018 — 6 janv. 2019»."""
     return formats.month_year(start) if view == "mois" else formats.date_span(start, end)
+
+
+def view_url(query, *, view: str, day: date) -> str:
+    """The planning's address showing `view` around `day`, keeping the other parameters (the toggles). Every
+    period and view link is built here: a view link that kept the shown view sent «Mois» back to the week."""
+    query = query.copy()
+    query["vue"], query["date"] = view, day.isoformat()
+    return f"?{query.urlencode()}"
 
 
 def _shift(view: str, start: date, step: int) -> date:
@@ -102,11 +114,13 @@ def _entry_html(entry, *, confirm: str, view: str, hidden: bool, esc) -> str:
     show_state = not entry.closed or entry.state != "none"
     state = f'<span class="entry-state">{esc(entry.state_label)}</span>' if show_state else ""
     reason = f' <span class="entry-reason">{esc(entry.reason)}</span>' if entry.reason else ""
+    # The grid's form sends the ticks to the basket; the agenda has no such form yet (its entries get none).
+    tick = basket.tick_for(entry) if entry.action == "booking" and view != "agenda" else ""
     return (
         f'<li class="planning-entry child-{esc(entry.colour)} state-{esc(entry.state)}" data-child="{child.pk}"'
         f' data-activity="{activity.pk}"{" hidden" if hidden else ""}><{tag} class="entry-body"{attributes}>'
         f'<span class="entry-child">{esc(child.first_name)}</span> <span class="entry-activity">{esc(activity.name)}'
-        f'</span> <span class="entry-hours">{esc(entry.hours)}</span> {state}{reason}{hint}</{tag}></li>'
+        f'</span> <span class="entry-hours">{esc(entry.hours)}</span> {state}{reason}{hint}</{tag}>{tick}</li>'
     )
 
 
@@ -124,8 +138,8 @@ def _cells(grid, *, view: str, shown_children: set, shown_activities: set) -> No
 
     for day in grid.days:
         day.heading = formats.day_month(day.day)
-        day.html = mark_safe(
-            "".join(
+        for entry in day.entries:  # the agenda prints the entries one by one, the other views day by day
+            entry.html = mark_safe(
                 _entry_html(
                     entry,
                     confirm=confirm,
@@ -133,9 +147,8 @@ def _cells(grid, *, view: str, shown_children: set, shown_activities: set) -> No
                     hidden=entry.child.pk not in shown_children or entry.activity.pk not in shown_activities,
                     esc=esc,
                 )
-                for entry in day.entries
             )
-        )
+        day.html = mark_safe("".join(entry.html for entry in day.entries))
 
 
 @never_cache
@@ -149,7 +162,8 @@ def planning(request):
     asked = parse_date(request.GET.get("date"))
     if asked is None and request.GET.get("date"):
         messages.warning(request, DATE_UNKNOWN)
-    start, end = period_bounds(view, asked or today)
+    anchor = asked or today  # the day the parent looks at: the view links keep it
+    start, end = period_bounds(view, anchor)
     grid = planning_selectors.planning_grid(family=family, start=start, end=end, now=timezone.now())
 
     filtered = "filtre" in request.GET
@@ -167,16 +181,17 @@ def planning(request):
     _cells(grid, view=view, shown_children=shown_children, shown_activities=shown_activities)
 
     def link(day: date) -> str:
-        query = request.GET.copy()
-        query["vue"], query["date"] = view, day.isoformat()
-        return f"?{query.urlencode()}"
+        return view_url(request.GET, view=view, day=day)
 
     context = {
         "family": family,
         "grid": grid,
         "weeks": _weeks(grid, view),
         "view": view,
-        "views": [(key, label, link(start) if key != view else None) for key, label in VIEWS.items()],
+        "views": [
+            (key, label, view_url(request.GET, view=key, day=anchor) if key != view else None)
+            for key, label in VIEWS.items()
+        ],
         "title": period_title(view, start, end),
         "previous_url": link(_shift(view, start, -1)),
         "next_url": link(_shift(view, start, 1)),
@@ -188,6 +203,8 @@ def planning(request):
         "legend": BookingState.choices,
         "breadcrumb": [ESPACE_FAMILLE, ("Planning", None)],
     }
+    if view == "agenda":
+        context.update(agenda=agenda.agenda(grid, today=today), anchor=anchor)
     return render(request, "espace_famille/planning.html", context)
 
 
@@ -289,7 +306,12 @@ def planning_confirm(request):
         messages.error(request, " ".join(error.messages))
         return redirect(back)
     if result.requested:
-        messages.success(request, DONE[action].format(**words))
+        done = DONE[action].format(**words)
+        if result.requests and action != "cancellation":
+            # The state «Mes demandes» and the acknowledgement show: «acceptée» when the rules decided at once.
+            state = acknowledgements.submission_state(result.requests)
+            done = f"{done.removesuffix('.')} : {acknowledgements.state_words(state)}."
+        messages.success(request, done)
     else:
         reasons = ", ".join(reason for _child, _day, reason in result.skipped)
         messages.error(request, f"Demande non enregistrée pour le {words['day']} : {reasons}.")

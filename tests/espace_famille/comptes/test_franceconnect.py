@@ -29,7 +29,6 @@ def provider(settings, site):
         settings.FRANCECONNECT_CLIENT_ID = CLIENT_ID
         settings.FRANCECONNECT_CLIENT_SECRET = CLIENT_SECRET
         settings.FRANCECONNECT_ISSUER = running.issuer
-        settings.PUBLIC_URL = "http://testserver"
         yield running
 
 

@@ -24,10 +24,18 @@ def test_password_composition_lists_what_is_missing(password, missing):
     assert rules.password_composition_problems(password) == missing
 
 
-def test_validator_message_quotes_the_rule():
+def test_validator_message_says_what_the_password_lacks():
     with pytest.raises(ValidationError) as error:
         validate_password("abcdefgh1x")
-    assert any(rules.PASSWORD_RULE in message for message in error.value.messages)
+    assert error.value.messages == ["Ce mot de passe ne respecte pas la règle : il manque au moins 1 majuscule."]
+
+
+def test_a_short_password_is_told_its_length_once():
+    with pytest.raises(ValidationError) as error:
+        validate_password("Ab1zQ")
+    assert [message for message in error.value.messages if "8 caractères" in message] == [
+        "Ce mot de passe ne respecte pas la règle : il manque au moins 8 caractères."
+    ]
 
 
 def test_common_password_is_refused_even_when_composed():

@@ -1,5 +1,6 @@
 """«Pré-inscription en crèche»: the three steps, the draft, the review page, the submission and the decisions."""
 
+import re
 from datetime import timedelta
 from html import unescape
 
@@ -268,6 +269,11 @@ def test_a_refusal_is_told_to_the_family(client, submitted):
     assert "Complet" in text(client.get(reverse("espace_famille:request_detail", args=[submitted.pk])))
 
 
+def test_the_application_reads_its_dates_as_the_parent_writes_them(client, submitted):
+    detail = text(client.get(reverse("espace_famille:request_detail", args=[submitted.pk])))
+    assert "<dt>Date de naissance (prévue)</dt><dd>01/12/2026</dd>" in detail and "2026-12-01" not in detail
+
+
 def test_another_family_cannot_see_the_application(client, submitted):
     other = UserFactory()
     Subscription.objects.create(user=other, family=FamilyFactory(name="DURANT"), method="code")
@@ -287,3 +293,57 @@ def test_a_user_without_family_gets_404(client, db):
 def test_anonymous_people_are_sent_to_login(client, url, db):
     response = client.get(url) if url != SUBMIT else client.post(url)
     assert response.status_code == 302 and response.url.startswith(reverse("account_login"))
+
+
+def starred_and_named(page: str, prefix: str) -> dict[str, bool]:
+    """Each field of the page whose name starts with `prefix`: does its label (or legend) carry the asterisk?"""
+    shown = {}
+    for block in page.split('<div class="field')[1:]:
+        name = re.search(r'name="(\w+)"', block)
+        if name and name.group(1).startswith(prefix):
+            shown[name.group(1)] = '<span class="required"' in block.split("</label>")[0].split("</legend>")[0]
+    return shown
+
+
+def test_the_second_guardians_fields_show_an_asterisk_exactly_where_a_started_one_is_required(client, parent):
+    starred = starred_and_named(text(client.get(STEP[1])), "r2_")
+    assert starred["r2_birth_date"] and starred["r2_first_name"] and not starred["r2_profession"]
+
+    response = client.post(STEP[1], {**STEP1, "r2_profession": "Infirmier"})
+    page = text(response)
+    assert response.status_code == 400
+    refused = {
+        name for name in starred if re.search(rf'id="id_{name}_error"><p>\* Ce champ n\'est pas optionnel\.', page)
+    }
+    assert refused == {name for name, star in starred.items() if star}
+
+
+def test_an_entry_date_before_the_childs_birth_is_refused_beside_it(client, parent, creches):
+    client.post(STEP[1], STEP1)
+    client.post(STEP[2], {**STEP2, "child_birth_date": (timezone.localdate() + timedelta(days=200)).isoformat()})
+    response = client.post(STEP[3], step3(creches, entry_date=FUTURE))
+    assert response.status_code == 400
+    error = re.search(r'id="id_entry_date_error">(.*?)</div>', text(response), re.S)
+    assert error and "ne peut pas précéder la naissance de l'enfant" in error.group(1)
+    assert "entry_date" not in CrecheDraft.objects.get().data
+
+
+def test_regular_care_with_no_day_ticked_is_refused_beside_the_grid(client, parent, creches):
+    answers = {name: value for name, value in step3(creches).items() if not name.startswith("slot_")}
+    response = client.post(STEP[3], answers)
+    assert response.status_code == 400
+    page = text(response)
+    grid = page[page.index("Fréquentation souhaitée") :]
+    assert "Cochez au moins un jour de garde pour un accueil régulier." in grid[: grid.index("</table>")]
+    occasional = client.post(STEP[3], {**answers, "care_kind": "occasionnel"})
+    assert occasional.status_code == 302
+
+
+def test_the_recap_screens_write_dates_in_french(client, parent, creches):
+    fill(client, creches)
+    review = text(client.get(REVIEW))
+    detail = text(client.get(submit(client, SUBMIT, page=REVIEW).url))
+    for page in (review, detail):
+        main = page[page.index("<main") : page.index("</main>")]
+        assert not re.search(r"\b\d{4}-\d{2}-\d{2}\b", main), re.findall(r"\b\d{4}-\d{2}-\d{2}\b", main)
+        assert "01/12/2026" in main

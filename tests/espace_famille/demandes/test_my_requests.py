@@ -132,6 +132,6 @@ def test_another_familys_request_gives_404_and_anonymous_goes_to_login(client, p
 def test_a_request_is_dated_to_the_second_as_the_guides_list_shows_it(client, parent, family, time_machine):
     time_machine.move_to(datetime(2018, 12, 5, 13, 59, 9, tzinfo=PARIS), tick=False)
     request = ask_address(family, parent, "Dijon")
-    assert "<td>5 déc. 2018 13:59:09</td>" in text(client.get(LIST))
+    assert '<td data-label="Date">5 déc. 2018 13:59:09</td>' in text(client.get(LIST))
     detail = text(client.get(reverse("espace_famille:request_detail", args=[request.pk])))
     assert "<dt>Date</dt><dd>5 déc. 2018 13:59:09</dd>" in detail

@@ -402,3 +402,34 @@ def test_the_family_page_reads_with_a_fixed_number_of_queries(client, parent, fa
     with CaptureQueriesContext(connection) as many:
         client.get(LIST)
     assert len(many) == len(few)
+
+
+def saved_as(content_disposition: str) -> str:
+    """The name a browser gives the downloaded file: RFC 6266's filename* (UTF-8) or filename, then only what
+    follows the last «/» or «\\» (a path is never followed)."""
+    from urllib.parse import unquote
+
+    if "filename*=" in content_disposition:
+        name = unquote(content_disposition.split("filename*=")[1].split(";")[0].split("''", 1)[1])
+    else:
+        name = content_disposition.split('filename="')[1].rsplit('"', 1)[0].replace('\\"', '"')
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@pytest.mark.parametrize(
+    ("title", "saved"),
+    [
+        ("Attestation CAF 01/2026", "Attestation CAF 01-2026.pdf"),
+        ("Quotient familial 2025/2026 (CAF)", "Quotient familial 2025-2026 (CAF).pdf"),
+        ("Certificat médical 01/2026", "Certificat médical 01-2026.pdf"),
+        ('Assurance "extra\\scolaire"', "Assurance extra-scolaire.pdf"),
+    ],
+)
+def test_a_downloaded_document_keeps_every_word_of_its_name(client, parent, family, title, saved):
+    document_type = DocumentType.objects.create(name=title, validity=Validity.YEAR)
+    document = services.document_upload(
+        family=family, document_type=document_type, child=None, upload=upload("a.pdf", pdf_bytes()), by=parent
+    )
+    response = client.get(reverse("justificatifs:file", args=[document.pk]))
+    assert response["Content-Disposition"].startswith("attachment; filename")
+    assert saved_as(response["Content-Disposition"]) == saved

@@ -280,3 +280,17 @@ def test_a_child_added_is_exactly_the_child_asked(client, parent, family, instru
         ("BARRET Jean", "06 11 11 11 11", "voisin")
     ]
     assert not child.vaccinations.exists()
+
+
+def test_an_error_in_the_vaccines_or_contacts_tables_is_announced_by_the_banner_at_the_top(client, parent, child):
+    url = reverse("espace_famille:child_edit", args=[child.pk])
+    form = edited(client.get(url))
+    ror = next(i for i in range(2) if form[f"vaccinations-{i}-name"] == "ROR")
+    response = client.post(url, {**form, f"vaccinations-{ror}-booster_date": "2010-01-01"})
+
+    page = text(response)
+    assert response.status_code == 400 and not Request.objects.exists()
+    banner = page.index('<div class="form-errors" role="alert">')
+    assert banner < page.index("Informations générales")
+    assert "Le formulaire contient des erreurs : corrigez les champs signalés." in page[banner:]
+    assert "La date de rappel suit la date de vaccination." in page

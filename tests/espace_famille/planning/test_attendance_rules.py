@@ -114,4 +114,5 @@ def test_every_invoice_but_a_cancelled_one_locks_the_attendance_of_its_days():
         InvoiceState.TO_PAY,
         InvoiceState.PARTIAL,
         InvoiceState.PAID,
+        InvoiceState.DEBITING,
     ]

@@ -2,7 +2,7 @@
 # ruff: noqa: F811 (the planning fixtures are imported, then named as test arguments)
 
 import logging
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -83,6 +83,27 @@ def test_the_feed_lists_the_expected_days_and_nothing_else(client, parent, famil
     first = next(e for e in events if str(e["summary"]) == "Léo — 1/Péri MATIN")
     assert first.decoded("dtend") == datetime(2018, 11, 19, 8, 20, tzinfo=PARIS)
     assert str(first["location"]) == "Ecole Lux" and str(first["description"]) == "Réservé"
+
+
+def test_the_feed_describes_the_time_zone_of_its_times(client, parent, enrolled, activities, frozen_now):
+    """RFC 5545: a time with TZID=Europe/Paris needs the feed's VTIMEZONE of that name; winter and summer times
+    read back at +01:00 and +02:00 from it alone."""
+    leo, _ = enrolled
+    morning, _ = activities
+    summer = date(2019, 6, 17)
+    for day in (MONDAY, summer):
+        Booking.objects.create(child=leo, activity=morning, day=day, state="booked", queued_at=NOW)
+    client.post(RENEW)
+
+    body = client.get(feed_path(token_of(parent))).content.decode()
+    events = body.split("BEGIN:VEVENT")[1:]
+    timed = [line for event in events for line in event.splitlines() if line.startswith(("DTSTART", "DTEND"))]
+    assert len(timed) == 4 and all(line.split(":")[0].endswith(";TZID=Europe/Paris") for line in timed)
+    [zone] = Calendar.from_ical(body).walk("VTIMEZONE")
+    assert str(zone["tzid"]) == "Europe/Paris"
+    described = zone.to_tz(lookup_tzid=False)
+    assert datetime(2018, 11, 19, 7, 35, tzinfo=described).utcoffset() == timedelta(hours=1)
+    assert datetime(2019, 6, 17, 7, 35, tzinfo=described).utcoffset() == timedelta(hours=2)
 
 
 def test_an_unknown_token_is_a_404_that_is_never_logged(client, caplog):

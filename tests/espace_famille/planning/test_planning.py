@@ -197,7 +197,10 @@ def test_a_click_on_a_free_day_asks_to_confirm_then_books(client, parent, enroll
     request = Request.objects.get()
     assert request.kind == RequestKind.BOOKING and request.lines.count() == 1
     page = text(client.get(response["Location"]))
-    assert "Votre demande de réservation du lun. 19/11 pour Léo — 4/Péri SOIR est enregistrée." in page
+    assert (
+        "Votre demande de réservation du lun. 19/11 pour Léo — 4/Péri SOIR est enregistrée : en cours d'instruction."
+        in page
+    )
     assert "Réservation en attente" in page
 
 
@@ -251,6 +254,19 @@ def test_an_absence_with_a_justification(client, parent, family, enrolled, activ
     request = Request.objects.get()
     assert request.kind == RequestKind.ABSENCE
     assert request.justification.name.endswith(".pdf") and "Léo" not in request.justification.name
+
+
+def test_an_absence_the_rules_accept_at_once_is_announced_as_accepted(client, parent, enrolled, activities, frozen_now):
+    leo, _ = enrolled
+    morning, _ = activities
+    type(morning).objects.filter(pk=morning.pk).update(auto_accept=True)
+    Booking.objects.create(child=leo, activity=morning, day=MONDAY, state="booked", queued_at=NOW)
+
+    response = confirm(client, confirm_query(leo, morning, MONDAY))
+
+    assert Request.objects.get().get_state_display() == "Acceptée"
+    page = text(client.get(response["Location"]))
+    assert "Votre déclaration d'absence du lun. 19/11 pour Léo — 1/Péri MATIN est enregistrée : acceptée." in page
 
 
 def test_an_image_justification_is_accepted_and_a_big_one_refused(client, parent, enrolled, activities, frozen_now):
