@@ -22,6 +22,7 @@ from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Subscription
 from home.models import SiteIdentity
 from notifications import services as notifications
+from notifications.kinds import recipient
 
 from . import rules, sepa_xml
 from .exceptions import BillingError
@@ -136,10 +137,7 @@ def debit_notices_send(*, today: date | None = None) -> list[DebitNotice]:
             invoice = notice.invoice
             for user in users.get(invoice.family_id, []):
                 context = {
-                    "civilite": user.civility,
-                    "prenom": user.first_name,
-                    "nom": user.last_name.upper(),
-                    "nom_complet": user.display_name,
+                    **recipient(user),
                     "numero": invoice.number,
                     "regie": invoice.regie.name,
                     "montant": formats.money(notice.amount),

@@ -8,13 +8,13 @@ from datetime import date, datetime
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from commun import audit, formats
 from espace_famille.dossier.models import Subscription
 from home.models import SiteIdentity
 from notifications import services as notifications
+from notifications.kinds import recipient
 
 from . import payments, rules
 from .models import (
@@ -26,6 +26,7 @@ from .models import (
     ReminderChannel,
 )
 from .pdf import family_block
+from .services import _space_url
 
 REMINDER_EMAIL = "invoice_reminder"
 
@@ -86,26 +87,16 @@ def reminders_due(*, today: date) -> list[DueReminder]:
     return due
 
 
-def _link(invoice: Invoice, base: str) -> str:
-    try:
-        return base + reverse("espace_facturation:invoice_detail", args=[invoice.pk])
-    except NoReverseMatch:
-        return base + "/espace-facturation/"
-
-
 def _context(invoice: Invoice, user, *, level: int, base: str) -> dict:
     return {
-        "civilite": user.civility,
-        "prenom": user.first_name,
-        "nom": user.last_name.upper(),
-        "nom_complet": user.display_name,
+        **recipient(user),
         "numero": invoice.number,
         "regie": invoice.regie.name,
         "montant": formats.money(invoice.amount),
         "reste": formats.money(invoice.left_to_pay),
         "echeance": formats.date_numeric(invoice.due_on),
         "relance": str(level),
-        "lien": _link(invoice, base),
+        "lien": _space_url("espace_facturation:invoice_detail", invoice.pk, base=base),
     }
 
 

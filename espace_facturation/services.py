@@ -27,6 +27,7 @@ from espace_famille.dossier.models import Family, Subscription
 from espace_famille.planning.models import Attendance, Booking
 from home.models import SiteIdentity
 from notifications import services as notifications
+from notifications.kinds import recipient
 
 from . import credits, rules
 from .billable import billable
@@ -103,10 +104,7 @@ def _space_url(name: str, *args, base: str | None = None) -> str:
 
 def _email_context(invoice: Invoice, user: User, *, base: str | None = None) -> dict:
     return {
-        "civilite": user.civility,
-        "prenom": user.first_name,
-        "nom": user.last_name.upper(),
-        "nom_complet": user.display_name,
+        **recipient(user),
         "numero": invoice.number,
         "regie": invoice.regie.name,
         "montant": formats.money(invoice.amount),

@@ -27,6 +27,18 @@ COMMON_SAMPLE = {
 }
 
 
+def recipient(user) -> dict:
+    """The placeholders every e-mail has for the person it goes to (COMMON_PLACEHOLDERS): empty without one."""
+    if user is None:
+        return {"civilite": "", "prenom": "", "nom": "", "nom_complet": ""}
+    return {
+        "civilite": user.civility,
+        "prenom": user.first_name,
+        "nom": user.last_name.upper(),
+        "nom_complet": user.display_name,
+    }
+
+
 @dataclass(frozen=True)
 class EmailKind:
     slug: str

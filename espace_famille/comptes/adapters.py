@@ -17,6 +17,7 @@ from espace_famille.comptes import franceconnect, services
 from espace_famille.comptes.models import User
 from home.models import SiteIdentity
 from notifications import services as notifications
+from notifications.kinds import recipient
 
 logger = logging.getLogger(__name__)
 
@@ -50,17 +51,6 @@ NOTICES = {
         "De nouveaux codes de récupération ont été créés pour votre compte ; les anciens ne servent plus.",
     ),
 }
-
-
-def _recipient(user) -> dict:
-    if user is None:
-        return {"civilite": "", "prenom": "", "nom": "", "nom_complet": ""}
-    return {
-        "civilite": user.civility,
-        "prenom": user.first_name,
-        "nom": user.last_name.upper(),
-        "nom_complet": user.display_name,
-    }
 
 
 ADDRESS_FAILURES = "login_failed_address"
@@ -115,7 +105,7 @@ class AccountAdapter(DefaultAccountAdapter):
                 kind="account_locked",
                 to=user.email,
                 key=f"account_locked:{uuid.uuid4()}",
-                context={**_recipient(user), "lien": link},
+                context={**recipient(user), "lien": link},
             )
 
     def save_user(self, request, user, form, commit=True):
@@ -148,7 +138,7 @@ class AccountAdapter(DefaultAccountAdapter):
             kind=kind,
             to=email,
             key=key,
-            context={**_recipient(user), "email": email, **extra},
+            context={**recipient(user), "email": email, **extra},
         )
 
     def _email_for(self, template_prefix: str, context: dict) -> tuple[str, dict, str]:

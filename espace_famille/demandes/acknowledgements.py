@@ -12,6 +12,7 @@ from commun import formats
 from espace_famille.demandes.emails import email_table
 from espace_famille.demandes.models import Request, RequestKind, RequestState
 from notifications import services as notifications
+from notifications.kinds import recipient
 from notifications.rendering import Rich
 
 RECEIVED_EMAIL = "request_received"
@@ -82,10 +83,7 @@ def _queue(*, to: str, by: AbstractUser, key: str, sentence: str, rows: Rich, ki
         to=to,
         key=key,
         context={
-            "civilite": by.civility,
-            "prenom": by.first_name,
-            "nom": by.last_name.upper(),
-            "nom_complet": by.display_name,
+            **recipient(by),
             "annonce": sentence,
             "tableau": rows,
             "lien": _space_url(),

@@ -25,6 +25,7 @@ from espace_famille.demandes.emails import CELL
 from espace_famille.demandes.models import DecisionNotice, LineState, RequestKind
 from espace_famille.dossier.models import Subscription
 from notifications import services as notifications
+from notifications.kinds import recipient
 from notifications.models import OutboxMessage
 from notifications.rendering import Rich
 
@@ -329,13 +330,7 @@ def _send_batch(batch: list[int], *, slot_end, key: str, starts: dict, link: str
             "lien": link,
         }
         for user in users:
-            greeting = {
-                "civilite": user.civility,
-                "prenom": user.first_name,
-                "nom": user.last_name.upper(),
-                "nom_complet": user.display_name,
-            }
-            emails.append((user.email, keys[family_id][user.pk], {**context, **greeting}))
+            emails.append((user.email, keys[family_id][user.pk], {**context, **recipient(user)}))
     result.emails += notifications.queue_many(kind=PROCESSED_EMAIL, messages=emails)
     for start in range(0, len(marked), 900):
         DecisionNotice.objects.filter(pk__in=marked[start : start + 900]).update(digest_key=key)

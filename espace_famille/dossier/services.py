@@ -21,6 +21,7 @@ from espace_famille.dossier.models import (
 from espace_famille.dossier.permissions import VIEW_FULL_IBAN, check_staff_permission
 from home.models import SiteIdentity
 from notifications import services as notifications
+from notifications.kinds import recipient
 
 
 def _family_insert(*, name: str, subscriber_code: str | None, by: AbstractUser | None, data: dict) -> Family:
@@ -79,10 +80,7 @@ def _tell_subscribed(*, subscription: Subscription, family: Family) -> None:
                 f"{emails.SUBSCRIPTION_ADDED}:{subscription.pk}:{user.pk}",
                 {
                     **context,
-                    "civilite": user.civility,
-                    "prenom": user.first_name,
-                    "nom": user.last_name.upper(),
-                    "nom_complet": user.display_name,
+                    **recipient(user),
                 },
             )
             for user in others

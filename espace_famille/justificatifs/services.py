@@ -22,6 +22,7 @@ from espace_famille.justificatifs.models import Document, DocumentState, Documen
 from home.models import SiteIdentity
 from notifications import selectors as notification_selectors
 from notifications import services as notifications
+from notifications.kinds import recipient
 
 EXPIRY_EMAIL = selectors.EXPIRY_EMAIL
 
@@ -127,10 +128,7 @@ def expiry_reminders_send(*, today: date | None = None, days_before: int) -> int
             to=user.email,
             key=reminder.key,
             context={
-                "civilite": user.civility,
-                "prenom": user.first_name,
-                "nom": user.last_name.upper(),
-                "nom_complet": user.display_name,
+                **recipient(user),
                 "document": str(document),
                 "date": formats.date_numeric(document.valid_until),
                 "lien": link,

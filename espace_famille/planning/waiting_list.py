@@ -16,6 +16,7 @@ from espace_famille.planning import rules as planning_rules
 from espace_famille.planning.models import Activity, Booking, BookingHistory
 from espace_famille.planning.writes import decided_day_status, history_row, lock_activity, locked_bookings, save_states
 from notifications import services as notifications
+from notifications.kinds import recipient
 
 PROMOTED_EMAIL = "booking_promoted"
 
@@ -111,10 +112,7 @@ def announce(*, activity: Activity, promoted: list[Booking]) -> list[DecisionNot
                 to=author.email,
                 key=f"{PROMOTED_EMAIL}:{booking.pk}:{booking.queued_at:%Y%m%d%H%M%S%f}",
                 context={
-                    "civilite": author.civility,
-                    "prenom": author.first_name,
-                    "nom": author.last_name.upper(),
-                    "nom_complet": author.display_name,
+                    **recipient(author),
                     "enfant": f"{child.first_name} {child.last_name.upper()}",
                     "activite": activity.name,
                     "jour": formats.day_month(booking.day),
