@@ -273,7 +273,7 @@ class _Member:
 
     @cached_property
     def online_payment(self):
-        return online_payment_start(invoice=self.invoice, by=self.user)
+        return online_payment_start(invoices=[self.invoice], by=self.user)
 
     @cached_property
     def payment(self):
