@@ -287,6 +287,11 @@ def _start_refusal(locked: list[Invoice]) -> PaymentError | None:
         [payment, *others] = open_payments
         if not others and set(payment.shares.values_list("invoice_id", flat=True)) == asked:
             return PaymentInFlight(payment, several=len(asked) > 1)
+        if len(locked) == 1:
+            return PaymentError(
+                "Un paiement en ligne est déjà en cours pour cette facture, avec d'autres factures : attendez la "
+                "réponse du service de paiement."
+            )
         busy = [invoice for invoice in locked if invoice.pk in {share.invoice_id for share in shares}]
         named, pronoun = _naming(busy)
         return PaymentError(
