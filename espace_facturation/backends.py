@@ -53,14 +53,17 @@ class PayFiP:
         )
 
     def start(self, *, payment: OnlinePayment, return_url: str, notify_url: str) -> str:
-        from .payments import online_payment_link
+        """One transaction for the payment's invoices: refdet (our order_id) names the payment, whatever the number
+        of invoices; the amount is their sum (eopayment sends it in cents)."""
+        from .payments import online_payment_invoices, online_payment_link
 
+        numbers = [invoice.number for invoice in online_payment_invoices(payment)]
         idop, _, url = self.client(payment, return_url, notify_url).request(
             payment.amount,
             email=payment.email,
             refdet=payment.order_id,
             exer=str(payment.created_at.year),
-            subject=f"Facture {payment.invoice.number}",
+            subject=("Factures " if len(numbers) > 1 else "Facture ") + " ".join(numbers),
         )
         online_payment_link(payment=payment, transaction_id=idop, url=url)
         return url

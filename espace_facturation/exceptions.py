@@ -12,10 +12,13 @@ class PaymentError(BillingError):
 
 
 class PaymentInFlight(PaymentError):
-    """«Payer en ligne» while a payment of the invoice is open: that payment is resumed, no second one starts."""
+    """«Payer en ligne» while a payment of the invoice (of these invoices) is open: that payment is resumed, no second
+    one starts."""
 
-    def __init__(self, payment):
-        super().__init__("Un paiement en ligne est déjà en cours pour cette facture.")
+    def __init__(self, payment, *, several: bool = False):
+        super().__init__(
+            f"Un paiement en ligne est déjà en cours pour {'ces factures' if several else 'cette facture'}."
+        )
         self.payment = payment
 
 

@@ -121,10 +121,13 @@ def render_payments(doc, rows: list[dict]) -> None:
 
 
 def collect_online_payments(family) -> list[dict]:
-    attempts = OnlinePayment.objects.filter(invoice__family=family).select_related("invoice").order_by("created_at")
+    attempts = (
+        OnlinePayment.objects.filter(invoice__family=family).prefetch_related("shares__invoice").order_by("created_at")
+    )
     return [
         {
-            "invoice": attempt.invoice.number,
+            # A payment of several invoices names them all.
+            "invoice": ", ".join(share.invoice.number for share in attempt.shares.all()),
             "started_at": json_value(attempt.created_at),
             "amount": str(attempt.amount),
             "state": attempt.state,

@@ -3,11 +3,13 @@
 A payment is allocated to invoices under a lock on them; what is left over (nothing left to pay any more)
 becomes the family's credit (credits.py), used by its next invoice or refunded by the régie. An online payment
 is a state machine (rules.ONLINE_TRANSITIONS) changed under a lock on its row: a notification that arrives
-twice counts once. An invoice has at most one online payment in flight (a partial unique index, and the start
-under a lock on the invoice): a second «Payer en ligne» resumes it."""
+twice counts once. One online payment pays one invoice or several of one régie (its shares: one transaction with
+the bank, one Payment allocated to each). An invoice is in at most one online payment in flight (a partial unique
+index on the shares, and the start under a lock on the invoices): a second «Payer en ligne» of the same invoices
+resumes it."""
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,6 +34,7 @@ from .models import (
     InvoiceNature,
     InvoiceState,
     OnlinePayment,
+    OnlinePaymentShare,
     OnlinePaymentState,
     Payment,
     PaymentAllocation,
@@ -234,13 +237,22 @@ def online_timeout() -> timedelta:
     return timedelta(minutes=settings.ONLINE_PAYMENT_TIMEOUT_MINUTES)
 
 
-def online_payments_close_stale(*, invoice: Invoice, ask: Callable[[OnlinePayment], Outcome], now=None) -> None:
-    """Close the invoice's payment in flight if the bank's page for it has expired: with the bank's answer
+def online_payments_close_stale(
+    *, invoices: Sequence[Invoice], ask: Callable[[OnlinePayment], Outcome], now=None
+) -> None:
+    """Close the payments in flight of these invoices whose bank page has expired: with the bank's answer
     (`ask`, outside any lock: it is a network call), or as expired when the bank does not decide."""
     limit = (now or timezone.now()) - online_timeout()
-    for payment in OnlinePayment.objects.filter(
-        invoice=invoice, state=OnlinePaymentState.STARTED, created_at__lt=limit
-    ).select_related("invoice__regie"):
+    stale = (
+        OnlinePayment.objects.filter(
+            shares__invoice__in=[invoice.pk for invoice in invoices],
+            state=OnlinePaymentState.STARTED,
+            created_at__lt=limit,
+        )
+        .select_related("invoice__regie")
+        .distinct()
+    )
+    for payment in stale:
         try:
             outcome = ask(payment)
         except Exception:  # the bank does not answer: its page is gone anyway, a late answer still counts
@@ -251,33 +263,111 @@ def online_payments_close_stale(*, invoice: Invoice, ask: Callable[[OnlinePaymen
             online_payment_expire(payment=payment, reason="timeout")
 
 
-def online_payment_start(*, invoice: Invoice, by: User) -> OnlinePayment:
-    """Start paying what is left on an invoice online: the amount is fixed here, the invoice stays to pay.
-    One at a time: while a payment of the invoice is in flight, PaymentInFlight gives it back instead.
-    Only a parent of the invoiced family pays it from here."""
-    check_family_member(by=by, family=invoice.family_id)
+def _naming(invoices: list[Invoice]) -> tuple[str, str]:
+    """«la facture 2026-0001» and «la», or «les factures 2026-0001, 2026-0002» and «les»."""
+    if len(invoices) == 1:
+        return f"la facture {invoices[0].number}", "la"
+    return "les factures " + ", ".join(invoice.number for invoice in invoices), "les"
+
+
+def _start_refusal(locked: list[Invoice]) -> PaymentError | None:
+    """Why these invoices (locked) cannot be paid online together now, or None. Alone, an invoice says it as it
+    always did; in a group, the message names the invoices to untick."""
+    if len({invoice.regie_id for invoice in locked}) > 1:
+        return PaymentError(
+            "Les factures de régies différentes se paient séparément : cochez seulement des factures du même émetteur."
+        )
+    # A régie that stopped paying online sends nobody back to a bank page it no longer serves.
+    if not locked[0].regie.pays_online:
+        return PaymentError("Cette régie ne propose pas le paiement en ligne.")
+    asked = {invoice.pk for invoice in locked}
+    shares = OnlinePaymentShare.objects.filter(invoice__in=asked, in_flight=True).select_related("online_payment")
+    open_payments = {share.online_payment for share in shares}
+    if open_payments:
+        [payment, *others] = open_payments
+        if not others and set(payment.shares.values_list("invoice_id", flat=True)) == asked:
+            return PaymentInFlight(payment, several=len(asked) > 1)
+        if len(locked) == 1:
+            return PaymentError(
+                "Un paiement en ligne est déjà en cours pour cette facture, avec d'autres factures : attendez la "
+                "réponse du service de paiement."
+            )
+        busy = [invoice for invoice in locked if invoice.pk in {share.invoice_id for share in shares}]
+        named, pronoun = _naming(busy)
+        return PaymentError(
+            f"Un paiement en ligne est déjà en cours pour {named} : décochez-{pronoun} ou attendez la réponse "
+            "du service de paiement."
+        )
+    debiting = [invoice for invoice in locked if invoice.debit_in_progress]
+    if debiting:
+        if len(locked) == 1:
+            return PaymentError(DEBIT_IN_PROGRESS)
+        named, pronoun = _naming(debiting)
+        return PaymentError(f"Votre banque règle par prélèvement {named} : décochez-{pronoun}.")
+    settled = [invoice for invoice in locked if invoice.left_to_pay <= 0]
+    if settled:
+        if len(locked) == 1:
+            return PaymentError("Cette facture est déjà réglée.")
+        named, pronoun = _naming(settled)
+        return PaymentError(f"Plus rien n'est à payer sur {named} : décochez-{pronoun}.")
+    return None
+
+
+def online_payment_start(*, invoices: Sequence[Invoice], by: User) -> OnlinePayment:
+    """Start paying online what is left on one invoice, or on several of one régie in one transaction with the bank:
+    the amount of each is fixed here (the payment's shares), the invoices stay to pay. One at a time: an invoice
+    in a payment in flight is in no other; asking again for the very invoices of a payment in flight gives it
+    back (PaymentInFlight) instead of a second one. Only a parent of the invoiced family pays from here."""
+    asked = sorted({invoice.pk for invoice in invoices})
+    if not asked:
+        raise PaymentError("Cochez au moins une facture à payer.")
+    families = {invoice.family_id for invoice in invoices}
+    for family_id in families:
+        check_family_member(by=by, family=family_id)
+    if len(families) > 1:
+        raise PaymentError("Les factures de familles différentes se paient séparément.")
     with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("regie").get(pk=invoice.pk)
-        # A régie that stopped paying online sends nobody back to a bank page it no longer serves.
-        if not invoice.regie.pays_online:
-            raise PaymentError("Cette régie ne propose pas le paiement en ligne.")
-        open_payment = OnlinePayment.objects.filter(invoice=invoice, state=OnlinePaymentState.STARTED).first()
-        if open_payment is not None:
-            raise PaymentInFlight(open_payment)
-        if invoice.debit_in_progress:
-            raise PaymentError(DEBIT_IN_PROGRESS)
-        if invoice.left_to_pay <= 0:
-            raise PaymentError("Cette facture est déjà réglée.")
+        # Locked in the order every payment locks a family's invoices (_open_invoices_locked): no deadlock.
+        locked = list(
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("regie")
+            .filter(pk__in=asked, nature=InvoiceNature.INVOICE)
+            .order_by("issued_on", "pk")
+        )
+        if len(locked) != len(asked):
+            raise PaymentError("Seules des factures se paient en ligne.")
+        refusal = _start_refusal(locked)
+        if refusal is not None:
+            raise refusal
         payment = OnlinePayment.objects.create(
-            invoice=invoice,
-            backend=invoice.regie.payment_backend,
+            invoice=locked[0],
+            backend=locked[0].regie.payment_backend,
             order_id=secrets.token_hex(10).upper(),
-            amount=invoice.left_to_pay,
+            amount=sum((invoice.left_to_pay for invoice in locked), ZERO),
             email=by.email,
             started_by=by,
         )
-        log(instance=payment, action="portail.online_payment.start", user=by, data={"invoice": invoice.number})
+        OnlinePaymentShare.objects.bulk_create(
+            [
+                OnlinePaymentShare(online_payment=payment, invoice=invoice, amount=invoice.left_to_pay)
+                for invoice in locked
+            ]
+        )
+        log(
+            instance=payment,
+            action="portail.online_payment.start",
+            user=by,
+            data={"invoices": [invoice.number for invoice in locked], "amount": str(payment.amount)},
+        )
     return payment
+
+
+def online_payment_invoices(payment: OnlinePayment) -> list[Invoice]:
+    """The invoices an online payment pays, oldest first."""
+    return [
+        share.invoice
+        for share in payment.shares.select_related("invoice").order_by("invoice__issued_on", "invoice__pk")
+    ]
 
 
 def online_payment_link(*, payment: OnlinePayment, transaction_id: str, url: str = "") -> None:
@@ -294,6 +384,7 @@ def online_payment_expire(*, payment: OnlinePayment, reason: str) -> OnlinePayme
         payment.state = OnlinePaymentState.EXPIRED
         payment.finished_at = timezone.now()
         payment.save(update_fields=["state", "finished_at"])
+        payment.shares.update(in_flight=False)
         log(instance=payment, action="portail.online_payment.expired", data={"reason": reason})
     return payment
 
@@ -337,7 +428,13 @@ def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> Online
         if state == OnlinePaymentState.PAID:
             invoice = payment.invoice
             still_open = {row.pk: row for row in _open_invoices_locked(regie=invoice.regie, family=invoice.family)}
-            left = still_open[invoice.pk].left_to_pay if invoice.pk in still_open else ZERO
+            # Each invoice gets what was asked for it, at most what is still left on it (the counter or a credit
+            # note may have settled some meanwhile); less taken by the bank goes to the oldest first.
+            due = [
+                (share.invoice_id, min(share.amount, still_open[share.invoice_id].left_to_pay))
+                for share in payment.shares.order_by("invoice__issued_on", "invoice__pk")
+                if share.invoice_id in still_open
+            ]
             # The bank's confirmation is the actor: the system records what the bank took.
             payment.payment = _payment_write(
                 regie=invoice.regie,
@@ -346,9 +443,10 @@ def online_payment_notify(*, payment: OnlinePayment, outcome: Outcome) -> Online
                 amount=taken,
                 paid_on=timezone.localdate(),
                 reference=receipt[:60],
-                allocations=[(invoice.pk, min(left, taken))] if left > 0 else [],
+                allocations=rules.allocate(amount=taken, left=due),
                 by=None,
             )
         payment.save()
+        payment.shares.update(in_flight=False)
         log(instance=payment, action=f"portail.online_payment.{state}", data={"order": payment.order_id})
     return payment

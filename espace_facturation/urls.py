@@ -9,6 +9,7 @@ app_name = "espace_facturation"
 urlpatterns = [
     path("espace-facturation/", views.home, name="home"),
     path("espace-facturation/factures/", views.invoice_list, name="invoices"),
+    path("espace-facturation/factures/payer/", views.invoices_pay, name="invoices_pay"),
     path("espace-facturation/factures/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("espace-facturation/factures/<int:pk>/facture.pdf", views.invoice_pdf, name="invoice_pdf"),
     path("espace-facturation/factures/<int:pk>/payer/", views.invoice_pay, name="invoice_pay"),

@@ -2,6 +2,8 @@
 «Mes Règlements», and the return from (and notification of) the online payment service."""
 
 import logging
+import re
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
@@ -26,6 +28,7 @@ from .models import InvoiceNature, OnlinePayment, OnlinePaymentState, PaymentBac
 
 logger = logging.getLogger(__name__)
 PER_PAGE = 20
+INVOICE_ID = re.compile(r"[0-9]{1,18}")
 ESPACE = ("Espace facturation", "espace_facturation:home")
 
 
@@ -68,10 +71,15 @@ def home(request):
 @never_cache
 @login_required
 def invoice_list(request):
-    """«Mes Factures»: «Facture(s) (N Résultats)», filters «Nature» and «Année», «Télécharger», «Payer en ligne»."""
+    """«Mes Factures»: «Facture(s) (N Résultats)», filters «Nature» and «Année», «Télécharger», «Payer en ligne»,
+    one invoice or the ones ticked."""
     family = _family(request)
     if family is None:
         return _not_subscribed(request)
+    return _invoice_list_page(request, family)
+
+
+def _invoice_list_page(request, family, *, refused: str = "", ticked: set[int] | None = None, status: int = 200):
     filters = InvoiceFilters(request.GET or None, years=selectors.years(family=family))
     invoices = selectors.with_debit(selectors.family_invoices(family=family))
     if filters.value("nature"):
@@ -79,21 +87,33 @@ def invoice_list(request):
     if filters.value("year"):
         invoices = invoices.filter(issued_on__year=filters.value("year"))
     page, query = _page(request, invoices)
+    payable = [
+        invoice
+        for invoice in page.object_list
+        if invoice.left_to_pay and invoice.regie.pays_online and not (invoice.on_debit or invoice.debit_in_progress)
+    ]
+    if ticked is None:
+        # All ticked when they can go together; across régies the parent chooses.
+        ticked = {invoice.pk for invoice in payable} if len({i.regie_id for i in payable}) == 1 else set()
     context = {
         "family": family,
         "filters": filters,
         "page": page,
         "query": query,
+        "payable": {invoice.pk for invoice in payable},
+        "several": len(payable) > 1,
+        "ticked": ticked,
+        "refused": refused,
         "breadcrumb": [ESPACE, ("Mes Factures", None)],
     }
-    return render(request, "espace_facturation/invoices.html", context)
+    return render(request, "espace_facturation/invoices.html", context, status=status)
 
 
 @never_cache
 @login_required
 def invoice_detail(request, pk):
     invoice = selectors.invoice_for(user=request.user, pk=pk)
-    in_flight = invoice.online_payments.filter(state=OnlinePaymentState.STARTED).first()
+    in_flight = OnlinePayment.objects.filter(shares__invoice=invoice, shares__in_flight=True).first()
     context = {
         "invoice": invoice,
         "in_flight": f"{PaymentInFlight(in_flight).message} {in_flight_state(in_flight)}" if in_flight else "",
@@ -147,22 +167,52 @@ def _ask_bank(payment: OnlinePayment) -> payments.Outcome:
 @login_required
 @require_POST
 def invoice_pay(request, pk):
-    """«Payer en ligne»: the amount left to pay is fixed, then the parent goes to the payment service. While a
-    payment of the invoice is in flight, the parent goes back to it instead: one payment at a time."""
+    """«Payer en ligne» of one invoice: the amount left to pay is fixed, then the parent goes to the payment service.
+    While a payment of the invoice is in flight, the parent goes back to it instead: one payment at a time."""
     invoice = selectors.invoice_for(user=request.user, pk=pk)
-    back = redirect("espace_facturation:invoice_detail", pk=invoice.pk)
+
+    def refused(message: str, level: int) -> HttpResponse:
+        messages.add_message(request, level, message)
+        return redirect("espace_facturation:invoice_detail", pk=invoice.pk)
+
+    return _pay_online(request, [invoice], refused)
+
+
+@login_required
+@require_POST
+def invoices_pay(request):
+    """«Payer en ligne les factures cochées» in «Mes Factures»: one payment of their sum, one transaction with the
+    bank. Another family's invoice gives 404; a refusal shows the list again, the message beside it."""
+    family = _family(request)
+    if family is None:
+        raise Http404
+    values = request.POST.getlist("invoice")
+    if not all(INVOICE_ID.fullmatch(value) for value in values):
+        raise Http404
+    asked = {int(value) for value in values}
+    invoices = list(selectors.family_invoices(family=family).filter(pk__in=asked))
+    if len(invoices) != len(asked):
+        raise Http404
+
+    def refused(message: str, level: int) -> HttpResponse:
+        return _invoice_list_page(request, family, refused=message, ticked=asked, status=400)
+
+    return _pay_online(request, invoices, refused)
+
+
+def _pay_online(request, invoices, refused: Callable[[str, int], HttpResponse]) -> HttpResponse:
+    """The one «Payer en ligne», of one invoice or of several: close the stale payments of these invoices, start one,
+    send the parent to the payment service (or back to the page of the payment of these very invoices)."""
     try:
-        payments.online_payments_close_stale(invoice=invoice, ask=_ask_bank)
-        payment = payments.online_payment_start(invoice=invoice, by=request.user)
+        payments.online_payments_close_stale(invoices=invoices, ask=_ask_bank)
+        payment = payments.online_payment_start(invoices=invoices, by=request.user)
     except PaymentInFlight as in_flight:
         # Its bank page still lives (stale ones were closed above): back there; not opened yet, say so.
         if in_flight.payment.bank_url:
             return redirect(in_flight.payment.bank_url)
-        messages.warning(request, f"{in_flight.message} {in_flight_state(in_flight.payment)}")
-        return back
+        return refused(f"{in_flight.message} {in_flight_state(in_flight.payment)}", messages.WARNING)
     except PaymentError as error:
-        messages.error(request, error.message)
-        return back
+        return refused(error.message, messages.ERROR)
     try:
         url = backends.backend_for(payment.backend).start(
             payment=payment,
@@ -172,8 +222,9 @@ def invoice_pay(request, pk):
     except Exception:  # the payment service did not answer: nothing was paid, the parent may try again later
         logger.warning("The payment service did not open online payment %s.", payment.order_id, exc_info=True)
         payments.online_payment_expire(payment=payment, reason="start_failed")
-        messages.error(request, "Le service de paiement en ligne ne répond pas : réessayez dans quelques minutes.")
-        return back
+        return refused(
+            "Le service de paiement en ligne ne répond pas : réessayez dans quelques minutes.", messages.ERROR
+        )
     return redirect(url)
 
 
@@ -209,7 +260,11 @@ def simulator(request, order_id):
         )
         payments.online_payment_notify(payment=payment, outcome=outcome)
         return redirect("espace_facturation:payment_return", order_id=payment.order_id)
-    context = {"payment": payment, "breadcrumb": [ESPACE, ("Paiement en ligne", None)]}
+    context = {
+        "payment": payment,
+        "invoices": payments.online_payment_invoices(payment),
+        "breadcrumb": [ESPACE, ("Paiement en ligne", None)],
+    }
     return render(request, "espace_facturation/simulator.html", context)
 
 
@@ -218,7 +273,11 @@ def simulator(request, order_id):
 def payment_return(request, order_id):
     """Back from the payment service: what the bank confirmed, or that confirmation is awaited."""
     payment = _online_payment(request, order_id)
-    context = {"payment": payment, "breadcrumb": [ESPACE, ("Paiement en ligne", None)]}
+    context = {
+        "payment": payment,
+        "invoices": payments.online_payment_invoices(payment),
+        "breadcrumb": [ESPACE, ("Paiement en ligne", None)],
+    }
     return render(request, "espace_facturation/payment_return.html", context)
 
 

@@ -205,7 +205,7 @@ class OnlinePaymentAdmin(RecordsAdmin):
     menu_icon = "form"
     list_display = ("order_id", "created_at", "invoice", "amount", "backend", "state", "transaction_id")
     list_filter = ("state", "backend")
-    search_fields = ("order_id", "transaction_id", "invoice__number")
+    search_fields = ("order_id", "transaction_id", "shares__invoice__number")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("invoice")

@@ -66,7 +66,7 @@ class MarkedFamily:
         self.document = document_upload(
             family=self.family, document_type=document_type, child=None, upload=upload, by=self.user
         )
-        self.online_payment = online_payment_start(invoice=self.invoice, by=self.user)
+        self.online_payment = online_payment_start(invoices=[self.invoice], by=self.user)
         self.certificate = certificate_of(self.family, self.child, regie, name=f"{word}enfant {marker}")
 
     def shown_in(self, response) -> bool:

@@ -183,7 +183,7 @@ def test_a_parent_of_another_family_cannot_start_paying_its_invoice(family, stra
     invoice = InvoiceFactory(family=family, regie=RegieFactory(payment_backend=PaymentBackend.SIMULATOR))
 
     with pytest.raises(PermissionDenied):
-        payments.online_payment_start(invoice=invoice, by=stranger)
+        payments.online_payment_start(invoices=[invoice], by=stranger)
 
     assert not OnlinePayment.objects.exists()
 

@@ -397,8 +397,10 @@ class OnlinePaymentState(models.TextChoices):
 
 
 class OnlinePayment(models.Model):
-    """A payment started from «Payer en ligne»; it becomes a Payment only on the bank's confirmation."""
+    """A payment started from «Payer en ligne», of one invoice or of several of one régie (one transaction with the
+    bank, its shares below); it becomes a Payment only on the bank's confirmation."""
 
+    # The oldest invoice of the payment: its régie and family are the payment's.
     invoice = models.ForeignKey(
         Invoice, on_delete=models.PROTECT, related_name="online_payments", verbose_name="facture"
     )
@@ -440,3 +442,30 @@ class OnlinePayment(models.Model):
 
     def __str__(self):
         return f"{self.order_id} ({self.get_state_display()})"
+
+
+class OnlinePaymentShare(models.Model):
+    """What an online payment pays of one of its invoices: what was left on it when the payment started."""
+
+    online_payment = models.ForeignKey(
+        OnlinePayment, on_delete=models.CASCADE, related_name="shares", verbose_name="paiement en ligne"
+    )
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="online_shares", verbose_name="facture")
+    amount = MoneyField("montant", max_digits=10, decimal_places=2)
+    # The payment is in flight (OnlinePaymentState.STARTED): kept here, with the payment's state, for the index below.
+    in_flight = models.BooleanField("en cours", default=True)
+
+    class Meta:
+        verbose_name = "facture d'un paiement en ligne"
+        verbose_name_plural = "factures d'un paiement en ligne"
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["online_payment", "invoice"], name="online_share_unique"),
+            # An invoice is in at most one payment in flight, alone or in a group.
+            models.UniqueConstraint(
+                fields=["invoice"], condition=models.Q(in_flight=True), name="one_online_share_in_flight_per_invoice"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.online_payment} → {self.invoice}"

@@ -227,7 +227,7 @@ def rich_family() -> RichFamily:
     document_type = _documents(family, child, parent)
     messages = _messages(family)
     _creche(family, parent, today)
-    online = online_payment_start(invoice=invoices[-1], by=parent)
+    online = online_payment_start(invoices=[invoices[-1]], by=parent)
     return RichFamily(
         parent=parent,
         family=family,

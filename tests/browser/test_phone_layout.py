@@ -123,6 +123,7 @@ EXCLUDED = {
     "espace_famille:planning_basket_result": "le résultat d'une confirmation, lu après le POST du panier : "
     "tests/browser/test_basket_journey.py le lit à 390 px",
     "espace_facturation:invoice_pay": "POST seulement : mène au simulateur de paiement, visité",
+    "espace_facturation:invoices_pay": "POST seulement : mène au simulateur, visité, ou montre Mes Factures, visitée",
     "espace_facturation:payfip_notify": "la notification de serveur à serveur de PayFiP",
     "justificatifs:file": "le fichier envoyé par la famille, pas une page",
     "creche:submit": "POST seulement : envoie la pré-inscription puis redirige vers la demande, visitée",

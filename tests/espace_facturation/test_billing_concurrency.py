@@ -116,7 +116,7 @@ def test_two_counter_payments_and_a_credit_note_racing_take_consecutive_numbers_
 def test_the_same_bank_notification_arriving_twice_at_once_pays_once():
     the_regie = regie()
     invoice, parent = billed_household(the_regie)
-    started = payments.online_payment_start(invoice=invoice, by=parent)
+    started = payments.online_payment_start(invoices=[invoice], by=parent)
     outcome = payments.Outcome(result=OnlinePaymentState.PAID, transaction_id="3fd945", amount=started.amount)
     at_the_same_moment(*[lambda: payments.online_payment_notify(payment=started, outcome=outcome) for _ in range(3)])
     invoice.refresh_from_db()
@@ -153,7 +153,7 @@ def test_two_payer_en_ligne_at_once_open_one_payment(site):
 
     def start():
         try:
-            payments.online_payment_start(invoice=invoice, by=parent)
+            payments.online_payment_start(invoices=[invoice], by=parent)
         except PaymentInFlight as in_flight:
             resumed.append(in_flight.payment.pk)
 
@@ -170,9 +170,9 @@ def confirmed(online):
 def test_two_confirmations_of_two_payments_for_one_invoice_at_once_are_both_recorded_once_allocated(site):
     the_regie = regie()
     invoice, parent = billed_household(the_regie)
-    first = payments.online_payment_start(invoice=invoice, by=parent)
+    first = payments.online_payment_start(invoices=[invoice], by=parent)
     payments.online_payment_expire(payment=first, reason="timeout")
-    second = payments.online_payment_start(invoice=invoice, by=parent)
+    second = payments.online_payment_start(invoices=[invoice], by=parent)
     at_the_same_moment(confirmed(first), confirmed(second))
     invoice.refresh_from_db()
     assert invoice.amount_paid == Decimal("8.40") and Payment.objects.count() == 2
@@ -183,7 +183,7 @@ def test_two_confirmations_of_two_payments_for_one_invoice_at_once_are_both_reco
 def test_a_bank_confirmation_racing_a_counter_payment_leaves_the_surplus_as_credit(site):
     the_regie = regie()
     invoice, parent = billed_household(the_regie)
-    online = payments.online_payment_start(invoice=invoice, by=parent)
+    online = payments.online_payment_start(invoices=[invoice], by=parent)
     by = cashier()
     at_the_same_moment(
         confirmed(online),

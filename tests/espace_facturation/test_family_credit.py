@@ -99,7 +99,7 @@ def test_a_credit_larger_than_the_next_invoice_settles_it_and_keeps_the_rest(the
 
 def test_an_online_confirmation_after_a_counter_payment_becomes_the_familys_credit(the_regie):
     invoice, parent = billed_household(the_regie)
-    started = payments.online_payment_start(invoice=invoice, by=parent)
+    started = payments.online_payment_start(invoices=[invoice], by=parent)
     cheque(invoice, "8.40")
     done = payments.online_payment_notify(
         payment=started, outcome=payments.Outcome(result="paid", transaction_id="3fd945", amount=D("8.40"))

@@ -44,7 +44,7 @@ def test_a_second_payer_en_ligne_goes_back_to_the_open_payment(client, invoice):
 
 
 def test_a_payment_not_yet_at_the_bank_is_said_to_be_under_way(client, invoice):
-    payments.online_payment_start(invoice=invoice, by=invoice.family.subscriptions.get().user)  # another tab
+    payments.online_payment_start(invoices=[invoice], by=invoice.family.subscriptions.get().user)  # another tab
     response = client.post(pay_url(invoice), follow=True)
     page = text(response)
     assert IN_FLIGHT in page and "il attend la réponse du service de paiement" in page
@@ -53,7 +53,7 @@ def test_a_payment_not_yet_at_the_bank_is_said_to_be_under_way(client, invoice):
 
 def test_the_database_holds_one_payment_in_flight_per_invoice(invoice):
     parent = invoice.family.subscriptions.get().user
-    payments.online_payment_start(invoice=invoice, by=parent)
+    payments.online_payment_start(invoices=[invoice], by=parent)
     with pytest.raises(IntegrityError), transaction.atomic():
         OnlinePayment.objects.create(invoice=invoice, backend="simulator", order_id="AUTRE", amount=D("8.40"))
 

@@ -232,7 +232,7 @@ def family_urls(invoice, online):
 
 def test_another_familys_invoices_pdfs_and_payments_give_404(client, the_regie):
     invoice, parent = billed_household(the_regie)
-    online = payments.online_payment_start(invoice=invoice, by=parent)
+    online = payments.online_payment_start(invoices=[invoice], by=parent)
     _, _, stranger = household("ETRANGER")
     client.force_login(stranger)
     for url in family_urls(invoice, online):
@@ -243,7 +243,7 @@ def test_another_familys_invoices_pdfs_and_payments_give_404(client, the_regie):
 
 def test_anonymous_visitors_are_sent_to_the_login(client, the_regie):
     invoice, parent = billed_household(the_regie)
-    online = payments.online_payment_start(invoice=invoice, by=parent)
+    online = payments.online_payment_start(invoices=[invoice], by=parent)
     for url in family_urls(invoice, online) + [reverse("espace_facturation:invoices")]:
         response = client.post(url) if url.endswith("/payer/") else client.get(url)
         assert response.status_code == 302 and response["Location"].startswith(reverse("account_login")), url

@@ -170,7 +170,7 @@ def test_an_empty_idop_matches_no_payment(client, invoice, payfip, query):
     from espace_facturation import payments
 
     other, parent = billed_household(regie(name="Regie Demo"), "AUTRE")
-    unnumbered = payments.online_payment_start(invoice=other, by=parent)
+    unnumbered = payments.online_payment_start(invoices=[other], by=parent)
     recorded = payfip()
     response = client.post(reverse("espace_facturation:payfip_notify") + query)
     assert response.status_code == 404 and not recorded.sent

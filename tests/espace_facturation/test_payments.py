@@ -133,7 +133,7 @@ def paid(payment, amount=None, transaction="3fd945"):
 
 def test_an_invoice_is_paid_only_on_the_banks_confirmation(the_regie):
     invoice, parent = billed_household(the_regie)
-    started = payments.online_payment_start(invoice=invoice, by=parent)
+    started = payments.online_payment_start(invoices=[invoice], by=parent)
     assert started.amount == D("8.40") and started.state == OnlinePaymentState.STARTED
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.TO_PAY and not Payment.objects.exists()
@@ -146,7 +146,7 @@ def test_an_invoice_is_paid_only_on_the_banks_confirmation(the_regie):
 
 def test_a_notification_that_arrives_twice_counts_once(the_regie):
     invoice, parent = billed_household(the_regie)
-    started = payments.online_payment_start(invoice=invoice, by=parent)
+    started = payments.online_payment_start(invoices=[invoice], by=parent)
     paid(started)
     again = paid(started)
     assert Payment.objects.count() == 1 and len(again.responses) == 2
@@ -158,7 +158,7 @@ def test_a_notification_that_arrives_twice_counts_once(the_regie):
 
 def test_an_amount_the_bank_took_other_than_asked_is_recorded_as_taken_and_logged(the_regie):
     invoice, parent = billed_household(the_regie)  # 8,40 €
-    result = paid(payments.online_payment_start(invoice=invoice, by=parent), amount=D("0.01"))
+    result = paid(payments.online_payment_start(invoices=[invoice], by=parent), amount=D("0.01"))
     invoice.refresh_from_db()
     assert result.state == OnlinePaymentState.PAID and result.payment.amount == D("0.01")
     assert invoice.amount_paid == D("0.01") and invoice.state == InvoiceState.PARTIAL
@@ -169,7 +169,7 @@ def test_more_than_asked_taken_by_the_bank_settles_the_invoice_and_the_rest_is_t
     from espace_facturation.models import FamilyCredit
 
     invoice, parent = billed_household(the_regie)  # 8,40 €
-    result = paid(payments.online_payment_start(invoice=invoice, by=parent), amount=D("10.00"))
+    result = paid(payments.online_payment_start(invoices=[invoice], by=parent), amount=D("10.00"))
     invoice.refresh_from_db()
     assert result.payment.amount == D("10.00") and invoice.state == InvoiceState.PAID
     assert FamilyCredit.objects.get(family=invoice.family).balance == D("1.60")
@@ -177,7 +177,7 @@ def test_more_than_asked_taken_by_the_bank_settles_the_invoice_and_the_rest_is_t
 
 def test_a_paid_answer_for_no_money_is_refused(the_regie):
     invoice, parent = billed_household(the_regie)
-    result = paid(payments.online_payment_start(invoice=invoice, by=parent), amount=D("0.00"))
+    result = paid(payments.online_payment_start(invoices=[invoice], by=parent), amount=D("0.00"))
     invoice.refresh_from_db()
     assert result.state == OnlinePaymentState.REFUSED and invoice.state == InvoiceState.TO_PAY
     assert not Payment.objects.exists()
@@ -186,7 +186,7 @@ def test_a_paid_answer_for_no_money_is_refused(the_regie):
 @pytest.mark.parametrize("state", [OnlinePaymentState.REFUSED, OnlinePaymentState.ABANDONED])
 def test_a_refused_or_abandoned_payment_leaves_the_invoice_to_pay(the_regie, state):
     invoice, parent = billed_household(the_regie)
-    started = payments.online_payment_start(invoice=invoice, by=parent)
+    started = payments.online_payment_start(invoices=[invoice], by=parent)
     payments.online_payment_notify(payment=started, outcome=payments.Outcome(result=state))
     invoice.refresh_from_db()
     assert invoice.state == InvoiceState.TO_PAY and OnlinePayment.objects.get().state == state
@@ -194,7 +194,7 @@ def test_a_refused_or_abandoned_payment_leaves_the_invoice_to_pay(the_regie, sta
 
 def test_a_bank_confirmation_after_a_counter_payment_is_kept_unallocated(the_regie):
     invoice, parent = billed_household(the_regie)
-    started = payments.online_payment_start(invoice=invoice, by=parent)
+    started = payments.online_payment_start(invoices=[invoice], by=parent)
     payments.payment_record(
         regie=the_regie,
         family=invoice.family,
@@ -220,11 +220,11 @@ def test_a_paid_invoice_or_a_regie_without_online_payment_cannot_be_paid_online(
         by=cashier(),
     )
     with pytest.raises(PaymentError, match="déjà réglée"):
-        payments.online_payment_start(invoice=invoice, by=parent)
+        payments.online_payment_start(invoices=[invoice], by=parent)
     offline = regie(name="Regie Sans", payment_backend="")
     other, other_parent = billed_household(offline, "AUTRE")
     with pytest.raises(PaymentError, match="ne propose pas"):
-        payments.online_payment_start(invoice=other, by=other_parent)
+        payments.online_payment_start(invoices=[other], by=other_parent)
 
 
 def test_an_invoice_credited_in_full_is_cancelled_and_no_longer_to_pay(the_regie):

@@ -106,7 +106,7 @@ def test_a_paid_invoice_is_not_reminded_a_partly_paid_one_says_what_is_left(invo
 
 
 def test_an_online_payment_under_way_stops_the_reminders(invoice):
-    online = payments.online_payment_start(invoice=invoice, by=Subscription.objects.get().user)
+    online = payments.online_payment_start(invoices=[invoice], by=Subscription.objects.get().user)
     assert invoice not in reminders.invoices_to_remind(today=FIFTEEN_DAYS_LATE)
     assert send(FIFTEEN_DAYS_LATE) == [] and not Reminder.objects.exists()
     payments.online_payment_expire(payment=online, reason="abandon")
@@ -115,7 +115,7 @@ def test_an_online_payment_under_way_stops_the_reminders(invoice):
 
 def test_a_payment_page_abandoned_long_ago_stops_nothing(invoice, time_machine):
     time_machine.move_to(datetime(2027, 1, 19, 8, 30, tzinfo=PARIS), tick=False)
-    online = payments.online_payment_start(invoice=invoice, by=Subscription.objects.get().user)
+    online = payments.online_payment_start(invoices=[invoice], by=Subscription.objects.get().user)
     assert send(FIFTEEN_DAYS_LATE) == []
     # Left on the bank's page since the day before: no payment is under way any more.
     type(online).objects.filter(pk=online.pk).update(created_at=datetime(2027, 1, 18, 8, 0, tzinfo=PARIS))

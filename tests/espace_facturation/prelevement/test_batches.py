@@ -115,7 +115,7 @@ def test_an_invoice_being_debited_cannot_be_paid_online_nor_at_the_counter_nor_c
     assert invoice.debit_in_progress
 
     with pytest.raises(PaymentError, match="en cours de prélèvement"):
-        payments.online_payment_start(invoice=invoice, by=parent)
+        payments.online_payment_start(invoices=[invoice], by=parent)
     with pytest.raises(BillingError, match="en cours de prélèvement"):
         services.credit_note_issue(invoice=invoice, amount=Decimal("1"), reason="Erreur", by=cashier())
     payment = payments.payment_record(
