@@ -25,6 +25,7 @@ from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Family, Subscription
 from espace_famille.dossier.permissions import check_family_member
 from notifications import services as notifications
+from notifications.kinds import recipient
 
 from . import credits, rules
 from .exceptions import PaymentError, PaymentInFlight
@@ -77,10 +78,7 @@ def _tell_family(payment: Payment, settled: list[Invoice], unallocated: Decimal)
             to=user.email,
             key=f"{RECEIVED_EMAIL}:{payment.pk}:{user.pk}",
             context={
-                "civilite": user.civility,
-                "prenom": user.first_name,
-                "nom": user.last_name.upper(),
-                "nom_complet": user.display_name,
+                **recipient(user),
                 "montant": formats.money(payment.amount),
                 "description": description(payment),
                 "date": formats.date_numeric(payment.paid_on),
