@@ -200,6 +200,22 @@ def operations(*, family: Family, nature: str = "", regie_id: int | None = None,
         )
         for payment in payments
     ]
+    rows += [
+        (
+            "payment",
+            Operation(
+                payment.operation_number,
+                payment.cancelled_on,
+                f"Annulation du règlement n°{payment.operation_number} : {payment.cancel_reason}",
+                payment.amount,
+                ZERO,
+                ZERO,
+                payment.regie,
+            ),
+        )
+        for payment in payments
+        if payment.cancelled_on
+    ]
     rows += [("payment", _credit_row(movement)) for movement in _credit_movements(family, regie_id)]
     balance, shown = ZERO, []
     for kind, row in sorted(rows, key=lambda pair: (pair[1].day, pair[1].number)):
