@@ -96,4 +96,3 @@ def test_a_file_that_is_not_a_return_is_refused():
         debit_returns.debit_return_import(content=b"<a/>", by=regisseur_user())
     with pytest.raises(BillingError, match="XML"):
         debit_returns.debit_return_import(content=b"not xml", by=regisseur_user())
-
