@@ -187,3 +187,25 @@ def test_the_receipt_of_a_returned_debit_says_it_was_cancelled_not_credited(lot,
 
     assert "Règlement annulé le 20/01/2027" in receipt and "Provision insuffisante" in receipt
     assert "Trop-perçu" not in receipt
+
+
+def test_only_a_regisseur_cancels_a_payment_and_only_once(lot):
+    from django.core.exceptions import PermissionDenied
+
+    from espace_facturation import payments
+    from espace_facturation.exceptions import PaymentError
+
+    from .helpers import instructor
+
+    batch, rejected, _ = lot
+    debits.batches_settle(today=SETTLED)
+    payment = Payment.objects.get(debit=rejected)
+
+    with pytest.raises(PermissionDenied):
+        payments.payment_cancel(payment=payment, reason="Erreur", on=RETURNED, by=instructor())
+    payment.refresh_from_db()
+    assert payment.cancelled_on is None and payment.allocations.exists()
+    payments.payment_cancel(payment=payment, reason="Erreur", on=RETURNED, by=regisseur_user())
+    with pytest.raises(PaymentError, match="déjà annulé"):
+        payments.payment_cancel(payment=payment, reason="Erreur", on=RETURNED, by=regisseur_user())
+    assert ModelLogEntry.objects.filter(action="portail.payment.cancel").count() == 1
