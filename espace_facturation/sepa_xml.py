@@ -148,10 +148,6 @@ def read_return(content: bytes) -> list[Rejection]:
     return _read_pain002(root)
 
 
-def read_pain002(content: bytes) -> list[Rejection]:
-    return _read_pain002(_root(content))
-
-
 def _read_pain002(root) -> list[Rejection]:
     """The rejected transactions of a bank's status report (pain.002, any version): each OrgnlEndToEndId whose
     TxSts is RJCT, with its reason code. A file that is not a return raises BillingError."""

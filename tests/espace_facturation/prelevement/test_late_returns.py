@@ -50,6 +50,18 @@ def test_each_return_file_names_the_rejected_debit_its_reason_and_day(lot, name)
     assert read == [sepa_xml.Rejection(end_to_end_id=rejected.end_to_end_id, reason="MD01", on=RETURNED)]
 
 
+def test_a_camt053_statement_reads_as_the_notification_does(lot):
+    batch, rejected, accepted = lot
+    notification = return_file(CAMT054, batch, rejected, accepted, day=RETURNED).decode()
+    statement = (
+        notification.replace("camt.054.001.02", "camt.053.001.02")
+        .replace("BkToCstmrDbtCdtNtfctn>", "BkToCstmrStmt>")
+        .replace("Ntfctn>", "Stmt>")
+    )
+
+    assert sepa_xml.read_return(statement.encode()) == sepa_xml.read_return(notification.encode())
+
+
 @pytest.mark.parametrize("name", [PAIN002, CAMT054])
 def test_a_return_before_settlement_puts_the_invoice_back_to_pay_once(lot, name):
     batch, rejected, accepted = lot
