@@ -136,7 +136,7 @@ class RejectForm(forms.Form):
 
 class ReturnForm(forms.Form):
     file = forms.FileField(
-        label="Fichier de retour de la banque (pain.002)",
+        label="Fichier de retour de la banque (pain.002 ou camt.054)",
         error_messages={"required": "Choisissez le fichier de retour reçu de la banque."},
     )
 
@@ -189,7 +189,7 @@ class DebitBatchView(Permission, Intent, FormView):
             batch=self.batch,
             summary=sepa_xml.read_pain008(self.batch.xml) if self.batch.xml else None,
             transactions=self.batch.transactions.select_related("invoice", "invoice__family", "mandate"),
-            pending=DebitState.PENDING,
+            rejected=DebitState.REJECTED,
             page_title=str(self.batch),
         )
         return context
@@ -208,7 +208,7 @@ class DebitRejectView(Permission, Intent, FormView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.tx = get_object_or_404(
-            DebitTransaction.objects.select_related("batch__regie", "invoice__family"), pk=kwargs["pk"]
+            DebitTransaction.objects.select_related("batch__regie", "invoice__family", "payment"), pk=kwargs["pk"]
         )
 
     def subject(self) -> str:

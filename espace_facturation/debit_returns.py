@@ -1,7 +1,11 @@
-"""Rejected debits: entered by a régisseur with the bank's reason code, or read from the bank's pain.002 return.
+"""Rejected debits: entered by a régisseur with the bank's reason code, or read from the bank's return file (pain.002
+status report, camt.054 debit notification).
 
 A rejection puts the invoice back «À payer», charges the régie's rejection fee (an invoice of its own, numbered in
-the régie's sequence), makes the mandate's next debit a FRST again when the first one failed, and tells the family."""
+the régie's sequence), makes the mandate's next debit a FRST again when the first one failed, and tells the family.
+A rejection may come after the lot was settled (the bank returns a debit days, or weeks, after the collection date):
+the «Prélèvement» payment that settled the invoice is then cancelled (payments.payment_cancel: its allocation undone,
+the journal's rejection entry on the day of the rejection)."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +20,7 @@ from espace_famille.comptes.models import User
 from espace_famille.dossier.models import Subscription
 from notifications import services as notifications
 
-from . import rules, sepa_xml
+from . import payments, rules, sepa_xml
 from .debits import check_debit
 from .exceptions import BillingError
 from .models import (
@@ -89,8 +93,8 @@ def _tell_family(tx: DebitTransaction, invoice: Invoice, fee_invoice: Invoice | 
 
 
 def debit_reject(*, transaction_id: int, reason: str, by: User, rejected_on: date | None = None) -> DebitTransaction:
-    """A debit the bank rejected: the invoice back «À payer», the fee charged, the family told. Once: a debit no
-    longer in flight (settled, or rejected already) raises BillingError."""
+    """A debit the bank rejected, in flight or settled already (its payment cancelled): the invoice back «À payer»,
+    the fee charged, the family told. Once: a debit rejected already raises BillingError."""
     check_debit(by)
     if reason not in RejectionReason.values:
         raise BillingError("Choisissez le motif du rejet donné par la banque.")
@@ -101,15 +105,24 @@ def debit_reject(*, transaction_id: int, reason: str, by: User, rejected_on: dat
         tx = DebitTransaction.objects.select_for_update(of=("self",)).select_related("batch").get(pk=transaction_id)
         if tx.state == DebitState.REJECTED:
             raise BillingError("Ce prélèvement est déjà enregistré comme rejeté.")
-        if tx.state != DebitState.PENDING:
-            raise BillingError("Ce prélèvement est réglé : un rejet ne peut plus être enregistré.")
+        rejected_on = rejected_on or today
+        if tx.state == DebitState.SETTLED:
+            # Never before the day it was paid: the journal reverses the payment after it.
+            rejected_on = max(rejected_on, tx.batch.collection_date)
+            tx.payment = payments.payment_cancel(
+                payment=tx.payment,
+                reason=f"Prélèvement rejeté, {RejectionReason(reason).label}",
+                on=rejected_on,
+                by=by,
+            )
         invoice = Invoice.objects.select_for_update().select_related("regie", "family").get(pk=tx.invoice_id)
-        Invoice.objects.filter(pk=invoice.pk).update(
-            state=rules.invoice_state(amount=invoice.amount, settled=invoice.amount_paid)
-        )
+        if invoice.state == InvoiceState.DEBITING:
+            Invoice.objects.filter(pk=invoice.pk).update(
+                state=rules.invoice_state(amount=invoice.amount, settled=invoice.amount_paid)
+            )
         if tx.sequence == SequenceType.FIRST:
             Mandate.objects.filter(pk=tx.mandate_id).update(sequence=SequenceType.FIRST)
-        tx.state, tx.reason, tx.rejected_on = DebitState.REJECTED, reason, rejected_on or today
+        tx.state, tx.reason, tx.rejected_on = DebitState.REJECTED, reason, rejected_on
         tx.fee_invoice = _fee_invoice(tx, invoice, today)
         tx.save(update_fields=["state", "reason", "rejected_on", "fee_invoice"])
         log(
@@ -120,6 +133,7 @@ def debit_reject(*, transaction_id: int, reason: str, by: User, rejected_on: dat
                 "debit": tx.end_to_end_id,
                 "reason": reason,
                 "fee": str(tx.fee_invoice.amount if tx.fee_invoice else 0),
+                "payment": tx.payment.operation_number if tx.payment else "",
             },
         )
         _tell_family(tx, invoice, tx.fee_invoice)
@@ -134,18 +148,25 @@ class ReturnOutcome:
 
 
 def debit_return_import(*, content: bytes, by: User) -> ReturnOutcome:
-    """The bank's pain.002 return: each rejected debit it lists is recorded (debit_reject); a debit already
-    recorded as rejected, or settled, is said, never counted twice; an unknown reference is said."""
+    """The bank's return file (pain.002 or camt.054): each rejected debit it lists is recorded (debit_reject), before
+    or after its lot was settled; a debit already recorded as rejected is said, never counted twice (the same file
+    imported twice tells the family once); an unknown reference is said."""
     check_debit(by)
     outcome = ReturnOutcome()
-    for rejection in sepa_xml.read_pain002(content):
+    for rejection in sepa_xml.read_return(content):
         tx = DebitTransaction.objects.filter(end_to_end_id=rejection.end_to_end_id).first()
         if tx is None:
             outcome.unknown.append(rejection.end_to_end_id)
             continue
-        if tx.state != DebitState.PENDING:
+        if tx.state == DebitState.REJECTED:
             outcome.already.append(rejection.end_to_end_id)
             continue
         reason = rejection.reason if rejection.reason in RejectionReason.values else UNKNOWN_REASON
-        outcome.rejected.append(debit_reject(transaction_id=tx.pk, reason=reason, by=by))
+        try:
+            outcome.rejected.append(debit_reject(transaction_id=tx.pk, reason=reason, by=by, rejected_on=rejection.on))
+        except BillingError:
+            if not DebitTransaction.objects.filter(pk=tx.pk, state=DebitState.REJECTED).exists():
+                raise
+            # Recorded meanwhile (the same file imported twice at once): the first import told the family.
+            outcome.already.append(rejection.end_to_end_id)
     return outcome

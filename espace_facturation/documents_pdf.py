@@ -81,7 +81,16 @@ def render_receipt(payment: Payment, *, compress: bool = True) -> bytes:
     else:
         story.append(Paragraph("Aucune facture.", STYLES["body"]))
     credit = payment.amount - sum((allocation.amount for allocation in allocations), ZERO)
-    if credit > 0:
+    if payment.cancelled_on:
+        # Taken back by the bank (a direct debit rejected after it was paid): nothing of it settles or is credit.
+        story.append(
+            Paragraph(
+                f"Règlement annulé le {formats.date_numeric(payment.cancelled_on)} : {_text(payment.cancel_reason)}. "
+                "Les factures qu'il réglait sont de nouveau à payer.",
+                STYLES["h2"],
+            )
+        )
+    elif credit > 0:
         story.append(
             Paragraph(
                 f"Trop-perçu : {_text(formats.money(credit))} mis en avoir, déduit de la prochaine facture.",

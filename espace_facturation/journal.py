@@ -23,6 +23,7 @@ from .models import (
     InvoiceNature,
     Payment,
     PaymentAllocation,
+    PaymentKind,
     RefundMethod,
     Regie,
 )
@@ -32,6 +33,8 @@ INVOICE = "Facture"
 CREDIT_NOTE = "Avoir"
 PAYMENT = "Règlement"
 REFUND = "Remboursement"
+REJECTION = "Rejet de prélèvement"
+CANCELLATION = "Annulation de règlement"
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,6 +225,31 @@ def refund_entries(regie: Regie, start: date, end: date) -> Iterable[Entry]:
         )
         yield Entry(**piece, account=regie.account_families, debit=-amount)
         yield Entry(**piece, account=treasury, credit=-amount)
+
+
+@entry_source
+def payment_cancellation_entries(regie: Regie, start: date, end: date) -> Iterable[Entry]:
+    """A payment taken back (a direct debit the bank rejected after its lot was settled), on the day it was: the
+    payment's entries reversed, the family's account debited again, the bank credited. The payment stays in the
+    journal of its own day."""
+    from .payments import description
+
+    rows = Payment.objects.filter(regie=regie, cancelled_on__range=(start, end)).values_list(
+        "operation_number", "cancelled_on", "amount", "kind", "reference", "cancel_reason", "family__name"
+    )
+    for number, day, amount, kind, reference, reason, family in rows:
+        piece = {
+            "day": day,
+            "piece": number,
+            "nature": REJECTION if kind == PaymentKind.DIRECT_DEBIT else CANCELLATION,
+            "family": family,
+            "label": f"Annulation : {description(Payment(kind=kind, reference=reference))} — {reason}",
+        }
+        treasury = rules.treasury_account(
+            kind=kind, cash=regie.account_cash, cheques=regie.account_cheques, bank=regie.account_bank
+        )
+        yield Entry(**piece, account=regie.account_families, debit=amount)
+        yield Entry(**piece, account=treasury, credit=amount)
 
 
 # État des restes à recouvrer ---------------------------------------------------------------------------------------

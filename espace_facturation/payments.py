@@ -31,6 +31,7 @@ from . import credits, rules
 from .exceptions import PaymentError, PaymentInFlight
 from .models import (
     ZERO,
+    CreditMovement,
     Invoice,
     InvoiceNature,
     InvoiceState,
@@ -42,7 +43,7 @@ from .models import (
     PaymentKind,
     Regie,
 )
-from .permissions import RECORD_PAYMENT
+from .permissions import DEBIT, RECORD_PAYMENT
 from .services import _space_url
 
 RECEIVED_EMAIL = "payment_received"
@@ -211,6 +212,46 @@ def _payment_write(
             },
         )
         _tell_family(payment, settled, unallocated)
+    return payment
+
+
+def payment_cancel(*, payment: Payment, reason: str, on: date, by: User | None) -> Payment:
+    """A payment the bank took back (a direct debit rejected after its lot was settled): its allocations undone, the
+    invoices it paid to pay again, the payment kept, cancelled on `on`, for the accounts (the journal reverses it that
+    day, journal.payment_cancellation_entries). Once: a cancelled payment raises PaymentError. A payment part of which
+    went to the family's credit is not cancelled here: that credit may be spent already."""
+    if by is None or not (by.has_perm(RECORD_PAYMENT) or by.has_perm(DEBIT)):
+        raise PermissionDenied("Seuls les régisseurs annulent un règlement.")
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.cancelled_on:
+            raise PaymentError(f"Ce règlement est déjà annulé (le {formats.date_numeric(payment.cancelled_on)}).")
+        if CreditMovement.objects.filter(payment=payment).exists():
+            raise PaymentError("Une partie de ce règlement est en avoir : annulez-le au guichet, avec un avoir.")
+        allocations = list(payment.allocations.order_by("invoice__issued_on", "invoice_id"))
+        invoices = Invoice.objects.select_for_update().in_bulk([a.invoice_id for a in allocations])
+        for allocation in allocations:
+            invoice = invoices[allocation.invoice_id]
+            invoice.amount_paid -= allocation.amount
+            invoice.state = rules.invoice_state(
+                amount=invoice.amount,
+                settled=invoice.amount_paid,
+                cancelled=invoice.state == InvoiceState.CANCELLED,
+            )
+            invoice.save(update_fields=["amount_paid", "state"])
+        payment.allocations.all().delete()
+        payment.cancelled_on, payment.cancel_reason = on, reason
+        payment.save(update_fields=["cancelled_on", "cancel_reason"])
+        log(
+            instance=payment,
+            action="portail.payment.cancel",
+            user=by,
+            data={
+                "amount": str(payment.amount),
+                "invoices": [invoices[a.invoice_id].number for a in allocations],
+                "reason": reason,
+            },
+        )
     return payment
 
 

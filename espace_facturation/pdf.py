@@ -176,13 +176,29 @@ def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
             ["Reste à payer", formats.money(invoice.left_to_pay)],
         ]
     story += [Spacer(1, 6), _grid(totals, [15.4, 2], header=False)]
+    debit = None if credit else selectors.invoice_debit(invoice=invoice)
     if invoice.state == InvoiceState.PAID and not credit:
         paid_on = selectors.settled_on(invoice=invoice)
+        how = " par prélèvement" if debit.debited else ""
         story.append(
-            Paragraph("Payée" + (f" le {formats.date_numeric(paid_on)}" if paid_on else "") + ".", STYLES["h2"])
+            Paragraph(f"Payée{how}" + (f" le {formats.date_numeric(paid_on)}" if paid_on else "") + ".", STYLES["h2"])
         )
     elif invoice.state == InvoiceState.CANCELLED and not credit:
         story.append(Paragraph("Annulée par avoir.", STYLES["h2"]))
+    elif debit and debit.upcoming:
+        # The family on direct debit has nothing to do: no invitation to pay online or at the counter.
+        story.append(Paragraph("Prélèvement automatique", STYLES["h2"]))
+        when = f"Prélèvement le {formats.date_numeric(debit.upcoming)}"
+        if invoice.debit_in_progress:
+            when += " : en cours auprès de votre banque"
+        story += [
+            Paragraph(_text(when + "."), STYLES["body"]),
+            Paragraph(
+                f"Le reste à payer, {_text(formats.money(invoice.left_to_pay))}, est prélevé sur le compte de votre "
+                "mandat de prélèvement : vous n'avez rien à faire.",
+                STYLES["body"],
+            ),
+        ]
     elif invoice.left_to_pay:
         story.append(Paragraph("Comment payer", STYLES["h2"]))
         ways = []

@@ -4,7 +4,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -19,6 +19,8 @@ from .models import (
     ChildcareCertificate,
     CreditMovement,
     CreditMovementKind,
+    DebitState,
+    DebitTransaction,
     FamilyCredit,
     Invoice,
     InvoiceNature,
@@ -62,10 +64,39 @@ def family_invoices(*, family: Family):
 
 
 def with_debit(invoices):
-    """Annotate `on_debit` (the family's mandate with the régie is active) and `debit_on` (the date its pre-notice
-    announced, else its due date): «Prélèvement le 15/01/2027» where «Payer en ligne» would be, in the same query."""
+    """Annotate `on_debit` (the family's mandate with the régie is active, and the bank did not reject this invoice's
+    debit: a rejected invoice is paid online or at the counter) and `debit_on` (the date its pre-notice announced,
+    else its due date): «Prélèvement le 15/01/2027» where «Payer en ligne» would be, in the same query."""
     active = Mandate.objects.filter(family=OuterRef("family"), regie=OuterRef("regie"), active=True)
-    return invoices.annotate(on_debit=Exists(active), debit_on=Coalesce(F("debit_notice__debit_on"), F("due_on")))
+    rejected = DebitTransaction.objects.filter(invoice=OuterRef("pk"), state=DebitState.REJECTED)
+    return invoices.annotate(
+        on_debit=ExpressionWrapper(Q(Exists(active)) & ~Q(Exists(rejected)), output_field=BooleanField()),
+        debit_on=Coalesce(F("debit_notice__debit_on"), F("due_on")),
+    )
+
+
+@dataclass(frozen=True)
+class InvoiceDebit:
+    """What an invoice's PDF says of direct debit: the day what is left to pay will be (or is being) debited, or the
+    day a debit paid it; both None for an invoice paid otherwise."""
+
+    upcoming: date | None
+    debited: date | None
+
+
+def invoice_debit(*, invoice: Invoice) -> InvoiceDebit:
+    """The debit of an invoice as the screens show it (with_debit): two reads."""
+    row = with_debit(Invoice.objects.filter(pk=invoice.pk)).values("on_debit", "debit_on").first()
+    debited = (
+        DebitTransaction.objects.filter(invoice=invoice, state=DebitState.SETTLED)
+        .order_by("-batch__collection_date")
+        .values_list("batch__collection_date", flat=True)
+        .first()
+    )
+    upcoming = None
+    if row and ((invoice.left_to_pay and row["on_debit"]) or invoice.debit_in_progress):
+        upcoming = row["debit_on"]
+    return InvoiceDebit(upcoming=upcoming, debited=debited if invoice.state == InvoiceState.PAID else None)
 
 
 def mandate_for(*, user, pk: int):
@@ -168,6 +199,22 @@ def operations(*, family: Family, nature: str = "", regie_id: int | None = None,
             ),
         )
         for payment in payments
+    ]
+    rows += [
+        (
+            "payment",
+            Operation(
+                payment.operation_number,
+                payment.cancelled_on,
+                f"Annulation du règlement n°{payment.operation_number} : {payment.cancel_reason}",
+                payment.amount,
+                ZERO,
+                ZERO,
+                payment.regie,
+            ),
+        )
+        for payment in payments
+        if payment.cancelled_on
     ]
     rows += [("payment", _credit_row(movement)) for movement in _credit_movements(family, regie_id)]
     balance, shown = ZERO, []

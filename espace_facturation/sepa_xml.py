@@ -1,5 +1,7 @@
 """The bank's files of direct debit: the pain.008.001.02 a lot is sent as (written with sepaxml, validated against the
-ISO 20022 schema kept in espace_facturation/schemas/ with lxml), and the pain.002 status report it answers with.
+ISO 20022 schema kept in espace_facturation/schemas/ with lxml), and the returns the bank answers with: the pain.002
+status report (rejects before the collection date) and the camt.054 debit notification (returns booked after it; a
+camt.053 statement reads the same way).
 """
 
 from dataclasses import dataclass
@@ -121,18 +123,38 @@ def read_pain008(xml: bytes | str) -> Summary:
 class Rejection:
     end_to_end_id: str
     reason: str
+    on: date | None = None  # the day the bank booked (camt) or reported (pain.002) it
 
 
-def read_pain002(content: bytes) -> list[Rejection]:
-    """The rejected transactions of a bank's status report (pain.002, any version): each OrgnlEndToEndId whose
-    TxSts is RJCT, with its reason code. A file that is not a status report raises BillingError."""
+def _day(text: str | None) -> date | None:
     try:
-        root = ElementTree.fromstring(content)
+        return date.fromisoformat((text or "").strip()[:10])
+    except ValueError:
+        return None
+
+
+def _root(content: bytes):
+    try:
+        return ElementTree.fromstring(content)
     except ElementTree.ParseError as error:
         raise BillingError("Ce fichier n'est pas un fichier XML lisible.") from error
+
+
+def read_return(content: bytes) -> list[Rejection]:
+    """The rejected debits of a bank's return file, whichever its kind (pain.002, camt.054, camt.053)."""
+    root = _root(content)
+    if "camt.054" in root.tag or "camt.053" in root.tag:
+        return _read_camt(root)
+    return _read_pain002(root)
+
+
+def _read_pain002(root) -> list[Rejection]:
+    """The rejected transactions of a bank's status report (pain.002, any version): each OrgnlEndToEndId whose
+    TxSts is RJCT, with its reason code. A file that is not a return raises BillingError."""
     if "pain.002" not in root.tag:
-        raise BillingError("Ce fichier n'est pas un retour de prélèvement de la banque (pain.002).")
+        raise BillingError("Ce fichier n'est pas un retour de prélèvement de la banque (pain.002 ou camt.054).")
     ns = {"p": root.tag[1:].split("}")[0]}
+    on = _day(root.findtext(".//p:GrpHdr/p:CreDtTm", namespaces=ns))
     rejections = []
     group_rejected = root.findtext(".//p:OrgnlGrpInfAndSts/p:GrpSts", namespaces=ns) == "RJCT"
     for info in root.iterfind(".//p:TxInfAndSts", ns):
@@ -143,6 +165,33 @@ def read_pain002(content: bytes) -> list[Rejection]:
             Rejection(
                 end_to_end_id=(info.findtext("p:OrgnlEndToEndId", namespaces=ns) or "").strip(),
                 reason=(info.findtext("p:StsRsnInf/p:Rsn/p:Cd", namespaces=ns) or "").strip(),
+                on=on,
             )
         )
+    return rejections
+
+
+def _read_camt(root) -> list[Rejection]:
+    """The returned debits of a bank-to-customer notification (camt.054) or statement (camt.053), any version: each
+    transaction with return information (RtrInf), its EndToEndId, reason code and the entry's booking date. The lot's
+    own credit, with no return information, is not a rejection."""
+    ns = {"c": root.tag[1:].split("}")[0]}
+    rejections = []
+    for entry in root.iterfind(".//c:Ntry", ns):
+        on = _day(
+            entry.findtext("c:BookgDt/c:Dt", namespaces=ns)
+            or entry.findtext("c:BookgDt/c:DtTm", namespaces=ns)
+            or entry.findtext("c:ValDt/c:Dt", namespaces=ns)
+        )
+        for details in entry.iterfind("c:NtryDtls/c:TxDtls", ns):
+            returned = details.find("c:RtrInf", ns)
+            if returned is None:
+                continue
+            rejections.append(
+                Rejection(
+                    end_to_end_id=(details.findtext("c:Refs/c:EndToEndId", namespaces=ns) or "").strip(),
+                    reason=(returned.findtext("c:Rsn/c:Cd", namespaces=ns) or "").strip(),
+                    on=on,
+                )
+            )
     return rejections

@@ -418,6 +418,7 @@ def register_billing_log_actions(actions):
         ("portail.invoicing.start", "Facturation lancée"),
         ("portail.invoicing.done", "Facturation terminée"),
         ("portail.payment.record", "Règlement enregistré"),
+        ("portail.payment.cancel", "Règlement annulé"),
         ("portail.online_payment.start", "Paiement en ligne commencé"),
         ("portail.online_payment.paid", "Paiement en ligne accepté"),
         ("portail.online_payment.refused", "Paiement en ligne refusé"),

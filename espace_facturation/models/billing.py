@@ -361,6 +361,10 @@ class Payment(models.Model):
         verbose_name="enregistré par",
     )
     created_at = models.DateTimeField("enregistré le", auto_now_add=True)
+    # A payment the bank took back (a direct debit rejected after its lot was settled) is kept for the accounts, its
+    # allocations undone: the journal reverses it on this day (payments.payment_cancel).
+    cancelled_on = models.DateField("annulé le", null=True, blank=True)
+    cancel_reason = models.CharField("motif de l'annulation", max_length=200, blank=True)
 
     class Meta:
         verbose_name = "règlement"

@@ -2,6 +2,7 @@
 an instructor accepted, its invoice due on 15/01/2027, pre-notified, and a lot."""
 
 from datetime import date
+from pathlib import Path
 
 from espace_facturation import debits
 from espace_facturation.models import Mandate
@@ -74,3 +75,32 @@ def generated_batch(the_regie, *names):
     for name in names or ("DURANT",):
         notified_household(the_regie, name)
     return debits.batch_generate(regie=the_regie, collection_date=DUE, by=regisseur_user(), today=BEFORE_DEBIT)
+
+
+SAMPLES = Path(__file__).parent / "samples"
+PAIN002 = "pain.002.001.03-rejet.xml"
+CAMT054 = "camt.054.001.02-retour.xml"
+
+
+def return_file(name: str, batch, rejected, accepted, *, day: date, reason: str = "AM04") -> bytes:
+    """A sample return file of the bank (samples/) for this lot: `rejected` rejected with `reason` on `day`,
+    `accepted` collected."""
+    return (
+        (SAMPLES / name)
+        .read_text()
+        .format(
+            day=day.isoformat(),
+            day_compact=f"{day:%Y%m%d}",
+            message_id=batch.message_id,
+            total=f"{batch.total:.2f}",
+            collection_date=batch.collection_date.isoformat(),
+            end_to_end_id=rejected.end_to_end_id,
+            accepted_end_to_end_id=accepted.end_to_end_id,
+            amount=f"{rejected.amount:.2f}",
+            mandate=rejected.mandate.reference,
+            signed_on=rejected.mandate.signed_on.isoformat(),
+            invoice_number=rejected.invoice.number,
+            reason=reason,
+        )
+        .encode()
+    )

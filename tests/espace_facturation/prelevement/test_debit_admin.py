@@ -86,6 +86,31 @@ def test_a_rejection_is_entered_with_its_reason(client, regisseur):
     assert "AM04 — Provision insuffisante" in text(client.get(done.url))
 
 
+def test_a_rejection_of_a_settled_debit_is_entered_from_the_lot_page(client, regisseur):
+    from datetime import date
+
+    from espace_facturation import debits
+    from espace_facturation.models import Invoice, InvoiceState
+
+    batch = generated_batch(debit_regie())
+    tx = batch.transactions.get()
+    debits.batches_settle(today=date(2027, 1, 16))
+    tx.refresh_from_db()
+    url = f"{DEBITS}rejet/{tx.pk}/"
+    lot = text(client.get(f"{DEBITS}{batch.pk}/"))
+    assert "<td>Prélevé</td>" in lot and "<td>Payée</td>" in lot and url in lot
+    assert f"Le règlement par prélèvement {tx.payment.operation_number} est annulé" in text(client.get(url))
+
+    done = submit(client, url, {"reason": "MD01"})
+
+    assert done.status_code == 302
+    tx.refresh_from_db()
+    assert tx.state == DebitState.REJECTED and tx.payment.cancelled_on is not None
+    assert Invoice.objects.get(pk=tx.invoice_id).state == InvoiceState.TO_PAY
+    lot = text(client.get(done.url))
+    assert "Rejeté : MD01 — Pas de mandat valide" in lot and "<td>À payer</td>" in lot and url not in lot
+
+
 def test_the_banks_return_is_imported_from_the_lot_page(client, regisseur):
     from django.core.files.uploadedfile import SimpleUploadedFile
 

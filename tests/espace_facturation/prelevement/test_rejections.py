@@ -96,15 +96,3 @@ def test_a_file_that_is_not_a_return_is_refused():
         debit_returns.debit_return_import(content=b"<a/>", by=regisseur_user())
     with pytest.raises(BillingError, match="XML"):
         debit_returns.debit_return_import(content=b"not xml", by=regisseur_user())
-
-
-def test_a_settled_debit_cannot_be_rejected_any_more():
-    from datetime import date
-
-    from espace_facturation import debits
-
-    tx = generated_batch(debit_regie()).transactions.get()
-    debits.batches_settle(today=date(2027, 1, 16))
-
-    with pytest.raises(BillingError, match="réglé"):
-        debit_returns.debit_reject(transaction_id=tx.pk, reason="AM04", by=regisseur_user())
