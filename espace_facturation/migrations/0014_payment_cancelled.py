@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('espace_facturation', '0012_attestations_relances_roles'),
+        ('espace_facturation', '0013_online_payment_shares'),
     ]
 
     operations = [
