@@ -41,8 +41,10 @@ BROWSERS = int(os.environ.get("RUSH_BROWSERS", "200"))
 LOGIN_SECONDS = int(os.environ.get("RUSH_LOGIN_SECONDS", "120"))
 BOOK_SECONDS = int(os.environ.get("RUSH_BOOK_SECONDS", "60"))
 TAIL_SECONDS = int(os.environ.get("RUSH_TAIL_SECONDS", "20"))
-WORKERS = int(os.environ.get("RUSH_WORKERS", "2"))
-THREADS = int(os.environ.get("RUSH_THREADS", "4"))
+# Processes of one thread each by default: a thread that holds the activity's lock while its neighbours render
+# pages waits for the GIL after each of its queries, and every booking waits for it.
+WORKERS = int(os.environ.get("RUSH_WORKERS", "4"))
+THREADS = int(os.environ.get("RUSH_THREADS", "1"))
 DB = os.environ.get("RUSH_DB", "rush")
 PG = os.environ.get("RUSH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("RUSH_REDIS", "redis://127.0.0.1:6379/5")
@@ -195,6 +197,8 @@ def main() -> int:
         old.unlink()
     env = django_env()
     started = []
+    # SIGTERM like Ctrl+C: through the cleanup below; a second signal during it is ignored.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         step(f"base PostgreSQL « {DB} » neuve, Redis {REDIS} vidé, migrate et collectstatic")
         fresh_stores()
@@ -211,7 +215,7 @@ def main() -> int:
         for index, port in enumerate(ports):
             command = [
                 sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", f"{HOST}:{port}",
-                "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread",
+                "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread" if THREADS > 1 else "sync",
                 "--access-logfile", str(OUT / f"access-{index + 1}.log"),
             ]  # fmt: skip
             started.append(start(command, env, OUT / f"gunicorn-{index + 1}.log"))
@@ -251,6 +255,8 @@ def main() -> int:
         answer = json.loads(manage(env, "shell", "-c", f"from bench.rush_data import report; report({PARENTS})")
                             .strip().splitlines()[-1])  # fmt: skip
     finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for proc in reversed(started):
             stop(proc)
     booking = seen["booking"]

@@ -3,7 +3,7 @@
 - RUSH_PARENTS parents log in at a random moment of the RUSH_LOGIN_SECONDS before the opening, look at their
   planning while they wait, then each books the camp week once within RUSH_BOOK_SECONDS after the opening (more of
   them in the first seconds: the moment of the click is the window × u², u uniform);
-- RUSH_BROWSERS parents log in the same way and browse their planning and invoices every few seconds until the end.
+- RUSH_BROWSERS parents log in the same way and browse their planning and invoices, a page every 10 to 20 s.
 Users alternate between the app servers of RUSH_HOSTS (comma-separated base URLs), as a proxy would spread them;
 each comes from its own address (X-Forwarded-For, read behind one trusted proxy), so the login throttle per
 address sees a thousand people, not one."""
@@ -161,6 +161,6 @@ class BrowsingParent(Parent):
     @task
     def visit(self):
         self.browse()
-        gevent.sleep(random.uniform(3, 8))
+        gevent.sleep(random.uniform(10, 20))
         self.client.get("/espace-facturation/factures/", name="factures", headers=self.headers)
-        gevent.sleep(random.uniform(3, 8))
+        gevent.sleep(random.uniform(10, 20))

@@ -135,3 +135,11 @@ def test_the_rush_data_booked_through_the_real_service_passes_the_database_check
     ]
     assert Booking.objects.filter(activity=camp, day=start, state="booked").count() == 2
     assert '"figures": {"booked": 2, "waiting": 2}' in capsys.readouterr().out
+    # Wagtail's reference index leaves requests alone: no task nor rows inside the activity's lock.
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import ReferenceIndex
+
+    from espace_famille.demandes.models import Request
+
+    assert Request.objects.filter(activity=camp).count() == 4
+    assert not ReferenceIndex.objects.filter(content_type=ContentType.objects.get_for_model(Request)).exists()
