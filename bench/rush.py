@@ -215,7 +215,8 @@ def main() -> int:
         for index, port in enumerate(ports):
             command = [
                 sys.executable, "-m", "gunicorn", "cms.wsgi", "--bind", f"{HOST}:{port}",
-                "--workers", str(WORKERS), "--threads", str(THREADS), "--worker-class", "gthread" if THREADS > 1 else "sync",
+                "--workers", str(WORKERS), "--threads", str(THREADS),
+                "--worker-class", "gthread" if THREADS > 1 else "sync",
                 "--access-logfile", str(OUT / f"access-{index + 1}.log"),
             ]  # fmt: skip
             started.append(start(command, env, OUT / f"gunicorn-{index + 1}.log"))
