@@ -9,6 +9,8 @@ from bench.load import percentile
 
 BUCKET = 5  # seconds
 WIDTH, HEIGHT, MARGIN = 1100, 760, 70
+# DejaVu (Debian's fonts-dejavu-core) has the accents of «réservation»; Pillow's own font shows boxes instead.
+FONTS = ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "DejaVuSans.ttf")
 COLOURS = {"p50": (31, 119, 180), "p95": (214, 39, 40), "all95": (150, 150, 150), "rps": (44, 160, 44)}
 
 
@@ -68,11 +70,20 @@ def _panel(draw, font, box, points, *, top: float, unit: str, lines, opening: fl
         x += 40 + int(draw.textlength(label, font=font))
 
 
+def _font(size: int):
+    for name in FONTS:
+        try:
+            return ImageFont.truetype(name, size)
+        except OSError:
+            continue
+    return ImageFont.load_default(size=size)
+
+
 def draw(rows, path: Path, *, booking: str, opening: float) -> None:
     points = series(rows, booking=booking)
     image = Image.new("RGB", (WIDTH, HEIGHT), "white")
     pen = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=14)
+    font = _font(14)
     pen.text((MARGIN, 15), "Heure de pointe : latence et débit au fil du temps (fenêtres de 5 s)", fill=(0, 0, 0),
              font=font)  # fmt: skip
     span = max((p["t"] + BUCKET for p in points), default=BUCKET)

@@ -182,16 +182,15 @@ def evaluate(*, parents, capacity, days, bookings, history, requests, holds, boo
         for _at, _pk, s in line:
             seen_waiting = seen_waiting or s == waiting
             out_of_order += seen_waiting and s == booked
-    full = all(sum(1 for _c, d, s, _a, _p in bookings if d == day and s == booked) == capacity for day in days)
-    checks.append(
-        Check(
-            "liste d'attente dans l'ordre d'arrivée",
-            out_of_order == 0 and (full or len(parents) < capacity),
-            "les réservés ont tous demandé avant le premier en attente"
-            if not out_of_order
-            else f"{out_of_order} réservations acceptées après un parent laissé en attente",
-        )
-    )
+    taken = min((sum(1 for _c, d, s, _a, _p in bookings if d == day and s == booked) for day in days), default=0)
+    full = taken == min(capacity, len(parents))
+    if out_of_order:
+        detail = f"{out_of_order} réservations acceptées après un parent laissé en attente"
+    elif not full:
+        detail = f"{taken} places prises sur {capacity} pour {len(parents)} parents"
+    else:
+        detail = "les réservés ont tous demandé avant le premier en attente"
+    checks.append(Check("liste d'attente dans l'ordre d'arrivée", out_of_order == 0 and full, detail))
     return checks
 
 
