@@ -6,7 +6,7 @@ MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: demo test lint bench scan setup migrate clean
+.PHONY: demo test lint bench rush scan setup migrate clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,13 @@ lint: setup
 
 bench: setup
 	$(PY) bench/run.py
+
+# The rush hour (bench/rush.py): 1,000 parents book one summer-camp week at its opening, on PostgreSQL (database
+# «rush»), Redis (database 5), two gunicorn servers and the task cluster, loaded by locust (requirements-bench.txt).
+# Not in CI: a benchmark of about five minutes. RUSH_PARENTS=100 RUSH_LOGIN_SECONDS=20 ... for a short one.
+rush: setup
+	$(VENV)/bin/pip install --quiet -r requirements-bench.txt
+	$(PY) bench/rush.py
 
 # The wapiti web scanner (apt-get install -y wapiti) against the demo served on loopback; reports in var/scan/.
 scan: setup

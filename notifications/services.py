@@ -40,10 +40,10 @@ def _with_signature(context: dict, signature: dict) -> dict:
     }
 
 
-def render_for(*, kind: str, context: dict) -> rendering.RenderedEmail:
+def render_for(*, kind: str, context: dict, signature: dict | None = None) -> rendering.RenderedEmail:
     email_kind = kinds.get(kind)
     template = EmailTemplate.objects.filter(kind=kind).first()
-    signature = current_signature()
+    signature = current_signature() if signature is None else signature
     full_context = _with_signature(context, signature)
     return rendering.render(kind=email_kind, context=full_context, template=template, signature=signature)
 
@@ -57,8 +57,8 @@ def queue(*, kind: str, to: str, key: str, context: dict) -> OutboxMessage:
         existing = OutboxMessage.objects.filter(key=key).first()
         if existing:
             return existing
-        rendered = render_for(kind=kind, context=context)
-        signature = current_signature()
+        signature = current_signature()  # read once: it costs queries, often inside a caller's locks
+        rendered = render_for(kind=kind, context=context, signature=signature)
         sender = signature.get("sender") or settings.DEFAULT_FROM_EMAIL
         message = OutboxMessage.objects.create(
             key=key,

@@ -114,3 +114,12 @@ def test_embedded_default_needs_no_configuration(tmp_path):
         str(tmp_path / "media"),
     ]
     assert second == "wal"
+
+
+def test_sessions_are_read_from_redis_and_kept_in_the_database_in_production(monkeypatch):
+    production = settings_from("cms.settings.production", PRODUCTION_ENV, monkeypatch)
+    assert production["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    assert production["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert production["PASSWORD_HASHERS"][0] == "espace_famille.comptes.hashers.PortailArgon2PasswordHasher"
+    without_redis = settings_from("cms.settings.base", {}, monkeypatch)
+    assert "SESSION_ENGINE" not in without_redis  # Django's default: the database

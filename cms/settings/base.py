@@ -162,6 +162,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Sessions read from Redis, written through to the database (a Redis restart logs nobody out): the rush hour's
+    # thousand parents then cost no session query per page (bench/rush.py).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "portail_cache"}}
 # The anonymous visitors' CMS pages (cms/page_cache.py), kept PAGE_CACHE_SECONDS (0: no page cache): in Redis, shared
@@ -208,8 +211,9 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# argon2id at OWASP's minimum cost, ten times cheaper than Django's default (espace_famille/comptes/hashers.py).
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "espace_famille.comptes.hashers.PortailArgon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 # The guide's rule (8 characters, a digit, a lower and an upper case letter) is one validator, which says the length

@@ -53,6 +53,11 @@ class Request(models.Model):
     {"field": {"before": <value when asked>, "after": <value asked>}} (JSON-ready values),
     so the screen shows them beside the current ones and accepting can detect a file changed since."""
 
+    # Out of Wagtail's reference index (its «Utilisation» of snippets): a request points only at the family, child,
+    # activity and account it concerns, never at content. Indexing it cost a task and its queries on every save,
+    # inside the activity's lock when a family books (bench/rush.py).
+    wagtail_reference_index_ignore = True
+
     family = models.ForeignKey(Family, on_delete=models.CASCADE, related_name="requests", verbose_name="famille")
     kind = models.CharField("type demande", max_length=20, choices=RequestKind.choices)
     state = models.CharField(

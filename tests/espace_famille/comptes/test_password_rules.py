@@ -61,3 +61,22 @@ def test_passwords_are_hashed_with_argon2(settings):
     user = User.objects.create_user(email="a@example.org", password="Portail2026!")
     assert user.password.startswith("argon2$argon2id$")
     assert user.check_password("Portail2026!")
+
+
+@pytest.mark.django_db
+def test_production_hashes_with_argon2id_at_owasp_cost_and_upgrades_older_hashes(settings):
+    from django.contrib.auth.hashers import Argon2PasswordHasher
+
+    from cms.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    user = User.objects.create_user(email="a@example.org", password="Portail2026!")
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert user.check_password("Portail2026!")
+    # A hash made at Django's default cost (100 MiB, 8 lanes) still lets its owner in, and is rewritten then.
+    user.password = Argon2PasswordHasher().encode("Portail2026!", Argon2PasswordHasher().salt())
+    user.save()
+    assert "m=102400,t=2,p=8" in user.password
+    assert user.check_password("Portail2026!")
+    user.refresh_from_db()
+    assert user.password.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
