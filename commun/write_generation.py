@@ -11,6 +11,7 @@ Writes to the cache's own table and to the sessions (each signed-in request stam
 Writes made outside Django (psql) are not seen: `cached` keeps a value TIMEOUT seconds at most.
 Installed on each connection by `install` (commun.apps)."""
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections
 
+logger = logging.getLogger(__name__)
 KEY = "portail:write-generation"
 TIMEOUT = 600
 WRITES = ("INSERT", "UPDATE", "DELETE")
@@ -34,7 +36,12 @@ def current() -> str:
 
 
 def bump() -> None:
-    cache.set(KEY, uuid.uuid4().hex, timeout=None)
+    # A write never fails for the cache: while it cannot be told (no cache table yet during `migrate`, the cache
+    # server down), kept values last TIMEOUT seconds at most.
+    try:
+        cache.set(KEY, uuid.uuid4().hex, timeout=None)
+    except Exception:
+        logger.debug("write generation not bumped: the cache is unavailable", exc_info=True)
 
 
 def _is_counted_write(sql: str) -> bool:
