@@ -3,14 +3,15 @@
 `bench_pain008(count)`: writes `count` families on direct debit (a mandate each, an invoice pre-notified for one
 collection date), then times the generation of their lot — the régie locked, the invoices read and locked, the
 transactions written, the pain.008.001.02 file built with sepaxml and checked against the ISO 20022 schema with
-lxml (libxml2), the invoices marked «En cours de prélèvement» — and prints «Lot de prélèvement de N débits : S s»."""
+lxml (libxml2), the invoices marked «En cours de prélèvement» — and prints its figure."""
 
 import time
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
+from bench.figures import Figure, emit, thousands
 from espace_facturation import debits, sepa_xml
 from espace_facturation.models import DebitNotice, Invoice, Mandate, Regie
 from espace_famille.comptes.models import User
@@ -81,7 +82,7 @@ def _debtors(regie: Regie, count: int) -> None:
             )
 
 
-def bench_pain008(count: int = 5000) -> None:
+def bench_pain008(count: int = 5000) -> Figure:
     regie = _regie()
     _debtors(regie, count)
     regisseur, _ = User.objects.get_or_create(
@@ -92,7 +93,13 @@ def bench_pain008(count: int = 5000) -> None:
     seconds = time.perf_counter() - began
     summary = sepa_xml.read_pain008(batch.xml)
     assert summary.count == count and summary.control_sum == batch.total
-    print(
-        f"Lot de prélèvement de {count} débits (pain.008.001.02 vérifié par le schéma, {len(batch.xml) // 1024} ko) : "
-        f"{seconds:.2f} s (objectif ≤ {TARGET} s), total {batch.total} €"
+    return emit(
+        Figure(
+            part="billing",
+            label=f"Lot de prélèvement SEPA de {thousands(count)} débits (pain.008.001.02 vérifié par le schéma)",
+            value=seconds,
+            goal=TARGET,
+            rows=f"{thousands(summary.count)} débits, {len(batch.xml) // 1024} ko, total {batch.total} €",
+            database={"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(connection.vendor, connection.vendor),
+        )
     )

@@ -2,8 +2,9 @@
 
 Called from bench/run.py through `manage.py shell -c` in the bench's throw-away database (after load_demo):
 it writes `families` families, each with a confirmed parent, one booking request and `decisions / families` decided
-days (bulk inserts, by chunks), then runs `digests_send` for the slot and prints
-«Accusés de traitement : 20 000 familles, 100 000 décisions : N s, M Mo au plus».
+days (bulk inserts, by chunks), then runs `digests_send` for the slot (the e-mails queued in the outbox) and sends
+every e-mail it queued through the e-mail backend, as the workers do; prints its figures (bench/figures.py): the
+queueing, queueing and sending together (the goal's), the peak memory.
 The job runs in a process of its own: its time, and its peak resident memory (ru_maxrss, Django included)."""
 
 import resource
@@ -14,9 +15,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
-from django.db import connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
+from bench.figures import Figure, emit, thousands
 from espace_famille.comptes.models import User
 from espace_famille.demandes import digests
 from espace_famille.demandes.models import DecisionNotice, LineState, Request, RequestKind, RequestLine, RequestState
@@ -107,22 +109,45 @@ def _create(*, families: int, decisions: int, slot_end) -> None:
             )
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", " ")
+SEND_BATCH = 500  # e-mails sent before the in-memory backend's list is emptied
 
 
 def digest_job(slot_end: str) -> None:
     """Run in a process of its own, so that its peak memory is the job's (and Django's), not the data creation's:
-    prints the seconds, the peak resident memory in kB and what was sent."""
+    queues the slot's digests, then sends every one through the e-mail backend, as the workers do (the in-memory
+    backend: each message built, encoded and handed over; its list emptied by batches, as a mail server would take
+    them). Prints the seconds of each step, the peak resident memory in kB and what was queued and sent."""
+    from django.conf import settings
+    from django.core import mail
+
+    from notifications.models import OutboxMessage, OutboxStatus
+    from notifications.services import outbox_send
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox = []
     started = time.perf_counter()
     result = digests.digests_send(slot_end=datetime.fromisoformat(slot_end))
-    elapsed = time.perf_counter() - started
+    queued = time.perf_counter()
+    ids = list(
+        OutboxMessage.objects.filter(kind=digests.PROCESSED_EMAIL, status=OutboxStatus.PENDING)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    sent = handed = 0
+    for start in range(0, len(ids), SEND_BATCH):
+        sent += sum(outbox_send(message_id=pk) for pk in ids[start : start + SEND_BATCH])
+        handed += len(mail.outbox)
+        mail.outbox.clear()
+    done = time.perf_counter()
     peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(f"{elapsed:.3f} {peak_kb} {result.families} {result.decisions} {result.emails}")
+    print(
+        f"{queued - started:.3f} {done - queued:.3f} {peak_kb} {result.families} {result.decisions} {result.emails}"
+        f" {sent} {handed}"
+    )
 
 
-def bench_digests(families: int = 20_000, decisions: int = 100_000) -> tuple[float, float]:
-    """Create the data, run the digest of the slot in a fresh process, print and return (seconds, peak MB)."""
+def bench_digests(families: int = 20_000, decisions: int = 100_000) -> list[Figure]:
+    """Create the data, queue and send the digests of the slot in a fresh process, print and return its figures."""
     slot_end = digests.slot_end_at_or_before(timezone.now())
     _create(families=families, decisions=decisions, slot_end=slot_end)
     connections.close_all()
@@ -141,12 +166,48 @@ def bench_digests(families: int = 20_000, decisions: int = 100_000) -> tuple[flo
     )
     if proc.returncode:
         raise SystemExit(f"accusés de traitement : échec\n{proc.stderr[-3000:]}")
-    seconds, peak_kb, told, decided, emails = proc.stdout.strip().splitlines()[-1].split()
-    elapsed, megabytes = float(seconds), int(peak_kb) / 1024
-    if int(told) < families or int(decided) < decisions or int(emails) < families:
-        raise SystemExit(f"accusés de traitement incomplets : {told} familles, {decided} décisions, {emails} e-mails")
-    print(
-        f"Accusés de traitement : {_thousands(families)} familles, {_thousands(decisions)} décisions : "
-        f"{elapsed:.1f} s, {megabytes:.0f} Mo au plus"
+    queueing, sending, peak_kb, told, decided, emails, sent, handed = proc.stdout.strip().splitlines()[-1].split()
+    megabytes = int(peak_kb) / 1024
+    if int(told) < families or int(decided) < decisions or int(emails) < families or int(handed) < int(emails):
+        raise SystemExit(
+            f"accusés de traitement incomplets : {told} familles, {decided} décisions, {emails} e-mails en boîte"
+            f" d'envoi, {handed} remis au serveur d'envoi"
+        )
+    database = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(connection.vendor, connection.vendor)
+    rows = (
+        f"{thousands(int(told))} familles, {thousands(int(decided))} décisions, {thousands(int(emails))} e-mails mis en"
+        f" boîte d'envoi puis {thousands(int(handed))} remis au serveur d'envoi (en mémoire)"
     )
-    return elapsed, megabytes
+    label = f"Accusés de traitement d'un créneau ({thousands(families)} familles)"
+    return [
+        emit(
+            Figure(
+                part="digests",
+                label=f"{label}, mise en boîte d'envoi",
+                value=float(queueing),
+                rows=rows,
+                database=database,
+            )
+        ),
+        emit(
+            Figure(
+                part="digests",
+                label=f"{label}, mise en boîte d'envoi et envoi",
+                value=float(queueing) + float(sending),
+                goal=TARGET_SECONDS,
+                rows=rows,
+                database=database,
+            )
+        ),
+        emit(
+            Figure(
+                part="digests",
+                label=f"{label}, mémoire au plus du processus",
+                value=megabytes,
+                unit="Mo",
+                goal=TARGET_MB,
+                rows="le processus entier, Django compris",
+                database=database,
+            )
+        ),
+    ]

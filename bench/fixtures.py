@@ -4,7 +4,7 @@ Called from bench/run.py through `manage.py shell -c`, so that Django is set up 
 - `planning_family()`: a family with 3 children × 4 activities, a month of mixed states, and a logged-in
   session; prints the session key;
 - `bulk_acceptance(days)`: `days` pending booking days spread over requests, accepted in bulk by the
-  instructor's service; prints the seconds it took.
+  instructor's service; prints its figure (bench/figures.py).
 """
 
 import time
@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.figures import Figure, emit, thousands
 from espace_famille.comptes.models import User
 from espace_famille.demandes.models import Request, RequestKind, RequestLine
 from espace_famille.dossier.models import Child, Family, Sex, Subscription, SubscriptionMethod
@@ -22,6 +23,7 @@ from espace_famille.planning import rules, services
 from espace_famille.planning.models import Activity, Booking, BookingState, Enrolment
 
 BENCH_EMAIL = "bench@example.org"
+BULK_TARGET_S = 10
 ACTIVITY_CODES = ("1", "2", "4", "5")  # three school-time activities and the accueil de loisirs
 STATES = [BookingState.BOOKED, BookingState.PENDING, BookingState.ABSENCE_BILLED, BookingState.WAITING, None]
 
@@ -120,5 +122,14 @@ def bulk_acceptance(days: int = 10_000) -> float:
     booked = Booking.objects.filter(child__first_name__startswith="Bulk", state=BookingState.BOOKED).count()
     if booked != days:
         raise SystemExit(f"acceptation en masse : {booked} jours réservés sur {days} ({result})")
-    print(f"{elapsed:.3f}")
+    emit(
+        Figure(
+            part="bulk",
+            label=f"Acceptation en masse de {thousands(days)} jours en attente",
+            value=elapsed,
+            goal=BULK_TARGET_S,
+            rows=f"{thousands(booked)} jours réservés, {thousands(len(requests))} demandes",
+            database={"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(connection.vendor, connection.vendor),
+        )
+    )
     return elapsed

@@ -24,22 +24,36 @@ def test_the_planning_family_and_the_bulk_acceptance_run(demo, capsys):
     assert bulk.count() == 4 and not bulk.exclude(state=BookingState.BOOKED).exists()
 
 
-def test_the_invoicing_run_and_the_pdfs_run(demo, capsys):
+def test_the_invoicing_run_bills_the_demos_mix_and_the_pdfs_hold_its_lines(demo, capsys):
     from bench import billing
+    from bench.figures import parse
 
-    billing.bench_invoicing_run(families=2)
-    assert "Facturation d'un mois pour 2 familles : émission" in capsys.readouterr().out
-    billing.bench_pdfs(count=2)
-    assert "2 PDF de facture" in capsys.readouterr().out
-    assert Invoice.objects.filter(family__name__startswith="FACT").count() == 2
+    preview, issue = billing.bench_invoicing_run(families=6)
+    assert parse(capsys.readouterr().out) == [preview, issue]
+    assert issue.goal == 60 and issue.verdict in {"OK", "MANQUÉ"} and preview.goal is None
+    # 1 to 3 children a family, each in one to three activities billed by band of quotient familial.
+    assert issue.rows.startswith("6 familles, 12 enfants, ") and "6 factures" in issue.rows
+    invoices = Invoice.objects.filter(family__name__startswith="FACT").prefetch_related("lines__activity")
+    counts = sorted(len(invoice.lines.all()) for invoice in invoices)
+    assert counts[0] >= 1 and counts[-1] >= 6 and sum(counts) / len(counts) > 3, counts
+    prices = {
+        line.unit_price for invoice in invoices for line in invoice.lines.all() if line.activity.code == "BENCH-PERI"
+    }
+    assert len(prices) > 1  # the families' quotients fall in different bands
+
+    figure = billing.bench_pdfs(count=2)
+    assert figure.label == "2 PDF de facture l'un après l'autre" and figure.goal == 10
+    assert "lignes par facture en moyenne" in figure.rows and figure.database == "SQLite"
+    average = float(figure.rows.split(" lignes")[0].replace(",", "."))
+    assert average >= 5
 
 
 def test_the_certificates_run(demo, capsys):
     from bench import billing
     from espace_facturation.models import ChildcareCertificate
 
-    billing.bench_certificates(count=3)
-    assert "3 attestations de frais de garde (3 familles)" in capsys.readouterr().out
+    figure = billing.bench_certificates(count=3)
+    assert figure.label == "3 attestations de frais de garde, en une campagne" and figure.rows.startswith("3 familles")
     assert ChildcareCertificate.objects.filter(family__name__startswith="GARDE").count() == 3
 
 
@@ -53,7 +67,7 @@ def test_the_staff_screens_run(demo, capsys, client):
     assert "PERSONNEL1" in client.get(f"/admin/familles/{family}/").content.decode()
 
 
-def test_the_pages_part_prints_each_ratio_against_its_goal(capsys):
+def test_the_pages_part_prints_each_ratio_against_its_goal(capsys, monkeypatch):
     from bench import run
     from bench.load import Result
 
@@ -64,10 +78,12 @@ def test_the_pages_part_prints_each_ratio_against_its_goal(capsys):
         (family_home, Result(200, 10, 0, 0, 1, 2, 3)),
         (run.CEILING, Result(1000, 10, 0, 0, 1, 2, 3)),
     ]
+    monkeypatch.setattr(run, "FIGURES", [])
     run.print_pages(results)
     out = capsys.readouterr().out
-    assert "page d'accueil : 0.60× le plafond (objectif ≥ 0.5× : objectif tenu)" in out
-    assert "accueil d'une famille : 0.20× le plafond (objectif ≥ 0.25× : OBJECTIF MANQUÉ)" in out
+    assert "page d'accueil (le plafond : vue Django nue) : 0,60× (objectif ≥ 0,50× : OK) — 600 requêtes en 10 s" in out
+    assert "accueil d'une famille (le plafond : vue Django nue) : 0,20× (objectif ≥ 0,25× : MANQUÉ)" in out
+    assert [figure.verdict for figure in run.FIGURES] == ["OK", "MANQUÉ"]
 
 
 def test_bench_only_refuses_a_part_it_does_not_know(monkeypatch, capsys):
@@ -89,5 +105,44 @@ def test_the_journal_of_a_year_runs(demo, capsys):
 def test_the_direct_debit_lot_runs(db, capsys):
     from bench import debits
 
-    debits.bench_pain008(count=3)
-    assert "Lot de prélèvement de 3 débits" in capsys.readouterr().out
+    figure = debits.bench_pain008(count=3)
+    assert "Lot de prélèvement SEPA de 3 débits" in capsys.readouterr().out
+    assert figure.rows.startswith("3 débits")
+
+
+def test_without_postgresql_the_heavy_parts_say_skipped_and_why(monkeypatch, capsys):
+    from bench import run
+
+    monkeypatch.setattr(run, "PG_URL", "postgres://postgres@127.0.0.1:1/bench_nowhere")
+    monkeypatch.setattr(run, "ONLY", {"bulk", "digests"})
+    monkeypatch.setattr(run, "FIGURES", [])
+    monkeypatch.setattr(run, "PART_ERRORS", [])
+    run.heavy_parts({})
+    out = capsys.readouterr().out
+    assert [(figure.part, figure.verdict) for figure in run.FIGURES] == [("bulk", "sauté"), ("digests", "sauté")]
+    assert "Acceptation en masse de jours en attente : sauté (PostgreSQL ne répond pas" in out
+    assert not run.PART_ERRORS
+    monkeypatch.setenv("BENCH_REQUIRE_POSTGRES", "1")
+    run.heavy_parts({})
+    assert run.PART_ERRORS
+
+
+def test_a_missed_goal_is_said_and_the_run_is_written_with_its_date(tmp_path, monkeypatch, capsys):
+    import json
+    from datetime import UTC, datetime
+
+    from bench import run
+    from bench.figures import Figure, emit, parse
+
+    kept = emit(Figure(part="bulk", label="Acceptation", value=12.5, goal=10, rows="10 000 jours"))
+    assert parse(capsys.readouterr().out) == [kept]
+    assert kept.line() == "Acceptation : 12,5 s (objectif ≤ 10,0 s : MANQUÉ) — 10 000 jours"
+    monkeypatch.setattr(run, "FIGURES", [kept, Figure(part="digests", label="Accusés", skipped="PostgreSQL absent")])
+    monkeypatch.setattr(run, "PART_ERRORS", [])
+    monkeypatch.setattr(run, "LAST", tmp_path / "last.json")
+    run.summary(datetime(2026, 12, 4, 18, 0, tzinfo=UTC), 0.0, "wrk")
+    out = capsys.readouterr().out
+    assert "Bilan de la mesure du 04/12/2026 à 18:00 UTC" in out and "1 objectif(s) manqué(s), 1 sautée(s)" in out
+    written = json.loads((tmp_path / "last.json").read_text())
+    assert written["date"] == "2026-12-04T18:00:00+00:00"
+    assert [(f["label"], f["verdict"]) for f in written["figures"]] == [("Acceptation", "MANQUÉ"), ("Accusés", "sauté")]
