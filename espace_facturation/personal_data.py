@@ -35,6 +35,7 @@ from .models import (
     Mandate,
     MandateAmendment,
     OnlinePayment,
+    OnlinePaymentShare,
     Payment,
     PaymentAllocation,
     Regie,
@@ -186,3 +187,7 @@ def register_all() -> None:
     exempt(InvoicingDraftDay, reason="links a registered draft line to a registered booked day; holds nothing else")
     exempt(BilledDay, reason="links a registered booked day to a registered invoice line; holds nothing else")
     exempt(PaymentAllocation, reason="an amount between a registered payment and a registered invoice")
+    exempt(
+        OnlinePaymentShare,
+        reason="the amount a registered online payment allots to a registered invoice, and whether it is in flight",
+    )
