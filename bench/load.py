@@ -4,6 +4,7 @@ req/s and p50/p95/p99 latencies. Standard library only."""
 import http.client
 import math
 import re
+import socket
 import subprocess
 import threading
 import time
@@ -31,6 +32,18 @@ class Result(NamedTuple):
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
+
+
+def step(message: str) -> None:
+    """One line of progress, at once."""
+    print(f"· {message}", flush=True)
+
+
+def free_port() -> int:
+    """A port of the loopback nobody listens on."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
 
 
 def get(port: int, path: str, timeout: float = 10, cookie: str = "") -> tuple[int, bytes]:

@@ -31,7 +31,6 @@ import http.client
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -43,7 +42,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from typing import NamedTuple
 
 from bench.figures import MISSED, SKIPPED, Figure, number, parse, write_last  # noqa: E402
-from bench.load import CONNECTIONS, HOST, WRK_THREADS, LoadError, Result, get, percentile, run_python, run_wrk  # noqa: E402
+from bench.load import (  # noqa: E402
+    CONNECTIONS,
+    HOST,
+    WRK_THREADS,
+    LoadError,
+    Result,
+    free_port,
+    get,
+    percentile,
+    run_python,
+    run_wrk,
+    step,
+)
 from bench.templates import CEILING_MODULE, WRK_SCRIPT  # noqa: E402 (the repository on the path first)
 
 
@@ -93,16 +104,6 @@ ONLY = {part.strip() for part in os.environ.get("BENCH_ONLY", ",".join(PARTS)).s
 
 class BenchError(Exception):
     pass
-
-
-def step(message: str) -> None:
-    print(f"· {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def manage(env: dict, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:

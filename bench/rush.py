@@ -20,7 +20,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -31,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.load import percentile  # noqa: E402 (the repository on the path first)
+from bench.load import free_port, percentile, step  # noqa: E402 (the repository on the path first)
 from bench.rush_chart import draw  # noqa: E402
 from bench.rush_data import PASSWORD  # noqa: E402
 
@@ -55,16 +54,6 @@ P95_GOAL_MS = 1000
 
 class RushError(Exception):
     pass
-
-
-def step(message: str) -> None:
-    print(f"· {message}", flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
 
 
 def django_env() -> dict:
