@@ -189,6 +189,11 @@ def absence_event(*, now_or_declared_at: datetime, limit: datetime, justified: b
     return Event.ABSENCE_ACCEPT_LATE
 
 
+def free_places(*, holding: int, capacity: int | None) -> int | None:
+    """The places a day still has: None when the activity has no capacity (no limit), never below zero."""
+    return None if capacity is None else max(capacity - holding, 0)
+
+
 def place_outcome(*, holding: int, capacity: int | None) -> str:
     """Accepting a booking: booked when a place is free, otherwise the waiting list."""
     return Event.ACCEPT if capacity is None or holding < capacity else Event.ACCEPT_FULL

@@ -6,7 +6,8 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from commun import formats
@@ -43,12 +44,7 @@ def allocate(*, activity, days, takers, by, history, moved) -> list[Booking]:
             holding[day] = holding.get(day, 0) + (1 if holds else -1)
     waiting = defaultdict(list)
     taken = {booking.pk for entries in takers.values() for booking, _ in entries}
-    for booking in (
-        locked_bookings()
-        .filter(activity=activity, day__in=days, state=planning_rules.WAITING)
-        .exclude(pk__in=taken)
-        .order_by("queued_at", "pk")
-    ):
+    for booking in _first_waiting(activity=activity, days=days, holding=holding, taken=taken):
         waiting[booking.day].append((booking, None))
     promoted = []
     for day in sorted(days):
@@ -70,6 +66,29 @@ def allocate(*, activity, days, takers, by, history, moved) -> list[Booking]:
             booking.state = new_state
             moved.append(booking)
     return promoted
+
+
+def _first_waiting(*, activity, days, holding: dict, taken: set) -> list[Booking]:
+    """The waiting bookings that may get a place, locked, in the order of request: on each day with free places,
+    the first ones, as many as the places free. A full day's waiting list is neither read nor locked: a booking
+    accepted on a full day joins its end without touching the hundreds of rows before it."""
+    free = {day: planning_rules.free_places(holding=holding.get(day, 0), capacity=activity.capacity) for day in days}
+    open_days = [day for day, places in free.items() if places is None or places > 0]
+    if not open_days:
+        return []
+    waiting = Booking.objects.filter(activity=activity, day__in=open_days, state=planning_rules.WAITING).exclude(
+        pk__in=taken
+    )
+    if activity.capacity is not None:
+        # Per day, as many as the most places an open day has free (a window function: one query for all days);
+        # read first, then locked: PostgreSQL locks no row of a query with a window function.
+        rank = Window(RowNumber(), partition_by=[F("day")], order_by=[F("queued_at").asc(), F("pk").asc()])
+        first = max(free[day] for day in open_days)
+        pks = list(waiting.annotate(rank=rank).filter(rank__lte=first).values_list("pk", flat=True))
+        if not pks:
+            return []
+        waiting = Booking.objects.filter(pk__in=pks, state=planning_rules.WAITING)
+    return list(locked_bookings().filter(pk__in=waiting.values("pk")).order_by("queued_at", "pk"))
 
 
 def announce(*, activity: Activity, promoted: list[Booking]) -> list[DecisionNotice]:

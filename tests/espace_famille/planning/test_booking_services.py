@@ -6,6 +6,7 @@ from datetime import date, datetime, time
 import pytest
 from django.core.files.base import ContentFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from wagtail.models import ModelLogEntry
 
 from commun.clock import PARIS
@@ -24,6 +25,7 @@ from espace_famille.planning import services
 from espace_famille.planning.cancellation import booking_cancel
 from espace_famille.planning.exceptions import BookingNotAllowed
 from espace_famille.planning.models import Booking, BookingHistory, Closure, DeadlineKind, HolidayRule
+from espace_famille.planning.waiting_list import waiting_list_refill
 from notifications.models import OutboxMessage
 from tests.commun import hostile
 from tests.factories import (
@@ -597,6 +599,45 @@ def test_the_service_cancels_a_booked_day_and_promotes_the_first_in_line(small, 
     assert (history.from_state, history.by, history.reason) == ("booked", instructor, "Sortie scolaire")
     with pytest.raises(InvalidTransition):
         booking_cancel(booking=booking, by=instructor)
+
+
+def test_a_booking_on_a_full_day_neither_reads_nor_locks_its_waiting_list():
+    """At the opening of a camp, each parent after the last seat joins the end of the list: reading and locking the
+    hundreds of rows before theirs made each booking slower than the one before (the rush hour's bottleneck)."""
+    activity = ActivityFactory(auto_accept=True, capacity=1)
+    households = [Household(activity, name) for name in ("Léa", "Timéo", "Maéva", "Inès")]
+    for household in households[:3]:
+        household.ask("booking", MONDAY)
+
+    with CaptureQueriesContext(connection) as queries:
+        households[3].ask("booking", MONDAY)
+
+    assert [h.state(MONDAY) for h in households] == ["booked", "waiting", "waiting", "waiting"]
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT") and "\"state\" = 'waiting'" in q["sql"]]
+    assert reads == []
+
+
+def test_places_gained_go_to_the_first_in_line_of_each_day_only(instructor):
+    activity = ActivityFactory(auto_accept=True, capacity=1)
+    households = [Household(activity, name) for name in ("Léa", "Timéo", "Maéva", "Inès", "Noé")]
+    for hour, household in enumerate(households, start=8):
+        household.ask("booking", MONDAY, TUESDAY, now=datetime(2026, 11, 9, hour, tzinfo=PARIS))
+    # Tuesday: Léa is away (declared in time), her place goes to Timéo; Monday keeps her.
+    households[0].ask("absence", TUESDAY)
+    assert [h.state(TUESDAY) for h in households] == ["absent", "booked", "waiting", "waiting", "waiting"]
+
+    activity.capacity = 3
+    activity.save()
+    promoted = waiting_list_refill(activity=activity, by=instructor, today=MONDAY)
+
+    assert [h.state(MONDAY) for h in households] == ["booked", "booked", "booked", "waiting", "waiting"]
+    assert [h.state(TUESDAY) for h in households] == ["absent", "booked", "booked", "booked", "waiting"]
+    assert sorted((b.day, b.child.first_name) for b in promoted) == [
+        (MONDAY, "Maéva"),
+        (MONDAY, "Timéo"),
+        (TUESDAY, "Inès"),
+        (TUESDAY, "Maéva"),
+    ]
 
 
 # Automatic acceptance ---------------------------------------------------------------------------------------
