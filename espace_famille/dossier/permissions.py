@@ -13,10 +13,12 @@ VIEW_FULL_IBAN = "espace_famille.view_full_iban"
 def check_family_member(*, by: AbstractUser | None, family: Family | int, staff_permission: str = "") -> None:
     """Only a parent whose account is linked to the family file acts on it (PermissionDenied otherwise); where
     the service may act for a family (staff_permission), a staff member holding that permission too."""
+    # The family's own parent first: one query, where the staff's permissions load every permission of the account.
+    if selectors.is_subscribed(user=by, family=family):
+        return
     if staff_permission and by is not None and by.has_perm(staff_permission):
         return
-    if not selectors.is_subscribed(user=by, family=family):
-        raise PermissionDenied("Ce dossier famille n'est pas rattaché à votre compte.")
+    raise PermissionDenied("Ce dossier famille n'est pas rattaché à votre compte.")
 
 
 def check_staff_permission(*, by: AbstractUser | None, permission: str) -> None:
