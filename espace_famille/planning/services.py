@@ -115,10 +115,11 @@ def booking_request_submit(
     result = SubmitResult()
     if not days or not children:
         return result
+    # Read before the activity's lock, which every parent booking the activity waits for.
+    calendar = Calendar.load(days[0], days[-1])
+    holidays = calendar.public_holiday_set()
     with transaction.atomic():
-        activity = lock_activity(activity.pk)
-        calendar = Calendar.load(days[0], days[-1])
-        holidays = calendar.public_holiday_set()
+        activity = lock_activity(activity.pk, with_slots=True)
         runs = {slot.weekday for slot in activity.slots.all()}
         enrolments = defaultdict(list)
         for child_id, start, end, weekdays in Enrolment.objects.filter(

@@ -79,9 +79,13 @@ def holidays_around(days) -> frozenset:
     return Calendar(start=min(days), end=max(days), zone="").public_holiday_set()
 
 
-def lock_activity(activity_id: int) -> Activity:
-    # The slots are prefetched: Calendar.closed reads them for each day.
-    return Activity.objects.select_for_update(of=("self",)).prefetch_related("slots").get(pk=activity_id)
+def lock_activity(activity_id: int, *, with_slots: bool = False) -> Activity:
+    """The activity's row locked: every change of its bookings' places waits for it. with_slots: its slots read too
+    (Calendar.closed reads them for each day); the others hold the lock one query shorter."""
+    activities = Activity.objects.select_for_update(of=("self",))
+    if with_slots:
+        activities = activities.prefetch_related("slots")
+    return activities.get(pk=activity_id)
 
 
 def locked_bookings() -> QuerySet[Booking]:
