@@ -8,15 +8,21 @@ class HomeConfig(AppConfig):
     verbose_name = "Site de la collectivité"
 
     def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Site
+
         from notifications import kinds, signature
 
         from . import menus, personal_data
-        from .models import SiteIdentity
+        from .models import SiteIdentity, signature_forget
 
         menus.register_all()
         personal_data.register_all()
         # The site settings sign every email the portal sends.
-        signature.provide(lambda: SiteIdentity.current().signature())
+        signature.provide(SiteIdentity.current_signature)
+        for model in (SiteIdentity, Site):
+            post_save.connect(signature_forget, sender=model, dispatch_uid=f"signature_saved_{model._meta.label}")
+            post_delete.connect(signature_forget, sender=model, dispatch_uid=f"signature_deleted_{model._meta.label}")
 
         kinds.register(
             kinds.EmailKind(

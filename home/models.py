@@ -4,6 +4,7 @@ from http import HTTPMethod
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.urls import reverse
@@ -23,6 +24,17 @@ PORTAL_SPACES = [
     ("espace_famille:home", "Espace famille"),
     ("espace_facturation:home", "Espace facturation"),
 ]
+
+
+SIGNATURE_CACHE_KEY = "home:signature"
+SIGNATURE_CACHE_SECONDS = 3600
+
+
+def signature_forget(**_signal_arguments) -> None:
+    """A site or its identity changed: the next e-mail reads the signature again (now, and once the transaction
+    commits: a signature read meanwhile by another process from the rows not yet committed is dropped too)."""
+    cache.delete(SIGNATURE_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(SIGNATURE_CACHE_KEY))
 
 
 def _default_site() -> Site | None:
@@ -116,13 +128,24 @@ class SiteIdentity(BaseSiteSetting):
     def public_address(cls, path: str = "", *, request=None) -> str:
         """The portal's address followed by `path`: the links of e-mails. With a request, the address the person is
         using; otherwise the default Wagtail Site's («Paramètres > Sites»: its host name and port, https on 443),
-        else the PUBLIC_URL setting. One query: a caller writing many e-mails asks once and reuses it."""
+        else the PUBLIC_URL setting, kept in the cache with the e-mails' signature."""
         if request is not None:
             root = f"{request.scheme}://{request.get_host()}"
         else:
-            site = _default_site()
-            root = site.root_url if site else settings.PUBLIC_URL
+            # The default site's address (else PUBLIC_URL), as the signature of e-mails holds it, from the cache.
+            root = cls.current_signature()["public_url"]
         return root.rstrip("/") + path
+
+    @classmethod
+    def current_signature(cls) -> dict:
+        """The signature of every e-mail, kept in the shared cache until a site or its identity changes: e-mails
+        are written inside their cause's transaction, often under its locks (a booking's acknowledgement under
+        the activity's), where two queries with five joins each time cost every parent waiting for that lock."""
+        signature = cache.get(SIGNATURE_CACHE_KEY)
+        if signature is None:
+            signature = cls.current().signature()
+            cache.set(SIGNATURE_CACHE_KEY, signature, timeout=SIGNATURE_CACHE_SECONDS)
+        return signature
 
     def signature(self) -> dict:
         sender = ""

@@ -8,8 +8,13 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        from . import personal_data, schedules, tasks
+        from django.db.models.signals import post_delete, post_save
+
+        from . import personal_data, schedules, services, tasks
+        from .models import EmailTemplate
 
         personal_data.register_all()
+        post_save.connect(services.template_forget, sender=EmailTemplate, dispatch_uid="email_template_saved")
+        post_delete.connect(services.template_forget, sender=EmailTemplate, dispatch_uid="email_template_deleted")
         for task in tasks.SCHEDULES:
             schedules.register(task)

@@ -4,6 +4,7 @@ import logging
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -20,6 +21,8 @@ logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 ENQUEUE_BATCH = 100  # rows sent by one worker task when emails are queued in bulk
 SWEEP_BATCH = 500  # rows the periodic sweep sends at most in one run
+TEMPLATE_CACHE_SECONDS = 3600
+_NO_TEMPLATE = "default"  # cached: this kind has no template of the municipality's
 
 
 def _enqueue(message_id: int) -> None:
@@ -40,9 +43,30 @@ def _with_signature(context: dict, signature: dict) -> dict:
     }
 
 
+def _template_key(kind: str) -> str:
+    return f"notifications:template:{kind}"
+
+
+def template_for(kind: str) -> EmailTemplate | None:
+    """The municipality's text for this kind of e-mail (None: the default text), kept in the shared cache until it
+    is edited: e-mails are written inside their cause's transaction, often under its locks."""
+    found = cache.get(_template_key(kind))
+    if found is None:
+        found = EmailTemplate.objects.filter(kind=kind).first() or _NO_TEMPLATE
+        cache.set(_template_key(kind), found, timeout=TEMPLATE_CACHE_SECONDS)
+    return None if isinstance(found, str) else found
+
+
+def template_forget(sender, instance, **_signal_arguments) -> None:
+    """A template edited or deleted: the next e-mail of its kind reads it again (now and after the commit)."""
+    key = _template_key(instance.kind)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def render_for(*, kind: str, context: dict, signature: dict | None = None) -> rendering.RenderedEmail:
     email_kind = kinds.get(kind)
-    template = EmailTemplate.objects.filter(kind=kind).first()
+    template = template_for(kind)
     signature = current_signature() if signature is None else signature
     full_context = _with_signature(context, signature)
     return rendering.render(kind=email_kind, context=full_context, template=template, signature=signature)
@@ -51,9 +75,10 @@ def render_for(*, kind: str, context: dict, signature: dict | None = None) -> re
 def queue(*, kind: str, to: str, key: str, context: dict) -> OutboxMessage:
     """Write the email in the outbox inside the caller's transaction; it is sent after commit.
 
-    The key makes queueing idempotent: the same cause never produces two emails.
+    The key makes queueing idempotent: the same cause never produces two emails. No savepoint inside the caller's
+    transaction: an error here undoes the cause with its e-mail (two round trips fewer under the caller's locks).
     """
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         existing = OutboxMessage.objects.filter(key=key).first()
         if existing:
             return existing
@@ -95,7 +120,7 @@ def queue_many(*, kind: str, messages: list[tuple[str, str, dict]]) -> int:
     email_kind = kinds.get(kind)
     with transaction.atomic():
         existing = selectors.keys_queued([key for _, key, _ in messages])
-        template = EmailTemplate.objects.filter(kind=kind).first()
+        template = template_for(kind)
         signature = current_signature()
         sender = signature.get("sender") or settings.DEFAULT_FROM_EMAIL
         rows = []

@@ -21,6 +21,7 @@ from espace_famille.dossier.models import Subscription
 from espace_famille.modifications import services as modifications_services
 from espace_famille.planning import services as planning_services
 from espace_famille.planning.models import Booking
+from home.models import SiteIdentity
 from notifications.models import OutboxMessage
 from tests.factories import (
     ActivityFactory,
@@ -331,6 +332,21 @@ def test_the_acknowledgement_ends_with_the_configurable_zone_and_the_signature(s
     assert "Mairie de Boulogne-Billancourt" in signature
     assert "892 rue Yves Kermen\n92100 Boulogne-Billancourt" in signature
     assert email.body.rstrip().endswith("Ceci est un mail automatique merci de ne pas y répondre.")
+
+
+def test_the_signature_follows_a_change_of_the_identity_from_the_next_email(sent, family, parent, child, activity):
+    """The signature is kept in the cache (it was read under the activity's lock, for every booking): saving the
+    identity drops it."""
+    ask(sent, family=family, parent=parent, children=[child], activity=activity, days=[MONDAY])
+    identity = SiteIdentity.current()
+    identity.municipality_name = "Mairie de Sèvres"
+    identity.save()
+
+    ask(sent, family=family, parent=parent, children=[child], activity=activity, days=[TEN_DAYS[1]])
+
+    first, second = acknowledgements_sent()
+    assert "Mairie de Boulogne-Billancourt" in first.body.split("Cordialement.", 1)[1]
+    assert "Mairie de Sèvres" in second.body.split("Cordialement.", 1)[1]
 
 
 # Family-file changes ------------------------------------------------------------------------------------------
