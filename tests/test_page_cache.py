@@ -229,3 +229,42 @@ def test_a_page_cache_that_does_not_answer_serves_pages_all_the_same(site, monke
     monkeypatch.setattr(page_cache, "_cache", lambda: Broken())
     response = visit(Client())
     assert "Connectez-vous au Portail Citoyen" in text(response)
+
+
+# The site and its identity, read by every page -----------------------------------------------------------------
+
+
+def site_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"wagtailcore_site"' in q["sql"] or '"home_siteidentity"' in q["sql"]]
+
+
+def test_a_signed_in_parent_finds_the_site_and_its_identity_in_the_cache(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory())
+    visit(client, "/espace-famille/")
+    with CaptureQueriesContext(connection) as queries:
+        response = visit(client, "/espace-famille/")
+    assert site_queries(queries) == []
+    # The footer's pages, chosen in the identity, are still linked.
+    assert "Plan du site" in text(response)
+
+
+def test_a_signed_in_parent_sees_a_change_of_the_identity_on_the_next_page(client, site):
+    client.force_login(UserFactory())
+    visit(client, "/espace-famille/")
+    identity = SiteIdentity.current()
+    identity.municipality_name = "Mairie de Sèvres"
+    identity.save()
+    assert "Mairie de Sèvres" in text(visit(client, "/espace-famille/"))
+
+
+def test_a_page_moved_out_of_the_footer_changes_its_link_on_the_next_page(client, site):
+    client.force_login(UserFactory())
+    identity = SiteIdentity.current()
+    sitemap = identity.sitemap_page.specific
+    visit(client, "/espace-famille/")
+    sitemap.slug = "carte-du-site"
+    sitemap.save_revision().publish()
+    assert 'href="/carte-du-site/"' in text(visit(client, "/espace-famille/"))

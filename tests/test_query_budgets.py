@@ -5,6 +5,7 @@ queries whatever the family's size, and the home page reads the site's identity 
 from datetime import date, timedelta
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -47,8 +48,14 @@ def test_the_month_planning_reads_within_its_budget_for_one_child_and_for_three_
     assert len(small) == len(large)
 
 
-def test_the_site_and_its_identity_are_read_once_per_page(client, site, frozen_now):
+def test_the_site_and_its_identity_are_read_once_then_kept_in_the_cache(client, site, frozen_now):
     queries = _month_queries(client, _family("UNE", 1, 1))
+    # The page before kept them (cms/page_cache.py): none of them is read again.
+    assert not any('FROM "wagtailcore_site"' in sql or 'FROM "home_siteidentity"' in sql for sql in queries)
+    caches["pages"].clear()
+    with CaptureQueriesContext(connection) as captured:
+        client.get(PLANNING, MONTH)
+    queries = [query["sql"] for query in captured]
     assert sum('FROM "wagtailcore_site"' in sql for sql in queries) == 1
     assert sum('FROM "home_siteidentity"' in sql for sql in queries) == 1
     # The legal pages and «Plan du site» / «Nous contacter» of the menus come with the identity.
