@@ -39,6 +39,8 @@ PARENTS = int(os.environ.get("RUSH_PARENTS", "1000"))
 BROWSERS = int(os.environ.get("RUSH_BROWSERS", "200"))
 LOGIN_SECONDS = int(os.environ.get("RUSH_LOGIN_SECONDS", "120"))
 BOOK_SECONDS = int(os.environ.get("RUSH_BOOK_SECONDS", "60"))
+# When the parents click in the window (bench/rush_locust.py): «even» over it, or «front», most in its first seconds.
+SHAPE = os.environ.get("RUSH_SHAPE", "even")
 TAIL_SECONDS = int(os.environ.get("RUSH_TAIL_SECONDS", "20"))
 # Processes of one thread each by default: a thread that holds the activity's lock while its neighbours render
 # pages waits for the GIL after each of its queries, and every booking waits for it.
@@ -215,7 +217,10 @@ def main() -> int:
         # An upper bound: locust stops RUSH_TAIL_SECONDS after the last booking parent has its answer.
         run_time = LOGIN_SECONDS + BOOK_SECONDS + TAIL_SECONDS + 600
         users = PARENTS + BROWSERS
-        step(f"locust : {users} utilisateurs, ouverture à +{LOGIN_SECONDS} s, réservations pendant {BOOK_SECONDS} s")
+        step(
+            f"locust : {users} utilisateurs, ouverture à +{LOGIN_SECONDS} s, réservations pendant {BOOK_SECONDS} s "
+            + ("(la plupart dans les premières secondes)" if SHAPE == "front" else "(réparties sur la fenêtre)")
+        )
         locust_env = {
             **os.environ,
             "RUSH_HOSTS": ",".join(f"http://{HOST}:{port}" for port in ports),
@@ -223,6 +228,7 @@ def main() -> int:
             "RUSH_BROWSERS": str(BROWSERS),
             "RUSH_LOGIN_SECONDS": str(LOGIN_SECONDS),
             "RUSH_BOOK_SECONDS": str(BOOK_SECONDS),
+            "RUSH_SHAPE": SHAPE,
             "RUSH_TAIL_SECONDS": str(TAIL_SECONDS),
             "RUSH_ACTIVITY": str(info["activity"]),
             "RUSH_START": info["start"],

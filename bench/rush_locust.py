@@ -1,8 +1,9 @@
 """The rush hour's parents, for locust (bench/rush.py runs it headless; RUSH_* variables set by it).
 
 - RUSH_PARENTS parents log in at a random moment of the RUSH_LOGIN_SECONDS before the opening, look at their
-  planning while they wait, then each books the camp week once within RUSH_BOOK_SECONDS after the opening (more of
-  them in the first seconds: the moment of the click is the window × u², u uniform);
+  planning while they wait, then each books the camp week once within RUSH_BOOK_SECONDS after the opening: at a
+  moment spread evenly over the window (RUSH_SHAPE=even, the issue's «within the first 60 s»), or with more of them
+  in the first seconds (RUSH_SHAPE=front: the window × u², u uniform, 13 % of them in the first second);
 - RUSH_BROWSERS parents log in the same way and browse their planning and invoices, a page every 10 to 20 s.
 Users alternate between the app servers of RUSH_HOSTS (comma-separated base URLs), as a proxy would spread them;
 each comes from its own address (X-Forwarded-For, read behind one trusted proxy), so the login throttle per
@@ -24,6 +25,7 @@ PARENTS = int(os.environ.get("RUSH_PARENTS", "1000"))
 BROWSERS = int(os.environ.get("RUSH_BROWSERS", "200"))
 LOGIN_SECONDS = float(os.environ.get("RUSH_LOGIN_SECONDS", "120"))
 BOOK_SECONDS = float(os.environ.get("RUSH_BOOK_SECONDS", "60"))
+SHAPE = os.environ.get("RUSH_SHAPE", "even")
 ACTIVITY = os.environ.get("RUSH_ACTIVITY", "")
 START, END = os.environ.get("RUSH_START", ""), os.environ.get("RUSH_END", "")
 PASSWORD = os.environ.get("RUSH_PASSWORD", "")
@@ -70,6 +72,11 @@ def _write(environment, **_kwargs):
             writer = csv.writer(out)
             writer.writerow(["t", "name", "ms", "status"])
             writer.writerows(requests)
+
+
+def click_moment(u: float, shape: str) -> float:
+    """When a parent clicks, as a share of the booking window, from u uniform in [0, 1)."""
+    return u**2 if shape == "front" else u
 
 
 def _sleep_until(moment: float) -> None:
@@ -120,7 +127,7 @@ class BookingParent(Parent):
     @task
     def rush(self):
         self.browse()
-        _sleep_until(state["opening"] + BOOK_SECONDS * random.random() ** 2)
+        _sleep_until(state["opening"] + BOOK_SECONDS * click_moment(random.random(), SHAPE))
         self.book()
         while True:  # done: the parent has its answer and leaves the page open
             gevent.sleep(3600)
