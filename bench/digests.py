@@ -121,7 +121,7 @@ def digest_job(slot_end: str) -> None:
     from django.core import mail
 
     from notifications.models import OutboxMessage, OutboxStatus
-    from notifications.services import outbox_send
+    from notifications.services import outbox_send_many
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
@@ -135,7 +135,7 @@ def digest_job(slot_end: str) -> None:
     )
     sent = handed = 0
     for start in range(0, len(ids), SEND_BATCH):
-        sent += sum(outbox_send(message_id=pk) for pk in ids[start : start + SEND_BATCH])
+        sent += outbox_send_many(message_ids=ids[start : start + SEND_BATCH])
         handed += len(mail.outbox)
         mail.outbox.clear()
     done = time.perf_counter()

@@ -6,7 +6,7 @@ import uuid
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.utils import timezone
 from wagtail.log_actions import log
@@ -182,13 +182,14 @@ def _deliver(model, pk: int, send, *, shown=(), final=()) -> bool:
         return True
 
 
-def _send_email(message: OutboxMessage) -> dict:
+def _send_email(message: OutboxMessage, *, connection=None) -> dict:
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=message.body_text,
         from_email=message.from_email,
         to=[message.to_email],
         headers={"Auto-Submitted": "auto-generated", "X-Portail-Key": message.key},
+        connection=connection,
     )
     email.attach_alternative(message.body_html, "text/html")
     email.send()
@@ -200,11 +201,25 @@ def outbox_send(*, message_id: int) -> bool:
     return _deliver(OutboxMessage, message_id, _send_email)
 
 
+def outbox_send_many(*, message_ids) -> int:
+    """outbox_send for many e-mails through one connection to the mail server (one SMTP session for the batch, not
+    one per e-mail); each row is still sent and marked in its own transaction, so that a crash sends one e-mail
+    twice at most. Returns how many were sent now."""
+    message_ids = list(message_ids)
+    if not message_ids:
+        return 0
+    with get_connection() as connection:
+        return sum(
+            _deliver(OutboxMessage, pk, lambda message: _send_email(message, connection=connection))
+            for pk in message_ids
+        )
+
+
 def outbox_sweep(*, older_than_seconds: int = 30) -> int:
     """Send what workers left pending (broker down, worker crashed, a failed attempt to retry). Returns how many
     were sent."""
     ids = selectors.outbox_due_ids(older_than_seconds=older_than_seconds, limit=SWEEP_BATCH)
-    return sum(outbox_send(message_id=pk) for pk in ids)
+    return outbox_send_many(message_ids=ids)
 
 
 def outbox_resend(*, message_id: int, by) -> bool:

@@ -9,7 +9,7 @@ def send_outbox_message(message_id: int) -> bool:
 
 
 def send_outbox_messages(message_ids: list[int]) -> int:
-    return sum(services.outbox_send(message_id=pk) for pk in message_ids)
+    return services.outbox_send_many(message_ids=message_ids)
 
 
 def send_sms_messages(sms_ids: list[int]) -> int:

@@ -66,6 +66,39 @@ def test_smtp_failure_keeps_the_row_pending_then_failed(site):
     assert row.status == OutboxStatus.SENT and len(mail.outbox) == 1
 
 
+def test_a_batch_goes_through_one_connection_and_a_failure_stays_on_its_own_row(site):
+    """The workers send e-mails queued together (the processing digests: thousands) through one SMTP session."""
+    from django.core.mail.backends.locmem import EmailBackend
+
+    rows = [queue(f"k{n}", to=f"parent{n}@example.org") for n in range(3)]
+    sent_already = queue("sent")
+    services.outbox_send(message_id=sent_already.pk)
+    opened, real_send = [], EmailBackend.send_messages
+
+    def send_messages(backend, messages):
+        if messages[0].to == ["parent1@example.org"]:
+            raise OSError("boîte pleine")
+        opened.append(backend)  # kept: two backends alive never share an id
+        return real_send(backend, messages)
+
+    with mock.patch.object(EmailBackend, "send_messages", send_messages):
+        assert services.outbox_send_many(message_ids=[row.pk for row in rows] + [sent_already.pk]) == 2
+
+    assert len({id(backend) for backend in opened}) == 1
+    states = dict(OutboxMessage.objects.filter(pk__in=[row.pk for row in rows]).values_list("to_email", "status"))
+    assert states == {
+        "parent0@example.org": OutboxStatus.SENT,
+        "parent1@example.org": OutboxStatus.PENDING,
+        "parent2@example.org": OutboxStatus.SENT,
+    }
+    assert "boîte pleine" in OutboxMessage.objects.get(to_email="parent1@example.org").last_error
+    assert [m.to for m in mail.outbox] == [
+        ["jean.durant@example.org"],
+        ["parent0@example.org"],
+        ["parent2@example.org"],
+    ]
+
+
 def test_sweep_sends_what_workers_left(site):
     old = queue("old")
     recent = queue("recent")
