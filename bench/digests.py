@@ -3,7 +3,7 @@
 Called from bench/run.py through `manage.py shell -c` in the bench's throw-away database (after load_demo):
 it writes `families` families, each with a confirmed parent, one booking request and `decisions / families` decided
 days (bulk inserts, by chunks), then runs `digests_send` for the slot (the e-mails queued in the outbox) and sends
-every e-mail it queued through the e-mail backend, as the workers do; prints its figures (bench/figures.py): the
+every e-mail it queued through the e-mail backend, as the task cluster does (Q_WORKERS processes); prints its figures (bench/figures.py): the
 queueing, queueing and sending together (the goal's), the peak memory.
 The job runs in a process of its own: its time, and its peak resident memory (ru_maxrss, Django included)."""
 
@@ -112,19 +112,35 @@ def _create(*, families: int, decisions: int, slot_end) -> None:
 SEND_BATCH = 500  # e-mails sent before the in-memory backend's list is emptied
 
 
-def digest_job(slot_end: str) -> None:
-    """Run in a process of its own, so that its peak memory is the job's (and Django's), not the data creation's:
-    queues the slot's digests, then sends every one through the e-mail backend, as the workers do (the in-memory
-    backend: each message built, encoded and handed over; its list emptied by batches, as a mail server would take
-    them). Prints the seconds of each step, the peak resident memory in kB and what was queued and sent."""
-    from django.conf import settings
+def _send_share(ids: list[int]) -> tuple[int, int]:
+    """One worker's share of the e-mails, in a process of its own, through the in-memory backend (its list emptied
+    by batches, as a mail server would take them). Returns (sent, handed over)."""
     from django.core import mail
 
-    from notifications.models import OutboxMessage, OutboxStatus
     from notifications.services import outbox_send_many
 
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     mail.outbox = []
+    sent = handed = 0
+    for start in range(0, len(ids), SEND_BATCH):
+        sent += outbox_send_many(message_ids=ids[start : start + SEND_BATCH])
+        handed += len(mail.outbox)
+        mail.outbox.clear()
+    return sent, handed
+
+
+def digest_job(slot_end: str) -> None:
+    """Run in a process of its own, so that its peak memory is the job's (and Django's), not the data creation's:
+    queues the slot's digests, then sends every one through the e-mail backend as the task cluster does, with as many
+    processes as its workers (Q_WORKERS), each taking every other batch of the outbox (the in-memory backend: each
+    message built, encoded and handed over). Prints the seconds of each step, the peak resident memory in kB (of
+    the job or of a sending process, the larger) and what was queued and sent."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from django.conf import settings
+
+    from notifications.models import OutboxMessage, OutboxStatus
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     started = time.perf_counter()
     result = digests.digests_send(slot_end=datetime.fromisoformat(slot_end))
     queued = time.perf_counter()
@@ -133,16 +149,19 @@ def digest_job(slot_end: str) -> None:
         .order_by("pk")
         .values_list("pk", flat=True)
     )
-    sent = handed = 0
-    for start in range(0, len(ids), SEND_BATCH):
-        sent += outbox_send_many(message_ids=ids[start : start + SEND_BATCH])
-        handed += len(mail.outbox)
-        mail.outbox.clear()
+    workers = max(1, int(settings.Q_CLUSTER.get("workers", 1)))
+    shares = [ids[index::workers] for index in range(workers)]
+    connections.close_all()  # each process opens its own connection (a forked one would share the parent's socket)
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        outcomes = list(pool.map(_send_share, shares))
     done = time.perf_counter()
-    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    sent, handed = sum(o[0] for o in outcomes), sum(o[1] for o in outcomes)
+    peak_kb = max(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    )
     print(
         f"{queued - started:.3f} {done - queued:.3f} {peak_kb} {result.families} {result.decisions} {result.emails}"
-        f" {sent} {handed}"
+        f" {sent} {handed} {workers}"
     )
 
 
@@ -166,7 +185,9 @@ def bench_digests(families: int = 20_000, decisions: int = 100_000) -> list[Figu
     )
     if proc.returncode:
         raise SystemExit(f"accusés de traitement : échec\n{proc.stderr[-3000:]}")
-    queueing, sending, peak_kb, told, decided, emails, sent, handed = proc.stdout.strip().splitlines()[-1].split()
+    queueing, sending, peak_kb, told, decided, emails, sent, handed, workers = (
+        proc.stdout.strip().splitlines()[-1].split()
+    )
     megabytes = int(peak_kb) / 1024
     if int(told) < families or int(decided) < decisions or int(emails) < families or int(handed) < int(emails):
         raise SystemExit(
@@ -176,7 +197,8 @@ def bench_digests(families: int = 20_000, decisions: int = 100_000) -> list[Figu
     database = {"postgresql": "PostgreSQL", "sqlite": "SQLite"}.get(connection.vendor, connection.vendor)
     rows = (
         f"{thousands(int(told))} familles, {thousands(int(decided))} décisions, {thousands(int(emails))} e-mails mis en"
-        f" boîte d'envoi puis {thousands(int(handed))} remis au serveur d'envoi (en mémoire)"
+        f" boîte d'envoi puis {thousands(int(handed))} remis au serveur d'envoi (en mémoire) par {workers} processus,"
+        " comme les workers de tâches"
     )
     label = f"Accusés de traitement d'un créneau ({thousands(families)} familles)"
     return [

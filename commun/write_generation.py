@@ -7,7 +7,8 @@ the token has not changed (`cached(key, compute)`): a reader that computed from 
 its result under the token that follows. Inside a transaction that has written, `cached` computes afresh without
 reading or storing (the transaction sees its own writes, the token does not yet).
 
-Writes to the cache's own table and to the sessions (each signed-in request stamps its session) do not count.
+Writes to the cache's own table, to the sessions (each signed-in request stamps its session) and to the other
+tables of IGNORED do not count.
 Writes made outside Django (psql) are not seen: `cached` keeps a value TIMEOUT seconds at most.
 Installed on each connection by `install` (commun.apps)."""
 
@@ -23,8 +24,16 @@ logger = logging.getLogger(__name__)
 KEY = "portail:write-generation"
 TIMEOUT = 600
 WRITES = ("INSERT", "UPDATE", "DELETE")
-# Tables whose writes change nothing a cached fragment shows.
-IGNORED = ("portail_cache", "django_session")
+# Tables whose writes change nothing a cached fragment shows: the cache's and the sessions', the outbox's rows being
+# sent (thousands in a row, after the write that queued them, which counts), the tasks' queue and the intents used.
+IGNORED = (
+    "portail_cache",
+    "django_session",
+    "notifications_outboxmessage",
+    "notifications_outboxsms",
+    "django_q_",
+    "commun_usedintent",
+)
 
 
 def current() -> str:

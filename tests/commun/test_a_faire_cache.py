@@ -110,3 +110,14 @@ def test_a_write_counts_when_its_transaction_commits_and_is_seen_inside_it_at_on
     session["x"] = 1
     session.create()  # a session's stamp changes nothing a page keeps
     assert write_generation.current() == token and write_generation.cached("k", compute) == 4
+
+
+def test_sending_the_outbox_changes_nothing_a_page_keeps(site):
+    """The workers mark thousands of e-mails sent in a row: each was one more write for every family's list."""
+    from notifications import services
+    from notifications.models import OutboxMessage
+
+    message = OutboxMessage.objects.create(key="k1", kind="test", to_email="jean.durant@example.org", subject="Test")
+    token = write_generation.current()
+    assert services.outbox_send(message_id=message.pk) is True
+    assert write_generation.current() == token
