@@ -14,8 +14,7 @@ from .pdf import STYLES, _grid, _text, document, family_block, issuer_block
 
 
 def _municipality() -> str:
-    identity = SiteIdentity.current()
-    return getattr(identity, "municipality_name", "") or ""
+    return SiteIdentity.current_signature()["name"] or ""  # kept in the cache, as e-mails read it
 
 
 def _head(regie: Regie, family) -> list:

@@ -114,8 +114,7 @@ def document(buffer, *, title: str, author: str, subject: str, compress: bool = 
 def render_invoice(invoice: Invoice, *, compress: bool = True) -> bytes:
     """The PDF of an invoice or a credit note. `compress=False` keeps the page text readable in the file."""
     regie = invoice.regie
-    identity = SiteIdentity.current()
-    municipality = getattr(identity, "municipality_name", "") or ""
+    municipality = SiteIdentity.current_signature()["name"] or ""  # kept in the cache, as e-mails read it
     credit = invoice.nature == InvoiceNature.CREDIT_NOTE
     title = f"{'Avoir' if credit else 'Facture'} n° {invoice.number}"
     buffer = BytesIO()

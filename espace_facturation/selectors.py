@@ -85,18 +85,20 @@ class InvoiceDebit:
 
 
 def invoice_debit(*, invoice: Invoice) -> InvoiceDebit:
-    """The debit of an invoice as the screens show it (with_debit): two reads."""
+    """The debit of an invoice as the screens show it (with_debit): one read, two for a paid invoice."""
     row = with_debit(Invoice.objects.filter(pk=invoice.pk)).values("on_debit", "debit_on").first()
-    debited = (
-        DebitTransaction.objects.filter(invoice=invoice, state=DebitState.SETTLED)
-        .order_by("-batch__collection_date")
-        .values_list("batch__collection_date", flat=True)
-        .first()
-    )
+    debited = None
+    if invoice.state == InvoiceState.PAID:
+        debited = (
+            DebitTransaction.objects.filter(invoice=invoice, state=DebitState.SETTLED)
+            .order_by("-batch__collection_date")
+            .values_list("batch__collection_date", flat=True)
+            .first()
+        )
     upcoming = None
     if row and ((invoice.left_to_pay and row["on_debit"]) or invoice.debit_in_progress):
         upcoming = row["debit_on"]
-    return InvoiceDebit(upcoming=upcoming, debited=debited if invoice.state == InvoiceState.PAID else None)
+    return InvoiceDebit(upcoming=upcoming, debited=debited)
 
 
 def mandate_for(*, user, pk: int):
