@@ -3,8 +3,8 @@
 Called from bench/run.py through `manage.py shell -c` in the bench's throw-away database (after load_demo):
 it writes `families` families, each with a confirmed parent, one booking request and `decisions / families` decided
 days (bulk inserts, by chunks), then runs `digests_send` for the slot (the e-mails queued in the outbox) and sends
-every e-mail it queued through the e-mail backend, as the task cluster does (Q_WORKERS processes); prints its figures (bench/figures.py): the
-queueing, queueing and sending together (the goal's), the peak memory.
+every e-mail it queued through the e-mail backend, as the task cluster does (Q_WORKERS processes); prints its
+figures (bench/figures.py): the queueing, queueing and sending together (the goal's), the peak memory.
 The job runs in a process of its own: its time, and its peak resident memory (ru_maxrss, Django included)."""
 
 import resource
