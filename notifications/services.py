@@ -4,7 +4,6 @@ import logging
 import uuid
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
@@ -16,13 +15,12 @@ from commun import tasks
 from . import kinds, rendering, selectors, sms, sms_text
 from .models import EmailTemplate, OutboxMessage, OutboxSms, OutboxStatus
 from .signature import current as current_signature
+from .template_cache import template_for
 
 logger = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 ENQUEUE_BATCH = 100  # rows sent by one worker task when emails are queued in bulk
 SWEEP_BATCH = 500  # rows the periodic sweep sends at most in one run
-TEMPLATE_CACHE_SECONDS = 3600
-_NO_TEMPLATE = "default"  # cached: this kind has no template of the municipality's
 
 
 def _enqueue(message_id: int) -> None:
@@ -41,27 +39,6 @@ def _with_signature(context: dict, signature: dict) -> dict:
         "service": signature.get("service_name", ""),
         **context,
     }
-
-
-def _template_key(kind: str) -> str:
-    return f"notifications:template:{kind}"
-
-
-def template_for(kind: str) -> EmailTemplate | None:
-    """The municipality's text for this kind of e-mail (None: the default text), kept in the shared cache until it
-    is edited: e-mails are written inside their cause's transaction, often under its locks."""
-    found = cache.get(_template_key(kind))
-    if found is None:
-        found = EmailTemplate.objects.filter(kind=kind).first() or _NO_TEMPLATE
-        cache.set(_template_key(kind), found, timeout=TEMPLATE_CACHE_SECONDS)
-    return None if isinstance(found, str) else found
-
-
-def template_forget(sender, instance, **_signal_arguments) -> None:
-    """A template edited or deleted: the next e-mail of its kind reads it again (now and after the commit)."""
-    key = _template_key(instance.kind)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
 
 
 def render_for(*, kind: str, context: dict, signature: dict | None = None) -> rendering.RenderedEmail:

@@ -69,6 +69,7 @@ NO_ACTOR_CHECK = {
     "notifications.services:queue": "in the transaction of the checked service that causes the e-mail",
     "notifications.services:queue_many": "in the transaction of the checked service that causes the e-mails",
     "notifications.services:outbox_send": "the worker sends what the outbox holds",
+    "notifications.services:outbox_send_many": "the workers send a batch of what the outbox holds",
     "notifications.services:sms_queue_many": "in the transaction of the checked service that causes the SMS",
     "notifications.services:sms_send": "the worker sends what the SMS outbox holds",
     "notifications.services:sms_sweep": "the periodic sweep of the SMS outbox",

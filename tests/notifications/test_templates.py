@@ -25,6 +25,19 @@ def test_municipality_text_replaces_the_default(site):
     assert '<a href="https://x/y"' in email.html
 
 
+def test_a_template_edited_is_read_again_by_the_next_email(site):
+    """The text is kept in the cache (e-mails are written under their cause's locks): saving it, or deleting it,
+    drops what was kept."""
+    context = {"prenom": "Léa", "nom_complet": "Mme Léa DURANT", "lien": "https://x/y"}
+    template = EmailTemplate.objects.get(kind="account_confirmation")
+    first = services.render_for(kind="account_confirmation", context=context).subject
+    template.subject = "Bienvenue {{ prenom }}"
+    template.save()
+    assert services.render_for(kind="account_confirmation", context=context).subject == "Bienvenue Léa" != first
+    template.delete()
+    assert services.render_for(kind="account_confirmation", context=context).subject == first
+
+
 def test_values_are_escaped_in_html_but_not_in_text():
     kind = kinds.get("test")
     email = rendering.render(kind=kind, context={"nom_complet": "<script>alert(1)</script>"})

@@ -1,0 +1,30 @@
+"""The municipality's text of each kind of e-mail, kept in the shared cache until it is edited: e-mails are written
+inside their cause's transaction, often under its locks (a booking's acknowledgement under the activity's)."""
+
+from django.core.cache import cache
+from django.db import transaction
+
+from .models import EmailTemplate
+
+TEMPLATE_CACHE_SECONDS = 3600
+_NO_TEMPLATE = "default"  # cached: this kind has no template of the municipality's
+
+
+def _template_key(kind: str) -> str:
+    return f"notifications:template:{kind}"
+
+
+def template_for(kind: str) -> EmailTemplate | None:
+    """The municipality's text for this kind of e-mail (None: the default text)."""
+    found = cache.get(_template_key(kind))
+    if found is None:
+        found = EmailTemplate.objects.filter(kind=kind).first() or _NO_TEMPLATE
+        cache.set(_template_key(kind), found, timeout=TEMPLATE_CACHE_SECONDS)
+    return None if isinstance(found, str) else found
+
+
+def template_forget(sender, instance, **_signal_arguments) -> None:
+    """A template edited or deleted: the next e-mail of its kind reads it again (now and after the commit)."""
+    key = _template_key(instance.kind)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
