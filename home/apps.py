@@ -10,16 +10,21 @@ class HomeConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
         from wagtail.models import Site
+        from wagtail.signals import post_page_move
 
         from notifications import kinds, signature
 
         from . import menus, personal_data
-        from .models import SiteIdentity, signature_forget
+        from .models import SiteIdentity, signature_forget, view_restrictions_forget
 
         menus.register_all()
         personal_data.register_all()
         # The site settings sign every email the portal sends.
         signature.provide(SiteIdentity.current_signature)
+        # Any page saved (a draft too, an alias created) or deleted, any restriction: the tree's restrictions again.
+        post_save.connect(view_restrictions_forget, dispatch_uid="view_restrictions_saved")
+        post_delete.connect(view_restrictions_forget, dispatch_uid="view_restrictions_deleted")
+        post_page_move.connect(view_restrictions_forget, dispatch_uid="view_restrictions_moved")
         for model in (SiteIdentity, Site):
             post_save.connect(signature_forget, sender=model, dispatch_uid=f"signature_saved_{model._meta.label}")
             post_delete.connect(signature_forget, sender=model, dispatch_uid=f"signature_deleted_{model._meta.label}")

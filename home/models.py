@@ -17,7 +17,7 @@ from wagtail.contrib.forms.panels import FormSubmissionsPanel
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
-from wagtail.models import Page, Site
+from wagtail.models import Page, PageViewRestriction, Site
 
 PORTAL_SPACES = [
     ("espace_famille:mon_espace", "Mon espace citoyen"),
@@ -193,7 +193,46 @@ class ContentBlocks(blocks.StreamBlock):
     cards = blocks.ListBlock(CardBlock(), label="cartes", template="home/blocks/cards.html")
 
 
-class HomePage(Page):
+VIEW_RESTRICTIONS_CACHE_KEY = "home:view-restrictions"
+_ALIASES = "aliases"
+
+
+def _restrictions_of_the_tree() -> list[tuple[str, int]] | None:
+    """Every view restriction of the page tree, as (path of its page, id), kept in the shared cache until a
+    restriction or a page changes; None while a page is an alias of another (Wagtail's own reading then)."""
+    found = cache.get(VIEW_RESTRICTIONS_CACHE_KEY)
+    if found is None:
+        if Page.objects.filter(alias_of__isnull=False).exists():
+            found = _ALIASES
+        else:
+            found = list(PageViewRestriction.objects.values_list("page__path", "pk"))
+        cache.set(VIEW_RESTRICTIONS_CACHE_KEY, found, timeout=SIGNATURE_CACHE_SECONDS)
+    return None if found == _ALIASES else found
+
+
+def view_restrictions_forget(sender=None, instance=None, **_signal_arguments) -> None:
+    """A restriction or a page changed (a page saved, published, moved or deleted): the next page reads them
+    again, now and once the transaction commits."""
+    if sender is not None and instance is not None and not isinstance(instance, (Page, PageViewRestriction)):
+        return
+    cache.delete(VIEW_RESTRICTIONS_CACHE_KEY)
+    transaction.on_commit(lambda: cache.delete(VIEW_RESTRICTIONS_CACHE_KEY))
+
+
+class ViewRestrictionsFromCache:
+    """Wagtail checks a page's view restrictions, and its ancestors', each time it serves it: two queries on every
+    page of the site, for restrictions that seldom exist. They are read from the cache (a page's restrictions are
+    those of the pages whose path starts its own); still a queryset, as Wagtail's admin orders and counts it."""
+
+    def get_view_restrictions(self):
+        restrictions = _restrictions_of_the_tree()
+        if restrictions is None:
+            return super().get_view_restrictions()
+        ids = [pk for path, pk in restrictions if self.path.startswith(path)]
+        return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+
+
+class HomePage(ViewRestrictionsFromCache, Page):
     allowed_http_methods = READ_ONLY
     login_title = models.CharField("titre de la connexion", max_length=150, default="Connectez-vous au Portail Citoyen")
     signup_title = models.CharField(
@@ -230,7 +269,7 @@ class HomePage(Page):
         return response
 
 
-class ContentPage(Page):
+class ContentPage(ViewRestrictionsFromCache, Page):
     allowed_http_methods = READ_ONLY
     intro = models.TextField("chapô", blank=True)
     body = StreamField(ContentBlocks(), verbose_name="contenu", blank=True)
@@ -242,7 +281,7 @@ class ContentPage(Page):
         verbose_name = "page de contenu"
 
 
-class LegalPage(Page):
+class LegalPage(ViewRestrictionsFromCache, Page):
     allowed_http_methods = READ_ONLY
     body = StreamField(ContentBlocks(), verbose_name="contenu", blank=True)
     updated_on = models.DateField("mise à jour le", null=True, blank=True)
@@ -258,7 +297,7 @@ class FormField(AbstractFormField):
     page = ParentalKey("FormPage", on_delete=models.CASCADE, related_name="form_fields")
 
 
-class FormPage(AbstractEmailForm):
+class FormPage(ViewRestrictionsFromCache, AbstractEmailForm):
     allowed_http_methods = [*READ_ONLY, HTTPMethod.POST]
     intro = RichTextField("introduction", blank=True)
     thank_you_text = RichTextField("message de remerciement", blank=True)
@@ -299,7 +338,7 @@ class FormPage(AbstractEmailForm):
         return submission
 
 
-class SitemapPage(Page):
+class SitemapPage(ViewRestrictionsFromCache, Page):
     allowed_http_methods = READ_ONLY
     intro = models.TextField("introduction", blank=True)
 

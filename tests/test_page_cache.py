@@ -268,3 +268,39 @@ def test_a_page_moved_out_of_the_footer_changes_its_link_on_the_next_page(client
     sitemap.slug = "carte-du-site"
     sitemap.save_revision().publish()
     assert 'href="/carte-du-site/"' in text(visit(client, "/espace-famille/"))
+
+
+# Wagtail's view restrictions, checked on every page ----------------------------------------------------------
+
+
+def restriction_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"wagtailcore_pageviewrestriction"' in q["sql"]]
+
+
+def test_a_page_without_restriction_checks_them_without_a_query(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory())
+    visit(client, "/")
+    with CaptureQueriesContext(connection) as queries:
+        visit(client, "/")
+    assert restriction_queries(queries) == []
+
+
+def test_a_restriction_on_a_parent_page_applies_at_once_to_a_signed_in_visitor_and_its_removal_too(client, site):
+    from django.contrib.auth.models import Group
+
+    page = ContentPage.objects.get(slug="service-enfance-jeunesse")
+    client.force_login(UserFactory())
+    assert "Le service enfance jeunesse" in text(visit(client, page.url))
+    restriction = PageViewRestriction.objects.create(
+        page=page.get_parent(), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Élus"))
+    response = client.get(page.url)
+    assert response.status_code == 302 and "Le service enfance jeunesse" not in text(response)
+    # Wagtail's admin still reads them as a queryset (its privacy dialog orders them).
+    assert list(page.specific.get_view_restrictions().order_by("-page__depth")) == [restriction]
+    restriction.delete()
+    assert "Le service enfance jeunesse" in text(visit(client, page.url))
