@@ -23,7 +23,7 @@ class CmsConfig(AppConfig):
     def ready(self):
         from allauth.account.signals import authentication_step_completed
         from allauth.mfa.signals import authenticator_removed
-        from django.contrib.auth.signals import user_logged_out
+        from django.contrib.auth.signals import user_logged_in, user_logged_out
 
         from notifications import schedules
 
@@ -35,6 +35,7 @@ class CmsConfig(AppConfig):
         authentication_step_completed.connect(staff_auth.on_authentication_step, dispatch_uid="portail_2fa_step")
         authenticator_removed.connect(staff_auth.on_authenticator_removed, dispatch_uid="portail_2fa_removed")
         user_logged_out.connect(security.mark_signed_out, dispatch_uid="portail_clear_site_data")
+        user_logged_in.connect(security.mark_editor, dispatch_uid="portail_editor")
 
         schedules.register(
             schedules.PeriodicTask(

@@ -83,6 +83,17 @@ SIGNED_OUT = "_portail_signed_out"
 CLEAR_SITE_DATA = '"cache", "storage"'
 
 
+# Whether the account signed in may open Wagtail's admin, kept in its session at sign-in: the site's pages show
+# Wagtail's bar to editors only, without loading every permission of each parent on each page. The bar is a
+# shortcut, not a permission: the admin checks its own, and a right granted later shows the bar at the next sign-in.
+EDITOR_SESSION_KEY = "portail_editor"
+
+
+def mark_editor(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        request.session[EDITOR_SESSION_KEY] = user.has_perm("wagtailadmin.access_admin")
+
+
 def mark_signed_out(sender, request, user, **kwargs):
     if request is not None and user is not None:
         setattr(request, SIGNED_OUT, True)
