@@ -131,8 +131,8 @@ def _send_share(ids: list[int]) -> tuple[int, int]:
 def digest_job(slot_end: str) -> None:
     """Run in a process of its own, so that its peak memory is the job's (and Django's), not the data creation's:
     queues the slot's digests, then sends every one through the e-mail backend as the task cluster does, with as many
-    processes as its workers (Q_WORKERS), each taking every other batch of the outbox (the in-memory backend: each
-    message built, encoded and handed over). Prints the seconds of each step, the peak resident memory in kB (of
+    processes as its workers (Q_WORKERS), each sending one e-mail in Q_WORKERS (the in-memory backend: each message
+    built, encoded and handed over). Prints the seconds of each step, the peak resident memory in kB (of
     the job or of a sending process, the larger) and what was queued and sent."""
     from concurrent.futures import ProcessPoolExecutor
 

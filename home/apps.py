@@ -9,7 +9,7 @@ class HomeConfig(AppConfig):
 
     def ready(self):
         from django.db.models.signals import post_delete, post_save
-        from wagtail.models import Site
+        from wagtail.models import Page, PageViewRestriction, Site, get_page_models
         from wagtail.signals import post_page_move
 
         from notifications import kinds, signature
@@ -21,9 +21,14 @@ class HomeConfig(AppConfig):
         personal_data.register_all()
         # The site settings sign every email the portal sends.
         signature.provide(SiteIdentity.current_signature)
-        # Any page saved (a draft too, an alias created) or deleted, any restriction: the tree's restrictions again.
-        post_save.connect(view_restrictions_forget, dispatch_uid="view_restrictions_saved")
-        post_delete.connect(view_restrictions_forget, dispatch_uid="view_restrictions_deleted")
+        # Any page saved (a draft too, an alias created), moved or deleted, any restriction: the tree's restrictions
+        # again. Each page class sends its own signals: every one is connected, and only they.
+        for model in (PageViewRestriction, Page, *get_page_models()):
+            label = model._meta.label
+            post_save.connect(view_restrictions_forget, sender=model, dispatch_uid=f"view_restrictions_saved_{label}")
+            post_delete.connect(
+                view_restrictions_forget, sender=model, dispatch_uid=f"view_restrictions_deleted_{label}"
+            )
         post_page_move.connect(view_restrictions_forget, dispatch_uid="view_restrictions_moved")
         for model in (SiteIdentity, Site):
             post_save.connect(signature_forget, sender=model, dispatch_uid=f"signature_saved_{model._meta.label}")

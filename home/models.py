@@ -19,6 +19,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Page, PageViewRestriction, Site
 
+from commun import kept
+
 PORTAL_SPACES = [
     ("espace_famille:mon_espace", "Mon espace citoyen"),
     ("espace_famille:home", "Espace famille"),
@@ -31,10 +33,8 @@ SIGNATURE_CACHE_SECONDS = 3600
 
 
 def signature_forget(**_signal_arguments) -> None:
-    """A site or its identity changed: the next e-mail reads the signature again (now, and once the transaction
-    commits: a signature read meanwhile by another process from the rows not yet committed is dropped too)."""
-    cache.delete(SIGNATURE_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(SIGNATURE_CACHE_KEY))
+    """A site or its identity changed: the next e-mail reads the signature again."""
+    kept.forget(SIGNATURE_CACHE_KEY)
 
 
 def _default_site() -> Site | None:
@@ -141,11 +141,7 @@ class SiteIdentity(BaseSiteSetting):
         """The signature of every e-mail, kept in the shared cache until a site or its identity changes: e-mails
         are written inside their cause's transaction, often under its locks (a booking's acknowledgement under
         the activity's), where two queries with five joins each time cost every parent waiting for that lock."""
-        signature = cache.get(SIGNATURE_CACHE_KEY)
-        if signature is None:
-            signature = cls.current().signature()
-            cache.set(SIGNATURE_CACHE_KEY, signature, timeout=SIGNATURE_CACHE_SECONDS)
-        return signature
+        return cache.get_or_set(SIGNATURE_CACHE_KEY, lambda: cls.current().signature(), timeout=SIGNATURE_CACHE_SECONDS)
 
     def signature(self) -> dict:
         sender = ""
@@ -200,23 +196,20 @@ _ALIASES = "aliases"
 def _restrictions_of_the_tree() -> list[tuple[str, int]] | None:
     """Every view restriction of the page tree, as (path of its page, id), kept in the shared cache until a
     restriction or a page changes; None while a page is an alias of another (Wagtail's own reading then)."""
-    found = cache.get(VIEW_RESTRICTIONS_CACHE_KEY)
-    if found is None:
+
+    def read():
         if Page.objects.filter(alias_of__isnull=False).exists():
-            found = _ALIASES
-        else:
-            found = list(PageViewRestriction.objects.values_list("page__path", "pk"))
-        cache.set(VIEW_RESTRICTIONS_CACHE_KEY, found, timeout=SIGNATURE_CACHE_SECONDS)
+            return _ALIASES
+        return list(PageViewRestriction.objects.values_list("page__path", "pk"))
+
+    found = cache.get_or_set(VIEW_RESTRICTIONS_CACHE_KEY, read, timeout=SIGNATURE_CACHE_SECONDS)
     return None if found == _ALIASES else found
 
 
-def view_restrictions_forget(sender=None, instance=None, **_signal_arguments) -> None:
-    """A restriction or a page changed (a page saved, published, moved or deleted): the next page reads them
-    again, now and once the transaction commits."""
-    if sender is not None and instance is not None and not isinstance(instance, (Page, PageViewRestriction)):
-        return
-    cache.delete(VIEW_RESTRICTIONS_CACHE_KEY)
-    transaction.on_commit(lambda: cache.delete(VIEW_RESTRICTIONS_CACHE_KEY))
+def view_restrictions_forget(**_signal_arguments) -> None:
+    """A restriction or a page changed (a page saved, moved or deleted, an alias created): the next page reads
+    them again."""
+    kept.forget(VIEW_RESTRICTIONS_CACHE_KEY)
 
 
 class ViewRestrictionsFromCache:

@@ -2,8 +2,10 @@
 inside their cause's transaction, often under its locks (a booking's acknowledgement under the activity's)."""
 
 from django.core.cache import cache
-from django.db import transaction
 
+from commun import kept
+
+from . import kinds
 from .models import EmailTemplate
 
 TEMPLATE_CACHE_SECONDS = 3600
@@ -16,15 +18,14 @@ def _template_key(kind: str) -> str:
 
 def template_for(kind: str) -> EmailTemplate | None:
     """The municipality's text for this kind of e-mail (None: the default text)."""
-    found = cache.get(_template_key(kind))
-    if found is None:
-        found = EmailTemplate.objects.filter(kind=kind).first() or _NO_TEMPLATE
-        cache.set(_template_key(kind), found, timeout=TEMPLATE_CACHE_SECONDS)
+    found = cache.get_or_set(
+        _template_key(kind),
+        lambda: EmailTemplate.objects.filter(kind=kind).first() or _NO_TEMPLATE,
+        timeout=TEMPLATE_CACHE_SECONDS,
+    )
     return None if isinstance(found, str) else found
 
 
-def template_forget(sender, instance, **_signal_arguments) -> None:
-    """A template edited or deleted: the next e-mail of its kind reads it again (now and after the commit)."""
-    key = _template_key(instance.kind)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
+def template_forget(**_signal_arguments) -> None:
+    """A template edited or deleted: every kind's text is read again (an edit may change a template's kind)."""
+    kept.forget(*(_template_key(kind.slug) for kind in kinds.all_kinds()))

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
-from django.db.models import Count, F, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.utils import timezone
 
@@ -76,19 +76,19 @@ def _first_waiting(*, activity, days, holding: dict, taken: set) -> list[Booking
     open_days = [day for day, places in free.items() if places is None or places > 0]
     if not open_days:
         return []
-    waiting = Booking.objects.filter(activity=activity, day__in=open_days, state=planning_rules.WAITING).exclude(
-        pk__in=taken
-    )
+    waiting = Q(activity=activity, day__in=open_days, state=planning_rules.WAITING) & ~Q(pk__in=taken)
     if activity.capacity is not None:
         # Per day, as many as the most places an open day has free (a window function: one query for all days);
         # read first, then locked: PostgreSQL locks no row of a query with a window function.
         rank = Window(RowNumber(), partition_by=[F("day")], order_by=[F("queued_at").asc(), F("pk").asc()])
         first = max(free[day] for day in open_days)
-        pks = list(waiting.annotate(rank=rank).filter(rank__lte=first).values_list("pk", flat=True))
+        pks = list(
+            Booking.objects.filter(waiting).annotate(rank=rank).filter(rank__lte=first).values_list("pk", flat=True)
+        )
         if not pks:
             return []
-        waiting = Booking.objects.filter(pk__in=pks, state=planning_rules.WAITING)
-    return list(locked_bookings().filter(pk__in=waiting.values("pk")).order_by("queued_at", "pk"))
+        waiting = Q(pk__in=pks, state=planning_rules.WAITING)
+    return list(locked_bookings().filter(waiting).order_by("queued_at", "pk"))
 
 
 def announce(*, activity: Activity, promoted: list[Booking]) -> list[DecisionNotice]:

@@ -38,6 +38,19 @@ def test_a_template_edited_is_read_again_by_the_next_email(site):
     assert services.render_for(kind="account_confirmation", context=context).subject == first
 
 
+def test_a_template_moved_to_another_kind_leaves_its_former_kind_with_the_default_text(site):
+    context = {"prenom": "Léa", "nom_complet": "Mme Léa DURANT", "lien": "https://x/y"}
+    EmailTemplate.objects.filter(kind="test").delete()
+    template = EmailTemplate.objects.get(kind="account_confirmation")
+    template.subject = "Texte de la commune"
+    template.save()
+    assert services.render_for(kind="account_confirmation", context=context).subject == "Texte de la commune"
+    template.kind = "test"
+    template.save()
+    assert services.render_for(kind="account_confirmation", context=context).subject != "Texte de la commune"
+    assert services.render_for(kind="test", context=context).subject == "Texte de la commune"
+
+
 def test_values_are_escaped_in_html_but_not_in_text():
     kind = kinds.get("test")
     email = rendering.render(kind=kind, context={"nom_complet": "<script>alert(1)</script>"})
