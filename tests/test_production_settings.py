@@ -87,7 +87,7 @@ def test_production_requires_a_captcha_secret_of_its_own(settings, secret):
 def test_production_uses_postgresql_redis_and_smtp(monkeypatch):
     production = settings_from("cms.settings.production", PRODUCTION_ENV, monkeypatch)
     assert production["DATABASES"]["default"]["ENGINE"] == "django.db.backends.postgresql"
-    assert production["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert production["CACHES"]["default"]["BACKEND"] == "cms.redis_cache.PooledRedisCache"
     assert production["Q_CLUSTER"].get("redis") == "redis://127.0.0.1:6379/0"
     assert production["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
     assert production["EMAIL_HOST"] == "smtp.example.org"
@@ -119,7 +119,7 @@ def test_embedded_default_needs_no_configuration(tmp_path):
 def test_sessions_are_read_from_redis_and_kept_in_the_database_in_production(monkeypatch):
     production = settings_from("cms.settings.production", PRODUCTION_ENV, monkeypatch)
     assert production["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
-    assert production["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert production["CACHES"]["default"]["BACKEND"] == "cms.redis_cache.PooledRedisCache"
     assert production["PASSWORD_HASHERS"][0] == "espace_famille.comptes.hashers.PortailArgon2PasswordHasher"
     without_redis = settings_from("cms.settings.base", {}, monkeypatch)
     assert "SESSION_ENGINE" not in without_redis  # Django's default: the database

@@ -161,7 +161,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "cms.redis_cache.PooledRedisCache", "LOCATION": REDIS_URL}}
     # Sessions read from Redis, written through to the database (a Redis restart logs nobody out): the rush hour's
     # thousand parents then cost no session query per page (bench/rush.py).
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
@@ -174,7 +174,7 @@ PAGE_CACHE_SECONDS = int(env("PAGE_CACHE_SECONDS", "600"))
 PAGE_CACHE_URL = env("PAGE_CACHE_URL") or REDIS_URL
 if PAGE_CACHE_URL:
     CACHES["pages"] = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "cms.redis_cache.PooledRedisCache",
         "LOCATION": PAGE_CACHE_URL,
         "KEY_PREFIX": "pages",
         "TIMEOUT": PAGE_CACHE_SECONDS,
