@@ -2,7 +2,9 @@
 citoyen», then the children's next seven days.
 
 Each app adds what it knows through hooks, so that no app below needs the ones above:
-- `portail_current_family(request)`: the family the parent works on (the family file's app answers);
+- `portail_current_family(request)`: the family the parent works on (the family file's app answers), and
+  `portail_family_choice(request)`: what, besides the parent, tells which one it is (the family chosen in the
+  session), read without a query: the home page's «À faire» is kept under it, its family read only to render it;
 - `portail_family_todo(family, user, today)`: a list of `Todo` (an invoice to pay, a document to provide again, a
   request answered, a new message, a crèche pre-registration to finish, an authorisation missing);
 - `portail_family_upcoming(family, today, days)`: the planning's next days, as `UpcomingDay`s.
@@ -14,6 +16,7 @@ from datetime import date
 from wagtail import hooks
 
 CURRENT_FAMILY_HOOK = "portail_current_family"
+FAMILY_CHOICE_HOOK = "portail_family_choice"
 TODO_HOOK = "portail_family_todo"
 UPCOMING_HOOK = "portail_family_upcoming"
 UPCOMING_DAYS = 7
@@ -55,6 +58,11 @@ def current_family(request):
         if family is not None:
             return family
     return None
+
+
+def family_choice(request) -> str:
+    """With the parent, names their current family until the next write to the database: a key for a cache."""
+    return ":".join(str(read(request)) for read in hooks.get_hooks(FAMILY_CHOICE_HOOK))
 
 
 def todo_for(*, family, user, today: date) -> list[Todo]:

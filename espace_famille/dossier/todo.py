@@ -15,6 +15,11 @@ def current_family(request):
     return selectors.current_family(user=request.user, chosen_id=request.session.get("family_id"))
 
 
+def family_choice(request) -> str:
+    """The family chosen in the session («Changer de famille»), if any: with the parent, it names the current one."""
+    return str(request.session.get("family_id") or "")
+
+
 def family_todo(*, family, user, today: date) -> list[todo.Todo]:
     return [
         todo.Todo(

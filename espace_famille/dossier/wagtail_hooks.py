@@ -53,4 +53,5 @@ hooks.register("register_admin_urls", family_page.admin_urls)
 
 # «À faire» (commun.todo)
 hooks.register(todo.CURRENT_FAMILY_HOOK, family_todo.current_family)
+hooks.register(todo.FAMILY_CHOICE_HOOK, family_todo.family_choice)
 hooks.register(todo.TODO_HOOK, family_todo.family_todo)
