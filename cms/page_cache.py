@@ -14,7 +14,11 @@ follows every publication, unpublication, move or deletion of a page, every chan
 
 Every request, signed in or not, also takes its Wagtail site and the site's identity (with the pages its menus link
 to) from the same cache, under the same generation, in the same read as the page: finding them in the database
-cost a third of a family page's time.
+cost a third of a family page's time. The site comes with its home page as Wagtail routes to it (its specific
+class, its fields as published) and the sites' root paths that give the pages their addresses: a signed-in
+parent's home page is found, and its links written, without a query. A page's parts that are
+the same for every visitor (the home page's cards) are kept with Django's `{% cache %}`, varied on the generation
+this middleware puts on the request (`request.page_cache_generation`, None when there is no page cache).
 """
 
 import hashlib
@@ -120,16 +124,27 @@ def _site_for(request, entry, *, generation: str, key: str) -> None:
     (one read shared with the page's), else from the database, then kept for the next requests. Every page, signed
     in or not, needs both; the same purges as the pages' drop them."""
     attribute = SiteIdentity.get_cache_attr_name()
-    if entry is not None and entry["generation"] == generation:
+    if entry is not None and entry["generation"] == generation and "root_paths" in entry:
         request._wagtail_site = entry["site"]
+        # Where Page.url looks for the sites' root paths before Wagtail's own cache key.
+        request._wagtail_cached_site_root_paths = entry["root_paths"]
         if entry["identity"] is not None:
             entry["identity"]._request = request
             setattr(request, attribute, entry["identity"])
         return
     site = Site.find_for_request(request)
     identity = SiteIdentity.for_request(request) if site is not None else None
+    if identity is not None:
+        identity.keep_page_urls(request)  # the menus' and the footer's links, kept with it
+    if site is not None:
+        # Kept on the site (Wagtail's cached_property): Page.route_for_request finds the home page without a query,
+        # and with its view restrictions (a purge follows every change of one).
+        home = site.root_page.localized.specific
+        if hasattr(home, "keep_view_restrictions"):
+            home.keep_view_restrictions()
     try:
-        _cache().set(key, {"generation": generation, "site": site, "identity": identity}, timeout=SITE_SECONDS)
+        entry = {"generation": generation, "site": site, "identity": identity, "root_paths": Site.get_site_root_paths()}
+        _cache().set(key, entry, timeout=SITE_SECONDS)
     except Exception:
         logger.exception("Le cache des pages ne répond pas : site non enregistré.")
 
@@ -151,6 +166,8 @@ class PageCacheMiddleware:
             return self.get_response(request)
         generation = found.get(GENERATION) or _new_generation()
         _site_for(request, found.get(site_key), generation=generation, key=site_key)
+        if settings.PAGE_CACHE_SECONDS > 0:
+            request.page_cache_generation = generation
         if not eligible:
             return self.get_response(request)
         entry = found.get(key)
@@ -181,6 +198,11 @@ def _hit(request, entry: dict) -> HttpResponse:
     return response
 
 
+def _purge_unless_draft(update_fields=None, **signal_arguments) -> None:
+    if update_fields is None:
+        purge()
+
+
 @hooks.register("before_serve_page")
 def _mark_page(page, request, serve_args, serve_kwargs):
     setattr(request, MARK, page)
@@ -190,12 +212,15 @@ def connect() -> None:
     """Purges on every change that a cached page may show (called from CmsConfig.ready())."""
     from wagtail.contrib.settings.registry import registry
     from wagtail.images import get_image_model
-    from wagtail.models import Page, PageViewRestriction
+    from wagtail.models import Page, PageViewRestriction, get_page_models
 
     for name, signal in (("published", page_published), ("unpublished", page_unpublished), ("moved", post_page_move)):
         signal.connect(purge, dispatch_uid=f"page_cache_{name}")
-    # A page's draft saved is not what visitors read: only its deletion (the row of wagtailcore_page goes too).
+    # A page's draft saved is not what visitors read (Wagtail saves only its revision fields): only a page saved
+    # whole (what a script or a migration does, publishing aside) and its deletion (the row of wagtailcore_page goes).
     post_delete.connect(purge, sender=Page, dispatch_uid="page_cache_page_deleted")
+    for model in get_page_models():
+        post_save.connect(_purge_unless_draft, sender=model, dispatch_uid=f"page_cache_page_saved_{model._meta.label}")
     for model in (Site, PageViewRestriction, get_image_model(), *registry):
         post_save.connect(purge, sender=model, dispatch_uid=f"page_cache_saved_{model._meta.label}")
         post_delete.connect(purge, sender=model, dispatch_uid=f"page_cache_deleted_{model._meta.label}")

@@ -14,8 +14,7 @@ def portal(request):
 
     def page_url(field: str):
         def url():
-            page = getattr(identity, field)
-            return page.get_url(request) if page else ""
+            return identity.page_url(field, request)
 
         return SimpleLazyObject(url)
 

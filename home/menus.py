@@ -14,8 +14,7 @@ def page_url(field: str):
     """The address of a page chosen in the site settings; None (the item hidden) while none is chosen."""
 
     def url(request, context) -> str | None:
-        page = getattr(identity_for(request), field)
-        return page.get_url(request) if page else None
+        return identity_for(request).page_url(field, request) or None
 
     return url
 

@@ -113,6 +113,7 @@ class SiteIdentity(BaseSiteSetting):
 
     # Every page's layout reads the logo and the four pages (menus, footer): one query with the settings.
     select_related = ["site", "logo", "terms_page", "privacy_page", "contact_page", "sitemap_page"]
+    PAGE_FIELDS = ("terms_page", "privacy_page", "contact_page", "sitemap_page")
 
     class Meta:
         verbose_name = "identité de la collectivité"
@@ -142,6 +143,20 @@ class SiteIdentity(BaseSiteSetting):
         are written inside their cause's transaction, often under its locks (a booking's acknowledgement under
         the activity's), where two queries with five joins each time cost every parent waiting for that lock."""
         return cache.get_or_set(SIGNATURE_CACHE_KEY, lambda: cls.current().signature(), timeout=SIGNATURE_CACHE_SECONDS)
+
+    def page_url(self, field: str, request) -> str:
+        """The address of a page chosen here (one of PAGE_FIELDS) as the request's site writes it, "" while none is
+        chosen; kept on this object, and with it in the page cache (cms/page_cache.py), that every page's menus
+        and footer read it without working out the page's address again."""
+        urls = self.__dict__.setdefault("_page_urls", {})
+        if field not in urls:
+            page = getattr(self, field)
+            urls[field] = (page.get_url(request) or "") if page else ""
+        return urls[field]
+
+    def keep_page_urls(self, request) -> None:
+        for field in self.PAGE_FIELDS:
+            self.page_url(field, request)
 
     def signature(self) -> dict:
         sender = ""
@@ -190,6 +205,7 @@ class ContentBlocks(blocks.StreamBlock):
 
 
 VIEW_RESTRICTIONS_CACHE_KEY = "home:view-restrictions"
+KEPT_RESTRICTIONS = "_kept_view_restrictions"
 _ALIASES = "aliases"
 
 
@@ -218,11 +234,24 @@ class ViewRestrictionsFromCache:
     those of the pages whose path starts its own); still a queryset, as Wagtail's admin orders and counts it."""
 
     def get_view_restrictions(self):
+        ids = self.__dict__.get(KEPT_RESTRICTIONS)
+        if ids is None:
+            restrictions = _restrictions_of_the_tree()
+            if restrictions is None:
+                return super().get_view_restrictions()
+            ids = [pk for path, pk in restrictions if self.path.startswith(path)]
+        if ids:
+            return PageViewRestriction.objects.filter(pk__in=ids)
+        none = PageViewRestriction.objects.none()
+        none._result_cache = []  # read as it is (Wagtail loops over it on every page), not compiled to find nothing
+        return none
+
+    def keep_view_restrictions(self) -> None:
+        """Reads the page's restrictions now and keeps them on this object, for a copy of the page kept in a cache
+        that a change of a restriction empties (the site's home page, cms/page_cache.py)."""
         restrictions = _restrictions_of_the_tree()
-        if restrictions is None:
-            return super().get_view_restrictions()
-        ids = [pk for path, pk in restrictions if self.path.startswith(path)]
-        return PageViewRestriction.objects.filter(pk__in=ids) if ids else PageViewRestriction.objects.none()
+        if restrictions is not None:
+            self.__dict__[KEPT_RESTRICTIONS] = [pk for path, pk in restrictions if self.path.startswith(path)]
 
 
 class HomePage(ViewRestrictionsFromCache, Page):

@@ -304,3 +304,71 @@ def test_a_restriction_on_a_parent_page_applies_at_once_to_a_signed_in_visitor_a
     assert list(page.specific.get_view_restrictions().order_by("-page__depth")) == [restriction]
     restriction.delete()
     assert "Le service enfance jeunesse" in text(visit(client, page.url))
+
+
+# A signed-in parent's home page: the page and its cards from the cache -----------------------------------------
+
+
+def page_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"wagtailcore_page"' in q["sql"]]
+
+
+CARD_TEXT = "Consultez et payez vos factures."  # a card of the demo's home page
+
+
+def summer_card() -> list:
+    return [
+        ("card", {"title": "Inscriptions de l'été", "text": "Du 6 juillet au 28 août.", "space": "espace_famille:home"})
+    ]
+
+
+def test_a_signed_in_parent_finds_the_home_page_and_its_cards_without_reading_the_pages(client, site):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(UserFactory())
+    visit(client, "/")
+    with CaptureQueriesContext(connection) as queries:
+        response = visit(client, "/")
+    assert page_queries(queries) == []
+    assert CARD_TEXT in text(response) and "Se déconnecter" in text(response)
+
+
+def test_cards_published_show_at_once_to_a_signed_in_parent(client, site, django_capture_on_commit_callbacks):
+    client.force_login(UserFactory())
+    assert CARD_TEXT in text(visit(client, "/"))
+    home = HomePage.objects.get()
+    home.cards = summer_card()
+    with django_capture_on_commit_callbacks(execute=True):
+        home.save_revision().publish()
+    html = text(visit(client, "/"))
+    assert "Du 6 juillet au 28 août." in html and CARD_TEXT not in html
+
+
+def test_a_draft_is_not_read_but_a_page_saved_whole_is_at_once(client, site):
+    client.force_login(UserFactory())
+    visit(client, "/")
+    home = HomePage.objects.get()
+    home.cards = summer_card()
+    home.save_revision()  # a draft: the visitors still read the published cards
+    assert CARD_TEXT in text(visit(client, "/"))
+    assert CARD_TEXT in text(visit(Client(), "/"))
+    home.save()  # what a script does: the page as saved is what everyone reads
+    for visitor in (client, Client()):
+        html = text(visit(visitor, "/"))
+        assert "Du 6 juillet au 28 août." in html and CARD_TEXT not in html
+
+
+def test_a_restriction_on_the_home_page_applies_at_once_to_a_signed_in_visitor_and_its_removal_too(client, site):
+    from django.contrib.auth.models import Group
+
+    client.force_login(UserFactory())
+    assert CARD_TEXT in text(visit(client, "/"))  # the home page, kept with its restrictions (none)
+    restriction = PageViewRestriction.objects.create(
+        page=HomePage.objects.get(), restriction_type=PageViewRestriction.GROUPS
+    )
+    restriction.groups.add(Group.objects.create(name="Élus"))
+    response = client.get("/")
+    assert response.status_code == 302 and CARD_TEXT not in text(response)
+    restriction.delete()
+    assert CARD_TEXT in text(visit(client, "/"))

@@ -126,6 +126,34 @@ def test_the_image_chooser_thumbnails_are_decorative_beside_their_title(administ
     assert "Blason de la ville" in page
 
 
+def test_the_home_page_previews_its_new_cards_not_the_ones_kept_for_the_visitors(administrator):
+    """The published cards are kept for every visitor (cms/page_cache.py): the preview shows the editor's draft."""
+    assert "Consultez et payez vos factures." in administrator.get("/").content.decode()
+    home = HomePage.objects.get()
+    preview_url = f"/admin/pages/{home.pk}/edit/preview/"
+    card = {
+        "title": "Inscriptions de l'été",
+        "text": "Du 6 juillet au 28 août.",
+        "page": "",
+        "space": "espace_famille:home",
+    }
+    form = nested_form_data(
+        {
+            "title": home.title,
+            "slug": home.slug,
+            "login_title": home.login_title,
+            "signup_title": home.signup_title,
+            "signup_text": rich_text(home.signup_text),
+            "cards": streamfield([("card", card)]),
+        }
+    )
+    assert administrator.post(preview_url, form).json()["is_valid"]
+
+    preview = administrator.get(preview_url, {"in_preview_panel": "true"}).content.decode()
+    assert "Du 6 juillet au 28 août." in preview
+    assert "Consultez et payez vos factures." not in preview
+
+
 def test_the_home_page_previews_as_a_visitor_reads_it(administrator):
     """The editor writes the texts a visitor reads (connexion, création de compte): the preview shows them, not the
     editor's own «À faire»."""
