@@ -56,18 +56,25 @@ class Entry:
 _sections: dict[str, dict[str, MenuItem]] = {}
 
 
+_sorted: dict[str, list[MenuItem]] = {}  # each section's items in their order, until an item comes or goes
+
+
 def register(item: MenuItem) -> None:
     """Adds an item, or replaces the one of the same key in its section (ready() may run twice in tests)."""
     _sections.setdefault(item.section, {})[item.key] = item
+    _sorted.pop(item.section, None)
 
 
 def unregister(section: str, key: str) -> None:
     _sections.get(section, {}).pop(key, None)
+    _sorted.pop(section, None)
 
 
 def items(section: str) -> list[MenuItem]:
     """The items of a section in their order (then by label, so that equal orders read the same every time)."""
-    return sorted(_sections.get(section, {}).values(), key=lambda item: (item.order, item.label))
+    if section not in _sorted:
+        _sorted[section] = sorted(_sections.get(section, {}).values(), key=lambda item: (item.order, item.label))
+    return list(_sorted[section])
 
 
 def item(section: str, key: str) -> MenuItem:
