@@ -238,14 +238,20 @@ def site_queries(queries) -> list[str]:
     return [q["sql"] for q in queries if '"wagtailcore_site"' in q["sql"] or '"home_siteidentity"' in q["sql"]]
 
 
-def test_a_signed_in_parent_finds_the_site_and_its_identity_in_the_cache(client, site):
+def second_visit(client, path):
+    """A signed-in parent's second visit of `path`: the page, and the queries it made."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.force_login(UserFactory())
-    visit(client, "/espace-famille/")
+    visit(client, path)
     with CaptureQueriesContext(connection) as queries:
-        response = visit(client, "/espace-famille/")
+        response = visit(client, path)
+    return response, queries
+
+
+def test_a_signed_in_parent_finds_the_site_and_its_identity_in_the_cache(client, site):
+    response, queries = second_visit(client, "/espace-famille/")
     assert site_queries(queries) == []
     # The footer's pages, chosen in the identity, are still linked.
     assert "Plan du site" in text(response)
@@ -278,13 +284,7 @@ def restriction_queries(queries) -> list[str]:
 
 
 def test_a_page_without_restriction_checks_them_without_a_query(client, site):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.force_login(UserFactory())
-    visit(client, "/")
-    with CaptureQueriesContext(connection) as queries:
-        visit(client, "/")
+    _, queries = second_visit(client, ContentPage.objects.get(slug="service-enfance-jeunesse").url)
     assert restriction_queries(queries) == []
 
 
@@ -323,13 +323,7 @@ def summer_card() -> list:
 
 
 def test_a_signed_in_parent_finds_the_home_page_and_its_cards_without_reading_the_pages(client, site):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    client.force_login(UserFactory())
-    visit(client, "/")
-    with CaptureQueriesContext(connection) as queries:
-        response = visit(client, "/")
+    response, queries = second_visit(client, "/")
     assert page_queries(queries) == []
     assert CARD_TEXT in text(response) and "Se déconnecter" in text(response)
 
