@@ -15,10 +15,11 @@ follows every publication, unpublication, move or deletion of a page, every chan
 Every request, signed in or not, also takes its Wagtail site and the site's identity (with the pages its menus link
 to) from the same cache, under the same generation, in the same read as the page: finding them in the database
 cost a third of a family page's time. The site comes with its home page as Wagtail routes to it (its specific
-class, its fields as published) and the sites' root paths that give the pages their addresses: a signed-in
-parent's home page is found, and its links written, without a query. A page's parts that are
-the same for every visitor (the home page's cards) are kept with Django's `{% cache %}`, varied on the generation
-this middleware puts on the request (`request.page_cache_generation`, None when there is no page cache).
+class, its fields as published, its view restrictions), the addresses of the pages its menus link to and the sites'
+root paths that give the pages their addresses: a signed-in parent's home page is found, and its links written,
+without a query. A page's parts that are the same for every visitor (the home page's cards) are kept with Django's
+`{% cache %}`, varied on the host and on the generation this middleware puts on the request
+(`request.page_cache_generation`, absent when there is no page cache).
 """
 
 import hashlib
