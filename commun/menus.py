@@ -54,8 +54,6 @@ class Entry:
 
 
 _sections: dict[str, dict[str, MenuItem]] = {}
-
-
 _sorted: dict[str, list[MenuItem]] = {}  # each section's items in their order, until an item comes or goes
 
 

@@ -16,7 +16,8 @@ def current_family(request):
 
 
 def family_choice(request) -> str:
-    """The family chosen in the session («Changer de famille»), if any: with the parent, it names the current one."""
+    """The family chosen in the session (the `family_id` every view of the family space reads), if any: with the
+    parent, it names the current one."""
     return str(request.session.get("family_id") or "")
 
 
